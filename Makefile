@@ -1,0 +1,34 @@
+# socialbrain: `make demo` sets up and runs the main job on the embedded default; `make test` sets up and runs the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SB := $(VENV)/bin/socialbrain
+DEMO_HOME ?= .demo
+
+.PHONY: setup demo test lint system-deps bench
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: setup
+	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) import samples/lin-xiaoyu
+	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) stats
+	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) search "迄今为止发生过的最好的事" -k 5
+	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) ask "从微博中看，人生不快乐的原因有哪些？"
+
+lint: setup
+	$(PY) -m ruff check src tests bench
+
+test: setup system-deps
+	$(PY) -m ruff check src tests bench
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m bench

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# System packages the tests need: Debian's Chromium (browser tests, PNG share cards) and CJK fonts.
+# Idempotent; skips apt when everything is already there.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing system packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi

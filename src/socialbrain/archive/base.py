@@ -1,0 +1,33 @@
+"""The archive seam: what importers, the index and every face need from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from ..models import Post, PostFilter
+
+UpsertResult = Literal["new", "updated", "unchanged", "forgotten"]
+
+
+@dataclass
+class Change:
+    seq: int
+    post_id: int
+    op: Literal["upsert", "delete"]
+
+
+class ArchiveStore(Protocol):
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def upsert(self, post: Post, *, import_id: int | None = None) -> UpsertResult: ...
+    def get(self, post_id: int) -> Post: ...
+    def get_many(self, ids: Iterable[int]) -> dict[int, Post]: ...
+    def iter_posts(self, flt: PostFilter | None = None, *, order: str = "asc", limit: int | None = None,
+                   offset: int = 0) -> Iterator[Post]: ...
+    def count(self, flt: PostFilter | None = None) -> int: ...
+    def forget(self, flt: PostFilter) -> int: ...
+    def set_hidden(self, post_id: int, hidden: bool) -> None: ...
+    def changes_since(self, seq: int) -> list[Change]: ...
+    def last_change_seq(self) -> int: ...

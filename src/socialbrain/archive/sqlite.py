@@ -1,0 +1,348 @@
+"""The embedded archive: a plain SQLite file in WAL mode (see docs/archive.md for the tables)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import ArchiveError, NotFoundError
+from ..models import Kind, Post, PostFilter
+from .base import Change, UpsertResult
+from .migrations import MIGRATIONS, migrate
+
+POST_COLUMNS = (
+    "id", "platform", "account", "post_key", "post_id", "created_at", "created_ts", "kind", "text",
+    "ref_text", "ref_author", "url", "media", "location", "likes", "reposts", "comments", "source_tool",
+    "source_file", "conversation", "author", "reply_to", "private", "hidden", "raw",
+)
+_SELECT = "SELECT " + ", ".join(POST_COLUMNS) + " FROM posts"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _content_hash(post: Post, raw_json: str | None) -> str:
+    h = hashlib.sha256()
+    for v in (
+        post.created_at.isoformat(), str(post.kind), post.text, post.ref_text, post.ref_author, post.url,
+        json.dumps(post.media, ensure_ascii=False), post.location, post.likes, post.reposts, post.comments,
+        post.source_tool, post.conversation, post.author, post.reply_to, post.private, raw_json,
+    ):
+        h.update(repr(v).encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+def _raw_to_text(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return raw
+    return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+
+
+def _row_to_post(row: sqlite3.Row | tuple) -> Post:
+    (pid, platform, account, _key, post_id, created_at, _ts, kind, text, ref_text, ref_author, url, media,
+     location, likes, reposts, comments, source_tool, source_file, conversation, author, reply_to, private,
+     hidden, raw) = row
+    raw_val: Any = raw
+    if raw and raw[:1] in "{[":
+        try:
+            raw_val = json.loads(raw)
+        except ValueError:
+            raw_val = raw
+    return Post(
+        id=pid, platform=platform, account=account, post_id=post_id,
+        created_at=datetime.fromisoformat(created_at), kind=Kind(kind), text=text, ref_text=ref_text,
+        ref_author=ref_author, url=url, media=json.loads(media) if media else [], location=location,
+        likes=likes, reposts=reposts, comments=comments, source_tool=source_tool, source_file=source_file,
+        conversation=conversation, author=author, reply_to=reply_to, private=bool(private),
+        hidden=bool(hidden), raw=raw_val,
+    )
+
+
+def filter_sql(flt: PostFilter | None, alias: str = "posts") -> tuple[str, list[Any]]:
+    """A WHERE clause (without the keyword; '1' when empty) and its parameters for a PostFilter."""
+    if flt is None:
+        flt = PostFilter()
+    a = alias + "."
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.since is not None:
+        clauses.append(f"{a}created_ts >= ?")
+        params.append(flt.since.timestamp())
+    if flt.until is not None:
+        clauses.append(f"{a}created_ts < ?")
+        params.append(flt.until.timestamp())
+    for col, values in (("platform", flt.platforms), ("account", flt.accounts), ("kind", flt.kinds)):
+        if values:
+            clauses.append(f"{a}{col} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    if flt.min_likes is not None:
+        clauses.append(f"COALESCE({a}likes, 0) >= ?")
+        params.append(flt.min_likes)
+    if flt.ids is not None:
+        ids = list(flt.ids)
+        if not ids:
+            clauses.append("0")
+        else:
+            clauses.append(f"{a}id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(ids))
+    if not flt.include_hidden:
+        clauses.append(f"{a}hidden = 0")
+    if not flt.include_private:
+        clauses.append(f"{a}private = 0")
+    if flt.kb and flt.kb != "all":
+        clauses.append(f"{a}id IN (SELECT post_id FROM kb_posts WHERE kb = ?)")
+        params.append(flt.kb)
+    return (" AND ".join(clauses) or "1"), params
+
+
+class SQLiteArchive:
+    """The default archive store. One connection per instance; safe to share across threads (a lock guards it)."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False):
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise ArchiveError(f"no archive at {self.path} yet: run `socialbrain import PATH` first")
+        try:
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as e:
+            raise ArchiveError(f"{self.path}: cannot open the archive ({e})") from e
+        self._depth = 0
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing: nested calls join the outer transaction."""
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self.conn.execute(sql, tuple(params))
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    # -- writing ------------------------------------------------------------------------------
+    def upsert(self, post: Post, *, import_id: int | None = None) -> UpsertResult:
+        """Insert or update one post keyed by (platform, account, post id or content hash)."""
+        key = post.key()
+        raw_json = _raw_to_text(post.raw)
+        chash = _content_hash(post, raw_json)
+        with self.transaction():
+            c = self.conn
+            if c.execute(
+                "SELECT 1 FROM forgotten WHERE platform=? AND account=? AND post_key=?",
+                (post.platform, post.account, key),
+            ).fetchone():
+                return "forgotten"
+            row = c.execute(
+                "SELECT id, content_hash FROM posts WHERE platform=? AND account=? AND post_key=?",
+                (post.platform, post.account, key),
+            ).fetchone()
+            values = (
+                post.post_id, post.created_at.isoformat(), post.created_at.timestamp(), str(post.kind),
+                post.text, post.ref_text, post.ref_author, post.url,
+                json.dumps(post.media, ensure_ascii=False) if post.media else None, post.location, post.likes,
+                post.reposts, post.comments, post.source_tool, post.source_file, post.conversation,
+                post.author, post.reply_to, int(post.private), raw_json, chash,
+            )
+            now = _now()
+            if row is None:
+                cur = c.execute(
+                    "INSERT INTO posts (post_id, created_at, created_ts, kind, text, ref_text, ref_author, url,"
+                    " media, location, likes, reposts, comments, source_tool, source_file, conversation, author,"
+                    " reply_to, private, raw, content_hash, platform, account, post_key, import_id, imported_at,"
+                    " updated_at) VALUES (" + ",".join("?" * 27) + ")",
+                    (*values, post.platform, post.account, key, import_id, now, now),
+                )
+                post.id = cur.lastrowid
+                c.execute("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", (post.id,))
+                return "new"
+            post.id = row[0]
+            if row[1] == chash:
+                return "unchanged"
+            c.execute(
+                "UPDATE posts SET post_id=?, created_at=?, created_ts=?, kind=?, text=?, ref_text=?, ref_author=?,"
+                " url=?, media=?, location=?, likes=?, reposts=?, comments=?, source_tool=?, source_file=?,"
+                " conversation=?, author=?, reply_to=?, private=?, raw=?, content_hash=?, import_id=?,"
+                " updated_at=? WHERE id=?",
+                (*values, import_id, now, row[0]),
+            )
+            c.execute("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", (row[0],))
+            return "updated"
+
+    def forget(self, flt: PostFilter) -> int:
+        """Delete matching posts for good, leave tombstones so a re-import does not bring them back."""
+        if flt.is_empty():
+            raise ArchiveError("refusing to forget everything without a filter: name a platform, account or dates")
+        where, params = filter_sql(PostFilter(**{**flt.__dict__, "include_hidden": True}))
+        with self.transaction():
+            c = self.conn
+            ids = [r[0] for r in c.execute(f"SELECT id FROM posts WHERE {where}", params)]
+            if not ids:
+                return 0
+            idj = json.dumps(ids)
+            c.execute(
+                "INSERT OR IGNORE INTO forgotten (platform, account, post_key, forgotten_at) "
+                "SELECT platform, account, post_key, ? FROM posts WHERE id IN (SELECT value FROM json_each(?))",
+                (_now(), idj),
+            )
+            c.execute("DELETE FROM kb_posts WHERE post_id IN (SELECT value FROM json_each(?))", (idj,))
+            c.execute("DELETE FROM posts WHERE id IN (SELECT value FROM json_each(?))", (idj,))
+            c.executemany("INSERT INTO changes (post_id, op) VALUES (?, 'delete')", [(i,) for i in ids])
+            # derived caches may quote forgotten posts: drop them, they are rebuilt on demand
+            c.execute("DELETE FROM summaries")
+            return len(ids)
+
+    def set_hidden(self, post_id: int, hidden: bool) -> None:
+        with self.transaction():
+            cur = self.conn.execute("UPDATE posts SET hidden=? WHERE id=?", (int(hidden), post_id))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no post with id {post_id}")
+            self.conn.execute("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", (post_id,))
+
+    # -- reading ------------------------------------------------------------------------------
+    def get(self, post_id: int) -> Post:
+        with self._lock:
+            row = self.conn.execute(_SELECT + " WHERE id=?", (post_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no post with id {post_id} (see `socialbrain timeline` for ids)")
+        return _row_to_post(row)
+
+    def get_many(self, ids: Iterable[int]) -> dict[int, Post]:
+        idl = list(ids)
+        if not idl:
+            return {}
+        with self._lock:
+            rows = self.conn.execute(
+                _SELECT + " WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(idl),)
+            ).fetchall()
+        return {r[0]: _row_to_post(r) for r in rows}
+
+    def find_by_key(self, platform: str, account: str, key: str) -> Post | None:
+        with self._lock:
+            row = self.conn.execute(
+                _SELECT + " WHERE platform=? AND account=? AND post_key=?", (platform, account, key)
+            ).fetchone()
+        return _row_to_post(row) if row else None
+
+    def iter_posts(
+        self, flt: PostFilter | None = None, *, order: str = "asc", limit: int | None = None, offset: int = 0
+    ) -> Iterator[Post]:
+        where, params = filter_sql(flt)
+        direction = "DESC" if order == "desc" else "ASC"
+        sql = f"{_SELECT} WHERE {where} ORDER BY created_ts {direction}, id {direction}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        with self._lock:
+            rows = self.conn.execute(sql, params).fetchall()
+        for r in rows:
+            yield _row_to_post(r)
+
+    def count(self, flt: PostFilter | None = None) -> int:
+        where, params = filter_sql(flt)
+        with self._lock:
+            return self.conn.execute(f"SELECT COUNT(*) FROM posts WHERE {where}", params).fetchone()[0]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per platform/account and per year (in each post's own zone)."""
+        with self._lock:
+            per_platform = self.conn.execute(
+                "SELECT platform, account, COUNT(*), MIN(created_at), MAX(created_at) FROM posts "
+                "GROUP BY platform, account ORDER BY platform, account"
+            ).fetchall()
+            per_year = self.conn.execute(
+                "SELECT substr(created_at, 1, 4) AS y, platform, COUNT(*) FROM posts GROUP BY y, platform ORDER BY y"
+            ).fetchall()
+            kinds = self.conn.execute("SELECT kind, COUNT(*) FROM posts GROUP BY kind").fetchall()
+            total = self.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+        return {
+            "total": total,
+            "platforms": [
+                {"platform": p, "account": a, "posts": n, "first": f, "last": last}
+                for p, a, n, f, last in per_platform
+            ],
+            "years": [{"year": y, "platform": p, "posts": n} for y, p, n in per_year],
+            "kinds": dict(kinds),
+        }
+
+    def changes_since(self, seq: int) -> list[Change]:
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT seq, post_id, op FROM changes WHERE seq > ? ORDER BY seq", (seq,)
+            ).fetchall()
+        return [Change(*r) for r in rows]
+
+    def last_change_seq(self) -> int:
+        with self._lock:
+            return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+
+    # -- import runs ----------------------------------------------------------------------------
+    def start_import(self, path: str, sha256: str, importer: str) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO imports (path, sha256, importer, started_at, status) VALUES (?,?,?,?, 'running')",
+                (path, sha256, importer, _now()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_import(self, import_id: int, counts: dict[str, int], status: str = "done",
+                      message: str | None = None) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE imports SET finished_at=?, new=?, updated=?, unchanged=?, rejected=?, forgotten=?,"
+                " status=?, message=? WHERE id=?",
+                (_now(), counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0),
+                 counts.get("rejected", 0), counts.get("forgotten", 0), status, message, import_id),
+            )
+
+    def imports(self, limit: int = 50) -> list[dict[str, Any]]:
+        with self._lock:
+            cur = self.conn.execute("SELECT * FROM imports ORDER BY id DESC LIMIT ?", (limit,))
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def open_archive(path: Path | str, *, readonly: bool = False) -> SQLiteArchive:
+    return SQLiteArchive(path, readonly=readonly)
+
+
+__all__ = ["MIGRATIONS", "SQLiteArchive", "filter_sql", "open_archive"]

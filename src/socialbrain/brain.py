@@ -1,0 +1,77 @@
+"""The Brain: one object that wires the pipeline for a data directory.
+
+    sources -> archive -> index -> retrieve -> answer -> insights
+
+Faces (CLI, web/API, MCP) open one Brain and call library functions with it. Each part is created on
+first use, so `socialbrain stats` never loads an embedder and `search` without an LLM never touches one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .archive import SQLiteArchive
+from .config import Settings
+
+if TYPE_CHECKING:
+    from .answer.llm import LLM
+    from .index.embedders.base import Embedder
+    from .index.stores.base import IndexStore
+
+
+@dataclass
+class Brain:
+    settings: Settings
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, data_dir: Path | str | None = None, **overrides: Any) -> Brain:
+        """Open (creating if needed) the data directory. ``overrides`` replace settings for this process:
+        ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``, ``llm_key``, ``llm_timeout``, ``user``."""
+        return cls(Settings.load(data_dir), {k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+    @cached_property
+    def archive(self) -> SQLiteArchive:
+        return SQLiteArchive(self.settings.archive_path)
+
+    @cached_property
+    def embedder(self) -> Embedder | None:
+        """The configured embedder, or None when dense search is off (`SOCIALBRAIN_EMBEDDER=none`)."""
+        from .index.embedders import load_embedder
+
+        return load_embedder(self.overrides.get("embedder"), self.settings)
+
+    @cached_property
+    def index(self) -> IndexStore:
+        from .index.stores import open_index
+
+        return open_index(self.settings, self.overrides.get("index_uri"), token=self.overrides.get("index_token"),
+                          user=self.overrides.get("user"))
+
+    @cached_property
+    def llm(self) -> LLM | None:
+        """The configured LLM, or None for no-LLM mode."""
+        from .answer.llm import load_llm
+
+        return load_llm(
+            self.settings,
+            url=self.overrides.get("llm_url"),
+            model=self.overrides.get("llm_model"),
+            key=self.overrides.get("llm_key"),
+            timeout=self.overrides.get("llm_timeout"),
+        )
+
+    def close(self) -> None:
+        if "archive" in self.__dict__:
+            self.archive.close()
+        if "index" in self.__dict__:
+            close = getattr(self.index, "close", None)
+            if close:
+                close()

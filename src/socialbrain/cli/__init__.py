@@ -1,0 +1,1 @@
+"""The command-line face: parses input, calls library functions, renders output. No logic of its own."""

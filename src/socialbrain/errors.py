@@ -1,0 +1,73 @@
+"""Every error socialbrain raises for a user to read.
+
+    SocialbrainError            base; str(err) is one line that says what went wrong and what to do
+    ├── ConfigError             a setting, flag or env var is wrong
+    ├── ImportFormatError       an input file cannot be imported (names file, line or field)
+    ├── ArchiveError            the archive file is missing, locked, or from a newer version
+    ├── NotFoundError           an id, knowledge base or year that does not exist
+    ├── IndexMismatchError      the index was built by another embedding model: rebuild explicitly
+    ├── EmbedderUnavailable     the embedder cannot be loaded or reached
+    ├── LLMError                the LLM endpoint failed
+    │   └── LLMUnavailable      the endpoint is down or unreachable
+    └── CollectError            collecting from a platform failed (e.g. expired cookie)
+        └── CookieExpired
+
+The CLI prints ``error: <message>`` and exits with status 2 for these; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class SocialbrainError(Exception):
+    """Base class: the message is one line meant for the user."""
+
+
+class ConfigError(SocialbrainError):
+    """A setting, flag or environment variable has a bad value."""
+
+
+class ImportFormatError(SocialbrainError):
+    """An input file cannot be imported. The message names the file and the line or field."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None, field: str | None = None):
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+        if field is not None:
+            where += f" [{field}]"
+        super().__init__(f"{where}: {message}")
+
+
+class ArchiveError(SocialbrainError):
+    """The archive database cannot be used as it is."""
+
+
+class NotFoundError(SocialbrainError):
+    """An id, knowledge base or other named thing does not exist."""
+
+
+class IndexMismatchError(SocialbrainError):
+    """The index was built with a different embedding model than the one configured."""
+
+
+class EmbedderUnavailable(SocialbrainError):
+    """The configured embedder cannot be loaded or reached."""
+
+
+class LLMError(SocialbrainError):
+    """The LLM endpoint answered with an error."""
+
+
+class LLMUnavailable(LLMError):
+    """The LLM endpoint is down, unreachable or timed out."""
+
+
+class CollectError(SocialbrainError):
+    """Collecting posts from a platform failed."""
+
+
+class CookieExpired(CollectError):
+    """The platform says the login cookie is expired or wrong."""

@@ -1,0 +1,117 @@
+"""The post model: one record per thing a person wrote, whatever platform it came from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    ORIGINAL = "original"
+    REPOST = "repost"
+    REPLY = "reply"
+    COMMENT = "comment"
+    CHAT = "chat"  # a chat message (Telegram, WeChat)
+
+
+@dataclass
+class Post:
+    """One post as an importer or collector produces it, and as the archive returns it.
+
+    ``created_at`` is timezone-aware and keeps the zone the platform meant (Weibo: +08:00).
+    ``post_id`` is the platform's id; formats without ids leave it ``None`` and the archive keys
+    the post by :meth:`content_key` instead. ``id`` is the archive's own integer id, set once stored.
+    """
+
+    platform: str
+    account: str
+    created_at: datetime
+    text: str
+    post_id: str | None = None
+    kind: Kind = Kind.ORIGINAL
+    raw: Any = None  # the original record (dict for JSON, str for HTML/text), kept verbatim
+    ref_text: str | None = None  # the reposted / quoted / replied-to text
+    ref_author: str | None = None
+    url: str | None = None
+    media: list[str] = field(default_factory=list)
+    location: str | None = None
+    likes: int | None = None
+    reposts: int | None = None
+    comments: int | None = None
+    source_tool: str | None = None  # e.g. "iPhone客户端" / "Twitter Web App"
+    source_file: str | None = None
+    conversation: str | None = None  # chat id / thread id, for grouping chat messages
+    author: str | None = None  # who wrote it, when not the account owner (chat messages from others)
+    reply_to: str | None = None  # platform id of the post this replies to
+    private: bool = False  # the source marks it non-public
+    id: int | None = None
+    hidden: bool = False
+
+    def __post_init__(self) -> None:
+        if self.created_at.tzinfo is None:
+            raise ValueError("Post.created_at must be timezone-aware")
+        self.kind = Kind(self.kind)
+
+    def content_key(self) -> str:
+        """A stable key for formats without ids: hash of platform, account, time and text."""
+        h = hashlib.sha256()
+        for part in (self.platform, self.account, self.created_at.isoformat(), self.text, self.ref_text or ""):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+        return "h:" + h.hexdigest()[:24]
+
+    def key(self) -> str:
+        return self.post_id if self.post_id else self.content_key()
+
+    @property
+    def full_text(self) -> str:
+        """The text as a reader sees it: the post, then what it reposts or quotes."""
+        if self.ref_text:
+            who = f"@{self.ref_author}: " if self.ref_author else ""
+            return f"{self.text}\n//{who}{self.ref_text}".strip()
+        return self.text
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["created_at"] = self.created_at.isoformat()
+        d["kind"] = str(self.kind)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Post:
+        d = dict(d)
+        d["created_at"] = datetime.fromisoformat(d["created_at"])
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False)
+
+
+@dataclass
+class PostFilter:
+    """Which posts: used by the archive, the index, knowledge bases and reports alike.
+
+    ``since`` is inclusive, ``until`` exclusive; both tz-aware (naive values are taken as UTC by callers
+    that build them from user input only after applying the user's zone).
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    platforms: list[str] | None = None
+    accounts: list[str] | None = None
+    kinds: list[str] | None = None
+    min_likes: int | None = None
+    kb: str | None = None
+    ids: list[int] | None = None
+    include_hidden: bool = False
+    include_private: bool = True
+
+    def is_empty(self) -> bool:
+        return not any(
+            (self.since, self.until, self.platforms, self.accounts, self.kinds, self.min_likes, self.kb, self.ids)
+        )
