@@ -1,0 +1,1 @@
+"""Derived search data: units, keyword and vector indexes. Always rebuildable from the archive."""

