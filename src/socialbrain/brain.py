@@ -30,7 +30,7 @@ class Brain:
     @classmethod
     def open(cls, data_dir: Path | str | None = None, **overrides: Any) -> Brain:
         """Open (creating if needed) the data directory. ``overrides`` replace settings for this process:
-        ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``, ``llm_key``, ``llm_timeout``, ``user``."""
+        ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``, ``llm_key``, ``llm_timeout``, ``llm_redact``, ``user``."""
         return cls(Settings.load(data_dir), {k: v for k, v in overrides.items() if v is not None})
 
     @property
@@ -66,6 +66,7 @@ class Brain:
             model=self.overrides.get("llm_model"),
             key=self.overrides.get("llm_key"),
             timeout=self.overrides.get("llm_timeout"),
+            redact=self.overrides.get("llm_redact"),
         )
 
     def close(self) -> None:

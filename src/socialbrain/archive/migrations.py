@@ -111,6 +111,19 @@ def m001_initial() -> str:
         """
 
 
+@migration(2)
+def m002_collect_state() -> str:
+    # collectors' checkpoints: one row per (platform, account); state is JSON (see socialbrain.collect.state)
+    return """
+        CREATE TABLE collect_state (
+            platform TEXT NOT NULL,
+            account TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, account)
+        );
+        """
+
 def migrate(c: sqlite3.Connection) -> None:
     """Bring the schema up to date; refuse a file written by a newer socialbrain."""
     c.execute(

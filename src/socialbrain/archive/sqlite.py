@@ -203,6 +203,72 @@ class SQLiteArchive:
             c.execute("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", (row[0],))
             return "updated"
 
+    def upsert_many(self, posts: list[Post], *, import_id: int | None = None) -> list[UpsertResult]:
+        """``upsert`` for a batch (same results, same change log), with one lookup query per batch."""
+        if not posts:
+            return []
+        keys = [(p.platform, p.account, p.key()) for p in posts]
+        now = _now()
+        results: list[UpsertResult] = []
+        with self.transaction():
+            c = self.conn
+            kj = json.dumps(keys, ensure_ascii=False)
+            lookup = (
+                "SELECT t.platform, t.account, t.post_key{cols} FROM {table} t JOIN ("
+                " SELECT json_extract(value, '$[0]') AS pl, json_extract(value, '$[1]') AS ac,"
+                " json_extract(value, '$[2]') AS k FROM json_each(?)) j"
+                " ON t.platform = j.pl AND t.account = j.ac AND t.post_key = j.k"
+            )
+            gone = {tuple(r) for r in c.execute(lookup.format(cols="", table="forgotten"), (kj,))}
+            existing: dict[tuple[str, str, str], tuple[int, str]] = {
+                (r[0], r[1], r[2]): (r[3], r[4])
+                for r in c.execute(lookup.format(cols=", t.id, t.content_hash", table="posts"), (kj,))
+            }
+            changed: list[tuple[int]] = []
+            for post, key in zip(posts, keys, strict=True):
+                if key in gone:
+                    results.append("forgotten")
+                    continue
+                raw_json = _raw_to_text(post.raw)
+                chash = _content_hash(post, raw_json)
+                values = (
+                    post.post_id, post.created_at.isoformat(), post.created_at.timestamp(), str(post.kind),
+                    post.text, post.ref_text, post.ref_author, post.url,
+                    json.dumps(post.media, ensure_ascii=False) if post.media else None, post.location,
+                    post.likes, post.reposts, post.comments, post.source_tool, post.source_file,
+                    post.conversation, post.author, post.reply_to, int(post.private), raw_json, chash,
+                )
+                row = existing.get(key)
+                if row is None:
+                    cur = c.execute(
+                        "INSERT INTO posts (post_id, created_at, created_ts, kind, text, ref_text, ref_author,"
+                        " url, media, location, likes, reposts, comments, source_tool, source_file, conversation,"
+                        " author, reply_to, private, raw, content_hash, platform, account, post_key, import_id,"
+                        " imported_at, updated_at) VALUES (" + ",".join("?" * 27) + ")",
+                        (*values, post.platform, post.account, key[2], import_id, now, now),
+                    )
+                    post.id = int(cur.lastrowid or 0)
+                    existing[key] = (post.id, chash)
+                    changed.append((post.id,))
+                    results.append("new")
+                    continue
+                post.id = row[0]
+                if row[1] == chash:
+                    results.append("unchanged")
+                    continue
+                c.execute(
+                    "UPDATE posts SET post_id=?, created_at=?, created_ts=?, kind=?, text=?, ref_text=?,"
+                    " ref_author=?, url=?, media=?, location=?, likes=?, reposts=?, comments=?, source_tool=?,"
+                    " source_file=?, conversation=?, author=?, reply_to=?, private=?, raw=?, content_hash=?,"
+                    " import_id=?, updated_at=? WHERE id=?",
+                    (*values, import_id, now, row[0]),
+                )
+                existing[key] = (row[0], chash)
+                changed.append((row[0],))
+                results.append("updated")
+            c.executemany("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", changed)
+        return results
+
     def forget(self, flt: PostFilter) -> int:
         """Delete matching posts for good, leave tombstones so a re-import does not bring them back."""
         if flt.is_empty():

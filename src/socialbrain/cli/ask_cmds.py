@@ -1,7 +1,331 @@
-"""CLI commands for this area (not written yet)."""
+"""`socialbrain ask` and `socialbrain chat`: answers from your posts, streamed, with their sources."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..models import PostFilter
+from .common import console, date_option, err_console, fail, get_brain, user_errors
+
+KbOpt = Annotated[
+    str | None, typer.Option("--kb", help="Knowledge base to ask (default: the whole archive).")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Only posts from this date: 2016, 2016-05, 2016-05-04.")
+]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Only posts up to this date (inclusive).")]
+NoLlmOpt = Annotated[
+    bool, typer.Option("--no-llm", help="Answer with retrieved posts only (nothing is generated).")
+]
+UrlOpt = Annotated[
+    str | None, typer.Option("--llm-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1.")
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="LLM model name (default: config llm.model, else the server's first).")
+]
+KeyOpt = Annotated[str | None, typer.Option("--llm-key", help="API key for the LLM endpoint.")]
+TimeoutOpt = Annotated[float | None, typer.Option("--llm-timeout", help="Seconds to wait for the LLM.")]
+ShowOpt = Annotated[bool, typer.Option("--show-prompt", help="Print every request exactly as it is sent.")]
+RedactOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--redact/--no-redact",
+        help="Hide phones, e-mails, ID numbers, @names before sending "
+        "(default: on for non-loopback endpoints).",
+    ),
+]
+ScopeOpt = Annotated[
+    str, typer.Option("--scope", help="auto | topk | all (map-reduce over every post in range).")
+]
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask before a map-reduce run on a remote endpoint.")
+]
+KOpt = Annotated[int, typer.Option("--k", "-k", help="How many posts to retrieve.")]
+
+
+def _configure(
+    llm_url: str | None,
+    model: str | None,
+    llm_key: str | None,
+    llm_timeout: float | None,
+    redact: bool | None,
+) -> Any:
+    brain = get_brain()
+    for name, value in (
+        ("llm_url", llm_url),
+        ("llm_model", model),
+        ("llm_key", llm_key),
+        ("llm_timeout", llm_timeout),
+        ("llm_redact", redact),
+    ):
+        if value is not None:
+            brain.overrides[name] = value
+            brain.__dict__.pop("llm", None)
+    return brain
+
+
+def _filter(since: str | None, until: str | None) -> PostFilter | None:
+    s, u = date_option(since), date_option(until, end=True)
+    return PostFilter(since=s, until=u) if (s or u) else None
+
+
+def _print_request(out: Any) -> Any:
+    def show(body: dict) -> None:
+        out.rule("[dim]sent to the LLM[/dim]")
+        for m in body.get("messages", []):
+            out.print(f"[bold]{m.get('role')}[/bold]")
+            out.print(str(m.get("content")), markup=False, highlight=False, soft_wrap=True)
+        out.rule()
+
+    return show
+
+
+def _estimate_text(est: Any, remote: bool) -> str:
+    where = "远程" if remote else "本机"
+    return (
+        f"将逐期总结范围内全部 {est.posts} 条帖子（{est.periods} 个时期，按{'月' if est.granularity == 'month' else '年'}）："
+        f"约 {est.calls} 次{where}模型调用（{est.cached_calls} 次已缓存），约 {est.prompt_tokens:,} 个 prompt token"
+        "（估算：中文约 1 字 1 token，其他约 4 字符 1 token）"
+    )
+
+
+def _confirm(llm: Any, yes: bool) -> Any:
+    def confirm(est: Any) -> bool:
+        remote = bool(getattr(llm, "remote", False))
+        err_console.print(_estimate_text(est, remote), markup=False)
+        if not remote or yes or est.calls <= 1:
+            return True
+        if not sys.stdin.isatty():
+            raise fail("this sends your posts to a remote LLM: add --yes to confirm")
+        return typer.confirm("继续？ continue?", default=False)
+
+    return confirm
+
+
+class _Bar:
+    """A rich progress bar on stderr, started on the first progress call, closed before the answer streams."""
+
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task(stage, total=total)
+        self.progress.update(self.task, description=stage, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+def render_sources(sources: list[dict], cited_ids: list[int] | None = None) -> None:
+    if not sources:
+        return
+    console.print()
+    console.print("[bold]来源 Sources[/bold]")
+    cited = set(cited_ids or [])
+    for s in sources:
+        mark = "*" if s["id"] in cited else " "
+        text = s["text"].replace("\n", " ")
+        if len(text) > 80:
+            text = text[:80] + "…"
+        line = f"{mark}[{s['n']}] {s['date'][:10]} {s['platform']} #{s['id']}  {escape(text)}"
+        if s.get("url"):
+            line += f"  [link={s['url']}]{escape(s['url'])}[/link]"
+        console.print(line, soft_wrap=True)
+
+
+def _run(
+    brain: Any,
+    question: str,
+    *,
+    kb: str | None,
+    flt: PostFilter | None,
+    history: list[dict] | None,
+    no_llm: bool,
+    scope: str,
+    yes: bool,
+    json_out: bool,
+    show_prompt: bool,
+    k: int,
+    show_sources: bool = True,
+) -> dict:
+    """Stream one answer to the terminal (or collect it for --json); returns the collected result."""
+    llm = None if no_llm else brain.llm
+    if llm is not None and show_prompt:
+        llm.on_send = _print_request(err_console if json_out else console)
+    bar = _Bar()
+    from ..answer.ask import ask_stream
+
+    result: dict[str, Any] = {"answer": "", "sources": []}
+    started = False
+    try:
+        for ev in ask_stream(
+            brain,
+            question,
+            kb=kb,
+            flt=flt,
+            history=history,
+            mode="retrieval" if no_llm else "auto",
+            k=k,
+            scope=scope,
+            confirm=_confirm(llm, yes),
+            progress=bar,
+            llm=llm,
+        ):
+            t = ev["type"]
+            if t == "meta":
+                result.update(
+                    mode=ev["mode"], standalone_question=ev["standalone_question"], scope=ev["scope"]
+                )
+                if not json_out and ev["standalone_question"] != question:
+                    err_console.print(f"[dim]（理解为：{escape(ev['standalone_question'])}）[/dim]")
+                if not json_out:
+                    for note in ev["scope"].get("notes") or []:
+                        err_console.print(f"[dim]{escape(note)}[/dim]")
+            elif t == "delta":
+                bar.close()
+                if not json_out:
+                    console.print(ev["text"], end="", markup=False, highlight=False, soft_wrap=True)
+                    started = True
+            elif t == "sources":
+                result["sources"] = ev["sources"]
+            elif t == "done":
+                result.update(
+                    answer=ev["answer"],
+                    citations=ev["citations"],
+                    dropped_citations=ev["dropped_citations"],
+                    usage=ev["usage"],
+                )
+    finally:
+        bar.close()
+    if json_out:
+        return result
+    if started:
+        console.print()
+    if result.get("dropped_citations"):
+        err_console.print(
+            f"[yellow]已删除不存在的引用 removed citations of posts not given: "
+            f"{result['dropped_citations']}[/yellow]"
+        )
+    if show_sources:
+        render_sources(result["sources"], result.get("citations"))
+    return result
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("ask")
+    @user_errors
+    def ask_cmd(
+        question: Annotated[str, typer.Argument(help='Your question, e.g. "迄今为止发生过的最好的事".')],
+        kb: KbOpt = None,
+        since: SinceOpt = None,
+        until: UntilOpt = None,
+        no_llm: NoLlmOpt = False,
+        llm_url: UrlOpt = None,
+        model: ModelOpt = None,
+        llm_key: KeyOpt = None,
+        llm_timeout: TimeoutOpt = None,
+        show_prompt: ShowOpt = False,
+        redact: RedactOpt = None,
+        scope: ScopeOpt = "auto",
+        yes: YesOpt = False,
+        json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
+        k: KOpt = 8,
+    ) -> None:
+        """Ask your posts a question: a cited answer streamed, then its sources with dates and links."""
+        brain = _configure(llm_url, model, llm_key, llm_timeout, redact)
+        result = _run(
+            brain,
+            question,
+            kb=kb,
+            flt=_filter(since, until),
+            history=None,
+            no_llm=no_llm,
+            scope=scope,
+            yes=yes,
+            json_out=json_out,
+            show_prompt=show_prompt,
+            k=k,
+        )
+        if json_out:
+            typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+    @app.command("chat")
+    @user_errors
+    def chat_cmd(
+        kb: KbOpt = None,
+        since: SinceOpt = None,
+        until: UntilOpt = None,
+        no_llm: NoLlmOpt = False,
+        llm_url: UrlOpt = None,
+        model: ModelOpt = None,
+        llm_key: KeyOpt = None,
+        llm_timeout: TimeoutOpt = None,
+        show_prompt: ShowOpt = False,
+        redact: RedactOpt = None,
+        scope: ScopeOpt = "auto",
+        yes: YesOpt = False,
+        k: KOpt = 8,
+    ) -> None:
+        """Talk with your past: follow-ups keep the context. /sources, /reset, /exit."""
+        from rich.prompt import Prompt
+
+        brain = _configure(llm_url, model, llm_key, llm_timeout, redact)
+        flt = _filter(since, until)
+        mode = "不用模型（检索）" if no_llm or brain.llm is None else brain.llm.name
+        console.print(
+            f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出"
+        )
+        history: list[dict] = []
+        last: dict = {}
+        while True:
+            try:
+                q = Prompt.ask("[bold cyan]你[/bold cyan]", console=console).strip()
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                return
+            if not q:
+                continue
+            if q in ("/exit", "/quit", "/q"):
+                return
+            if q == "/reset":
+                history.clear()
+                console.print("[dim]已清空对话 history cleared[/dim]")
+                continue
+            if q == "/sources":
+                render_sources(last.get("sources", []), last.get("citations"))
+                continue
+            last = _run(
+                brain,
+                q,
+                kb=kb,
+                flt=flt,
+                history=history,
+                no_llm=no_llm,
+                scope=scope,
+                yes=yes,
+                json_out=False,
+                show_prompt=show_prompt,
+                k=k,
+                show_sources=False,
+            )
+            history.append({"role": "user", "content": q, "standalone": last.get("standalone_question", q)})
+            history.append({"role": "assistant", "content": last.get("answer", "")})

@@ -1,7 +1,308 @@
-"""CLI commands for this area (not written yet)."""
+"""`socialbrain collect weibo|mastodon|status`: your own posts straight from the platform into the archive."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import Annotated
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..collect.credentials import load_secret, parse_cookie_text, read_secret_file, save_secret
+from ..collect.engine import CollectReport
+from ..collect.http import Politeness
+from ..config import Settings
+from ..errors import ConfigError, SocialbrainError
+from .common import console, date_option, err_console, get_brain, user_errors
+
+collect_app = typer.Typer(
+    help="Collect your own posts from Weibo or Mastodon into the archive (resumable, polite).  抓取自己的微博/嘟文。",
+    no_args_is_help=True,
+)
+
+
+def _politeness(
+    settings: Settings, delay: float | None, default_delay: float, default_backoff: float
+) -> Politeness:
+    d = (
+        delay
+        if delay is not None
+        else float(
+            settings.get("collect", "delay", env=("SOCIALBRAIN_COLLECT_DELAY",), default=default_delay)
+        )
+    )
+    if d < 0:
+        raise ConfigError("--delay must be 0 or more seconds")
+    return Politeness(delay=d, jitter=d / 2, backoff=default_backoff if d > 0 else 0.5, max_wait=900.0)
+
+
+def _on_wait(seconds: float, reason: str) -> None:
+    err_console.print(f"[yellow]{reason}[/yellow]: the site asks us to slow down, waiting {seconds:.0f}s …")
+
+
+def _run_with_progress(label: str, fn):  # type: ignore[no-untyped-def]
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def progress(r: CollectReport) -> None:
+            bar.update(
+                task,
+                description=f"{label}: {r.pages} pages, {r.new} new, {r.updated} updated, "
+                f"{r.unchanged} unchanged",
+            )
+
+        return fn(progress)
+
+
+def _summary(report: CollectReport) -> None:
+    t = Table(title=f"{report.platform} · {report.account}", show_header=True, header_style="bold")
+    for col in ("pages", "new", "updated", "unchanged", "skipped", "truncated", "media", "requests"):
+        t.add_column(col, justify="right")
+    t.add_row(
+        *(
+            str(getattr(report, c))
+            for c in ("pages", "new", "updated", "unchanged", "skipped", "truncated", "media", "requests")
+        )
+    )
+    console.print(t)
+    if report.resumed:
+        console.print("resumed the run that stopped earlier  已从上次中断处继续")
+    if report.finished:
+        console.print(f"done: {report.stop_reason}  完成")
+    else:
+        console.print(
+            f"stopped: {report.stop_reason}; run the same command to continue  未完成，再次运行即可继续"
+        )
+    if report.truncated:
+        console.print(
+            f"[yellow]{report.truncated} long posts kept their truncated text (全文 unreachable); "
+            "`--full` later retries them[/yellow]"
+        )
+    if report.media_failed:
+        console.print(
+            f"[yellow]{report.media_failed} media files failed to download; a later --media run retries[/yellow]"
+        )
+    forgotten = report.forgotten
+    if forgotten:
+        console.print(f"{forgotten} posts you had forgotten were not brought back")
+
+
+def _sync_index(no_sync: bool, report: CollectReport) -> None:
+    if no_sync or not (report.new or report.updated):
+        return
+    if importlib.util.find_spec("socialbrain.index.sync") is None:
+        return  # no index yet in this build: `socialbrain search` builds it on first use
+    from ..index.sync import sync_index
+
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
+        ) as bar:
+            task = bar.add_task("indexing", total=None)
+
+            def progress(*args: object) -> None:
+                bar.update(task, description="indexing " + " ".join(str(a) for a in args))
+
+            sync_index(get_brain(), progress=progress)
+    except SocialbrainError as e:
+        err_console.print(f"[yellow]collected, but the index was not updated: {e}[/yellow]")
+
+
+@collect_app.command("weibo")
+@user_errors
+def weibo_cmd(
+    uid: Annotated[str, typer.Option("--uid", help="Your numeric user id (weibo.com/u/<uid>).")],
+    cookie_file: Annotated[
+        str | None,
+        typer.Option(
+            "--cookie-file", help="File with your m.weibo.cn Cookie header (or cookies.txt / JSON export)."
+        ),
+    ] = None,
+    save_cookie: Annotated[
+        bool,
+        typer.Option("--save-cookie", help="Keep the cookie in <data-dir>/secrets/ (0600) for later runs."),
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only posts from this date on (2019, 2019-05, 2019-05-04).")
+    ] = None,
+    originals_only: Annotated[bool, typer.Option("--originals-only", help="Leave reposts out.")] = False,
+    media: Annotated[
+        bool, typer.Option("--media", help="Also download pictures/videos into <data-dir>/media/weibo/.")
+    ] = False,
+    api_base: Annotated[
+        str | None,
+        typer.Option(
+            "--api-base",
+            help="API address (default https://m.weibo.cn, or https://weibo.cn with --via weibo.cn).",
+        ),
+    ] = None,
+    via: Annotated[
+        str, typer.Option("--via", help="api (m.weibo.cn JSON) or weibo.cn (HTML pages, as weiboSpider).")
+    ] = "api",
+    full: Annotated[
+        bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")
+    ] = False,
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", help="Stop after this many pages (resumable).")
+    ] = None,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            "--delay", help="Seconds between requests (±50% jitter). Default 3, or config collect.delay."
+        ),
+    ] = None,
+    no_sync: Annotated[
+        bool, typer.Option("--no-sync", help="Do not update the search index afterwards.")
+    ] = False,
+) -> None:
+    """Collect your own Weibo posts (m.weibo.cn API, or weibo.cn pages) into the archive.  抓取自己的微博。
+
+    Resumes an interrupted run; later runs fetch only what is new. The cookie is never logged or archived.
+    """
+    from ..collect.weibo import DEFAULT_API_BASE, DEFAULT_CN_BASE, WeiboOptions, collect_weibo
+
+    brain = get_brain()
+    settings = brain.settings
+    secret_name = f"weibo-{uid.strip()}.cookie"
+    cookie: str | None = None
+    if cookie_file:
+        cookie = parse_cookie_text(read_secret_file(cookie_file, "cookie"), path=cookie_file)
+        if save_cookie:
+            p = save_secret(settings, secret_name, cookie)
+            err_console.print(f"cookie saved to {p} (readable by you only)")
+    else:
+        cookie = os.environ.get("SOCIALBRAIN_WEIBO_COOKIE") or load_secret(settings, secret_name)
+    if not cookie:
+        err_console.print(
+            "[yellow]no cookie: collecting what the public view shows (often only recent posts); "
+            "see docs/collect.md for --cookie-file[/yellow]"
+        )
+    opts = WeiboOptions(
+        uid=uid,
+        cookie=cookie,
+        since=date_option(since),
+        originals_only=originals_only,
+        media=media,
+        api_base=api_base or (DEFAULT_CN_BASE if via == "weibo.cn" else DEFAULT_API_BASE),
+        via=via,
+        full=full,
+        max_pages=max_pages,
+        politeness=_politeness(settings, delay, 3.0, 60.0),
+    )
+    report = _run_with_progress(
+        f"weibo {uid}", lambda progress: collect_weibo(brain, opts, progress=progress, on_wait=_on_wait)
+    )
+    _summary(report)
+    _sync_index(no_sync, report)
+
+
+@collect_app.command("mastodon")
+@user_errors
+def mastodon_cmd(
+    instance: Annotated[str, typer.Option("--instance", help="Your server, e.g. https://mastodon.social")],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", help="Access token (read scope); prefer --token-file or $SOCIALBRAIN_MASTODON_TOKEN."
+        ),
+    ] = None,
+    token_file: Annotated[
+        str | None, typer.Option("--token-file", help="File holding the access token.")
+    ] = None,
+    save_token: Annotated[
+        bool, typer.Option("--save-token", help="Keep the token in <data-dir>/secrets/ (0600).")
+    ] = False,
+    account: Annotated[
+        str | None,
+        typer.Option("--account", help="@name to collect (public posts); default: the token's own account."),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only posts from this date on.")] = None,
+    no_boosts: Annotated[bool, typer.Option("--no-boosts", help="Leave boosts out.")] = False,
+    media: Annotated[
+        bool, typer.Option("--media", help="Also download attachments into <data-dir>/media/mastodon/.")
+    ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")
+    ] = False,
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", help="Stop after this many pages (resumable).")
+    ] = None,
+    delay: Annotated[
+        float | None, typer.Option("--delay", help="Seconds between requests (default 1).")
+    ] = None,
+    no_sync: Annotated[
+        bool, typer.Option("--no-sync", help="Do not update the search index afterwards.")
+    ] = False,
+) -> None:
+    """Collect your own Mastodon statuses (boosts, replies, private ones with a token) into the archive.  抓取嘟文。"""
+    from ..collect.mastodon import MastodonOptions, collect_mastodon
+
+    brain = get_brain()
+    settings = brain.settings
+    host = instance.split("://")[-1].strip("/")
+    secret_name = f"mastodon-{host}.token"
+    if token_file:
+        token = read_secret_file(token_file, "token").strip()
+    token = (
+        token
+        or os.environ.get("SOCIALBRAIN_MASTODON_TOKEN")
+        or (None if account else load_secret(settings, secret_name))
+    )
+    if token and save_token:
+        p = save_secret(settings, secret_name, token)
+        err_console.print(f"token saved to {p} (readable by you only)")
+    opts = MastodonOptions(
+        instance=instance,
+        token=token,
+        account=account,
+        since=date_option(since),
+        originals_only=no_boosts,
+        media=media,
+        full=full,
+        max_pages=max_pages,
+        politeness=_politeness(settings, delay, 1.0, 10.0),
+    )
+    report = _run_with_progress(
+        f"mastodon {host}",
+        lambda progress: collect_mastodon(brain, opts, progress=progress, on_wait=_on_wait),
+    )
+    _summary(report)
+    _sync_index(no_sync, report)
+
+
+@collect_app.command("status")
+@user_errors
+def status_cmd() -> None:
+    """Where each collector stands: newest post stored, unfinished runs.  查看抓取进度。"""
+    from ..collect.state import all_states
+
+    rows = all_states(get_brain().archive)
+    if not rows:
+        console.print("nothing collected yet: try `socialbrain collect weibo --uid …`")
+        return
+    t = Table(show_header=True, header_style="bold")
+    for col in ("platform", "account", "newest post", "unfinished run", "last finished"):
+        t.add_column(col)
+    for r in rows:
+        s = r["state"]
+        run = s.get("run")
+        t.add_row(
+            r["platform"],
+            r["account"],
+            (s.get("newest") or {}).get("at", "-"),
+            f"at {run['cursor']} after {run.get('pages', 0)} pages" if run else "-",
+            s.get("last_finished", "-"),
+        )
+    console.print(t)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(collect_app, name="collect")

@@ -1,7 +1,266 @@
-"""CLI commands for this area (not written yet)."""
+"""`socialbrain search`, `socialbrain kb …`, `socialbrain index …`: parse options, call the library, render."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..models import PostFilter
+from .common import console, date_option, err_console, get_brain, user_errors
+
+kb_app = typer.Typer(help="Knowledge bases: named parts of the archive to search in.  知识库。", no_args_is_help=True)
+index_app = typer.Typer(help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True)
+
+_STAGES = {"index": "索引 indexing", "embed": "向量 embedding", "import": "导入 importing"}
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar on stderr driven by (stage, done, total) callbacks."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err_console, transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_STAGES.get(stage, str(stage)), total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def _filter(platform: list[str] | None, account: list[str] | None, kind: list[str] | None, since: str | None,
+            until: str | None, min_likes: int | None = None) -> PostFilter:
+    return PostFilter(
+        since=date_option(since), until=date_option(until, end=True), platforms=platform or None,
+        accounts=account or None, kinds=kind or None, min_likes=min_likes,
+    )
+
+
+PlatformOpt = Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeatable).")]
+KindOpt = Annotated[
+    list[str] | None, typer.Option("--kind", help="original, repost, reply, comment or chat (repeatable).")
+]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date: 2016, 2016-05, 2016-05-04.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date, inclusive: 2016 = through 2016.")]
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(kb_app, name="kb")
+    app.add_typer(index_app, name="index")
+
+    @app.command("search")
+    @user_errors
+    def search_cmd(
+        query: Annotated[str, typer.Argument(help="What to look for; time phrases (2016年, 去年, in 2015) filter dates.")],
+        kb: Annotated[str | None, typer.Option("--kb", help="Search only this knowledge base.")] = None,
+        since: SinceOpt = None,
+        until: UntilOpt = None,
+        platform: PlatformOpt = None,
+        kind: KindOpt = None,
+        min_likes: Annotated[int | None, typer.Option("--min-likes", help="Only posts with this many likes.")] = None,
+        k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
+        mode: Annotated[str, typer.Option("--mode", help="hybrid, keyword or dense.")] = "hybrid",
+        rerank: Annotated[bool, typer.Option("--rerank", help="Rerank with the configured reranker.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
+    ) -> None:
+        """Search your posts: keywords + meaning, with dates, snippets and why each matched.  检索。"""
+        from ..retrieve.search import search
+
+        flt = _filter(platform, None, kind, since, until, min_likes)
+        result = search(get_brain(), query, kb=kb, flt=flt, k=k, mode=mode, rerank=rerank)
+        if as_json:
+            console.print_json(json.dumps(_result_json(result), ensure_ascii=False))
+            return
+        for note in result.notes:
+            err_console.print(f"[dim]{escape(note)}[/dim]")
+        if result.time_expression:
+            err_console.print(f"[dim]时间: {escape(result.time_expression)} → "
+                              f"{result.since.date() if result.since else '…'} – "
+                              f"{result.until.date() if result.until else '…'}[/dim]")
+        if not result.hits:
+            console.print("没有找到 (no results)")
+            return
+        for n, hit in enumerate(result.hits, start=1):
+            p = hit.post
+            date = p.created_at.strftime("%Y-%m-%d %H:%M")
+            extra = f"  [dim](+{len(hit.duplicates)} 条相同)[/dim]" if hit.duplicates else ""
+            console.print(f"[bold]{n}.[/bold] [cyan]{date}[/cyan] {escape(p.platform)} #{p.id}{extra}")
+            text = escape(hit.snippet).replace("【", "[bold yellow]【").replace("】", "】[/bold yellow]")
+            console.print("   " + text, soft_wrap=True)
+            if hit.why:
+                console.print("   [dim]" + escape(" · ".join(hit.why)) + "[/dim]")
+
+    # -- kb ---------------------------------------------------------------------------------------
+    @kb_app.command("create")
+    @user_errors
+    def kb_create(
+        name: Annotated[str, typer.Argument(help="Name, e.g. 跑步 or work.")],
+        platform: PlatformOpt = None,
+        account: Annotated[list[str] | None, typer.Option("--account", help="Only this account (repeatable).")] = None,
+        since: SinceOpt = None,
+        until: UntilOpt = None,
+        kind: KindOpt = None,
+        description: Annotated[str, typer.Option("--description", help="What this KB is for.")] = "",
+    ) -> None:
+        """Create a knowledge base from a filter (or empty, for `kb add`).  新建知识库。"""
+        from ..index.kb import create_kb
+
+        info = create_kb(get_brain(), name, _filter(platform, account, kind, since, until), description)
+        console.print(f"created knowledge base [bold]{escape(info.name)}[/bold]: {info.posts} posts")
+
+    @kb_app.command("add")
+    @user_errors
+    def kb_add(
+        name: Annotated[str, typer.Argument(help="Knowledge base (created if missing).")],
+        files: Annotated[list[Path], typer.Argument(help="Files or folders to import into it.")],
+    ) -> None:
+        """Import files into the archive and add their posts to a knowledge base.  导入文件到知识库。"""
+        from ..index.kb import add_files_to_kb, kb_info
+
+        brain = get_brain()
+        with progress_bar() as progress:
+            report = add_files_to_kb(brain, name, files, progress=progress)
+        totals = report.totals() if hasattr(report, "totals") else {}
+        info = kb_info(brain, name)
+        console.print(
+            f"{escape(name)}: {info.posts} posts now ("
+            + ", ".join(f"{k} {v}" for k, v in totals.items() if v) + ")"
+        )
+
+    @kb_app.command("list")
+    @user_errors
+    def kb_list() -> None:
+        """List knowledge bases.  列出知识库。"""
+        from ..index.kb import list_kbs
+
+        table = Table("name", "posts", "filter", "description")
+        for info in list_kbs(get_brain()):
+            table.add_row(escape(info.name), str(info.posts), escape(json.dumps(info.filter, ensure_ascii=False)),
+                          escape(info.description))
+        console.print(table)
+
+    @kb_app.command("delete")
+    @user_errors
+    def kb_delete(
+        name: str,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    ) -> None:
+        """Delete a knowledge base (its posts stay in the archive).  删除知识库。"""
+        from ..index.kb import delete_kb
+
+        if not yes and not typer.confirm(f"delete knowledge base {name!r}? (posts stay in the archive)"):
+            raise typer.Exit(1)
+        delete_kb(get_brain(), name)
+        console.print(f"deleted knowledge base {escape(name)}")
+
+    @kb_app.command("rebuild")
+    @user_errors
+    def kb_rebuild(name: str) -> None:
+        """Index a knowledge base's posts again (`all`: the whole index).  重建知识库索引。"""
+        from ..index.kb import rebuild_kb
+
+        with progress_bar() as progress:
+            report = rebuild_kb(get_brain(), name, progress=progress)
+        console.print(f"{escape(name)}: {report.units} units, {report.embedded} embedded, {report.pending} pending")
+
+    # -- index ------------------------------------------------------------------------------------
+    @index_app.command("status")
+    @user_errors
+    def index_status() -> None:
+        """Backend, model, counts and what is pending.  索引状态。"""
+        brain = get_brain()
+        index = brain.index
+        counts = index.counts()
+        behind = brain.archive.last_change_seq() - index.applied_seq()
+        try:
+            embedder = brain.embedder
+            configured = embedder.name if embedder else "none (keyword only)"
+        except Exception as e:  # noqa: BLE001 - status shows what is wrong instead of failing
+            configured = f"unavailable: {e}"
+        table = Table(show_header=False)
+        for key, value in (
+            ("backend", index.backend),
+            ("vectors built with", index.model or "—"),
+            ("embedder configured", configured),
+            ("units", counts.get("units", 0)),
+            ("posts", counts.get("posts", 0)),
+            ("vectors", counts.get("vectors", 0)),
+            ("pending embedding", counts.get("pending", 0)),
+            ("archive changes not yet indexed", max(0, behind)),
+        ):
+            table.add_row(key, escape(str(value)))
+        console.print(table)
+        if index.model and embedder and index.model != embedder.name:
+            err_console.print("[yellow]the configured embedder differs: run `socialbrain index rebuild`[/yellow]")
+
+    @index_app.command("embed")
+    @user_errors
+    def index_embed() -> None:
+        """Embed units that have no vector yet (resumable: Ctrl-C keeps what is done).  补全向量。"""
+        from ..index.sync import apply_changes, embed_pending
+
+        brain = get_brain()
+        with progress_bar() as progress:
+            apply_changes(brain, progress)
+            embedder = brain.embedder
+            if embedder is None:
+                console.print("no embedder configured (SOCIALBRAIN_EMBEDDER=none): nothing to embed")
+                return
+            done = embed_pending(brain.index, embedder, progress=progress)
+        console.print(f"embedded {done} units with {escape(embedder.name)}")
+
+    @index_app.command("rebuild")
+    @user_errors
+    def index_rebuild(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
+        """Drop the index and build it again from the archive (e.g. after changing the embedder).  重建索引。"""
+        from ..index.sync import rebuild_index
+
+        if not yes and not typer.confirm("drop the index and build it again (embedding can take a while)?"):
+            raise typer.Exit(1)
+        with progress_bar() as progress:
+            report = rebuild_index(get_brain(), progress=progress)
+        console.print(f"index rebuilt: {report.units} units, {report.embedded} embedded, {report.pending} pending")
+        for note in report.notes:
+            err_console.print(f"[dim]{escape(note)}[/dim]")
+
+
+def _result_json(result) -> dict:  # noqa: ANN001
+    return {
+        "query": result.query,
+        "text_query": result.text_query,
+        "since": result.since.isoformat() if result.since else None,
+        "until": result.until.isoformat() if result.until else None,
+        "time_expression": result.time_expression,
+        "mode": result.mode,
+        "notes": result.notes,
+        "hits": [
+            {
+                "id": h.post.id,
+                "date": h.post.created_at.isoformat(),
+                "platform": h.post.platform,
+                "account": h.post.account,
+                "kind": str(h.post.kind),
+                "url": h.post.url,
+                "text": h.text,
+                "snippet": h.snippet,
+                "score": h.score,
+                "why": h.why,
+                "keyword_rank": h.keyword_rank,
+                "dense_rank": h.dense_rank,
+                "duplicates": h.duplicates,
+                "context_post_ids": h.context_post_ids,
+            }
+            for h in result.hits
+        ],
+    }

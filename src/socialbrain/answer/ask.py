@@ -1,0 +1,351 @@
+"""Ask your past: retrieve, prompt, stream, check citations — or map-reduce for whole-life questions.
+
+``ask_stream`` yields events (plain dicts, JSON-ready):
+
+    {"type": "meta", "mode": "llm"|"retrieval", "standalone_question": str, "scope": {...}}
+    {"type": "delta", "text": str}                       # answer text as it arrives
+    {"type": "sources", "sources": [{"n", "id", "date", "platform", "url", "text"}]}
+    {"type": "done", "answer": str, "citations": [post ids], "dropped_citations": [n...], "usage": {...}}
+
+``ask`` collects them into an :class:`Answer`. Posts are data, never instructions (see prompts.py); citations that
+point at posts that were not given are removed from the text and listed in ``dropped_citations``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigError
+from ..models import PostFilter
+from ..retrieve.timeexpr import parse_time_expression
+from .citations import CitationStreamFilter
+from .mapreduce import CostEstimate, estimate_cost, is_whole_history_question, reduce_stream, run_map
+from .nollm import _query_words, retrieved_answer
+from .prompts import NumberedPost, answer_messages, language_of, rewrite_messages
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+    from .llm import LLM
+
+AnswerEvent = dict[str, Any]
+MODES = ("auto", "llm", "retrieval")
+SCOPES = ("auto", "topk", "all")
+
+_FOLLOWUP_ZH = re.compile(
+    r"^(?:那么?|然后|后来|还有|再|另外|接着|之后)|[她他它](?:们)?(?:后来|之后|现在|呢)|呢\s*[？?]?\s*$"
+)
+_FOLLOWUP_EN = re.compile(
+    r"^(?:and|what about|how about|then|after that|and then|what else)\b|\b(?:she|he|it|they|that|her|him|them)\b",
+    re.IGNORECASE,
+)
+_LEADING_ZH = re.compile(r"^(?:那么?|然后|还有|另外|接着)[，,\s]*")
+_LEADING_EN = re.compile(r"^(?:and|what about|how about|then|and then)\b[\s,]*", re.IGNORECASE)
+
+
+@dataclass
+class Answer:
+    text: str
+    mode: str
+    sources: list[dict] = field(default_factory=list)
+    citations: list[int] = field(default_factory=list)  # post ids
+    dropped_citations: list[int] = field(default_factory=list)
+    usage: dict[str, Any] = field(default_factory=dict)
+    standalone_question: str = ""
+    scope: dict[str, Any] = field(default_factory=dict)
+
+
+# -- follow-ups -------------------------------------------------------------------------------
+
+
+def looks_like_followup(question: str) -> bool:
+    q = question.strip()
+    if language_of(q) == "zh":
+        return len(q) <= 16 and bool(_FOLLOWUP_ZH.search(q))
+    return len(q.split()) <= 8 and bool(_FOLLOWUP_EN.search(q))
+
+
+def _previous_question(history: list[dict]) -> str | None:
+    for m in reversed(history):
+        if m.get("role") == "user":
+            return str(m.get("standalone") or m.get("content") or "").strip() or None
+    return None
+
+
+def heuristic_rewrite(question: str, history: list[dict] | None, now: datetime | None = None) -> str:
+    """Without an LLM: a follow-up carries over the previous question's topic words (and its time phrase when the
+    follow-up names none and does not ask about "later")."""
+    prev = _previous_question(history or [])
+    if not prev or not looks_like_followup(question):
+        return question
+    prev_tq = parse_time_expression(prev, now=now)
+    cur_tq = parse_time_expression(question, now=now)
+    core = _LEADING_EN.sub("", _LEADING_ZH.sub("", question.strip()))
+    core = re.sub(r"[呢吗？?。.!！\s]+$", "", core)
+    have = core.lower()
+    topic = [w for w in _query_words(prev_tq.text) if w.lower() not in have]
+    parts = [core] + topic
+    later = re.search(r"后来|之后|以后|after that|later|afterwards", question, re.IGNORECASE)
+    if cur_tq.expression is None and prev_tq.expression and not later:
+        parts.insert(0, prev_tq.expression)
+    sep = " "
+    return sep.join(p for p in parts if p).strip() or question
+
+
+def standalone_question(
+    question: str, history: list[dict] | None, llm: LLM | None, now: datetime | None = None
+) -> str:
+    """The follow-up rewritten into a question that stands alone (LLM when present, else the heuristic)."""
+    if not history:
+        return question
+    if llm is None:
+        return heuristic_rewrite(question, history, now)
+    text = "".join(llm.complete(rewrite_messages(question, history), stream=False, max_tokens=120))
+    line = next((s.strip() for s in text.strip().splitlines() if s.strip()), "")
+    line = re.sub(r"^(?:改写后的问题|独立问题|standalone question)\s*[:：]\s*", "", line, flags=re.IGNORECASE)
+    line = line.strip("\"'“”「」 ")
+    return line[:300] if line else heuristic_rewrite(question, history, now)
+
+
+# -- scope ------------------------------------------------------------------------------------
+
+
+def _kb_filter(brain: Brain, kb: str | None, flt: PostFilter | None) -> PostFilter:
+    """``flt`` within knowledge base ``kb`` (resolved to filter fields or member ids)."""
+    from ..retrieve.filters import combine, resolve_kb
+
+    return resolve_kb(brain, combine(flt, PostFilter(kb=kb) if kb else None))
+
+
+def _narrow(flt: PostFilter, since: datetime | None, until: datetime | None) -> PostFilter:
+    out = PostFilter(**flt.__dict__)
+    if since is not None:
+        out.since = max(out.since, since) if out.since else since
+    if until is not None:
+        out.until = min(out.until, until) if out.until else until
+    return out
+
+
+def _source(n: int, post: Any, text: str) -> dict:
+    return {
+        "n": n,
+        "id": post.id,
+        "date": post.created_at.isoformat(),
+        "platform": post.platform,
+        "url": post.url,
+        "text": text,
+    }
+
+
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# -- the stream -------------------------------------------------------------------------------
+
+
+def ask_stream(
+    brain: Brain,
+    question: str,
+    *,
+    kb: str | None = None,
+    flt: PostFilter | None = None,
+    history: list[dict] | None = None,
+    mode: str = "auto",
+    k: int = 8,
+    now: datetime | None = None,
+    scope: str = "auto",
+    confirm: Callable[[CostEstimate], bool] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    llm: LLM | None = None,
+) -> Iterator[AnswerEvent]:
+    """Answer ``question`` from the archive as a stream of events (see the module docstring).
+
+    ``mode``: "auto" (the LLM when one is configured, else retrieval), "llm" (fail without one), "retrieval".
+    ``scope``: "auto" (map-reduce for whole-life questions when an LLM is on), "topk", "all" (always map-reduce).
+    ``confirm`` is asked with the cost estimate before a map-reduce run; returning False cancels it.
+    """
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if scope not in SCOPES:
+        raise ConfigError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
+    question = question.strip()
+    if not question:
+        raise ConfigError('the question is empty: ask something, e.g. socialbrain ask "我哪一年最开心？"')
+    if mode == "retrieval":
+        llm = None
+    else:
+        llm = llm or brain.llm
+        if llm is None and mode == "llm":
+            raise ConfigError("no LLM configured: set SOCIALBRAIN_LLM_URL or --llm-url (or use --no-llm)")
+    standalone = standalone_question(question, history, llm, now)
+    lang = language_of(question)
+    whole = scope == "all" or (scope == "auto" and is_whole_history_question(standalone))
+    if llm is not None and whole:
+        yield from _whole_history(
+            brain, standalone, lang, kb=kb, flt=flt, now=now, llm=llm, confirm=confirm, progress=progress
+        )
+        return
+
+    from ..retrieve.search import search
+
+    result = search(brain, standalone, kb=kb, flt=flt, k=k, now=now)
+    scope_info = {
+        "scope": "topk",
+        "kb": kb or "all",
+        "since": _iso(result.since),
+        "until": _iso(result.until),
+        "time_expression": result.time_expression,
+        "k": k,
+        "hits": len(result.hits),
+        "notes": list(result.notes),
+    }
+    if llm is None:
+        text, hits = retrieved_answer(
+            brain.archive, standalone, result, _kb_filter(brain, kb, flt), lang=lang
+        )
+        yield {"type": "meta", "mode": "retrieval", "standalone_question": standalone, "scope": scope_info}
+        yield {"type": "delta", "text": text}
+        sources = [_source(n, h.post, h.text) for n, h in enumerate(hits, start=1)]
+        yield {"type": "sources", "sources": sources}
+        yield {
+            "type": "done",
+            "answer": text,
+            "citations": [h.post.id for h in hits],
+            "dropped_citations": [],
+            "usage": {"llm_calls": 0},
+        }
+        return
+
+    items = [NumberedPost(n, h.post, h.text) for n, h in enumerate(result.hits, start=1)]
+    span = None
+    if result.since or result.until:
+        span = (
+            f"{result.since.date() if result.since else '…'} – {result.until.date() if result.until else '…'}"
+        )
+    messages = answer_messages(standalone, items, scope=span, lang=lang)
+    yield {"type": "meta", "mode": "llm", "standalone_question": standalone, "scope": scope_info}
+    cf = CitationStreamFilter(range(1, len(items) + 1))
+    parts: list[str] = []
+    for delta in llm.complete(messages, stream=True):
+        out = cf.feed(delta)
+        if out:
+            parts.append(out)
+            yield {"type": "delta", "text": out}
+    tail = cf.flush()
+    if tail:
+        parts.append(tail)
+        yield {"type": "delta", "text": tail}
+    by_n = {i.n: i for i in items}
+    yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
+    usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1 + (1 if history else 0)}
+    yield {
+        "type": "done",
+        "answer": "".join(parts).strip(),
+        "citations": [by_n[n].post.id for n in cf.cited],
+        "dropped_citations": cf.dropped,
+        "usage": usage,
+    }
+
+
+def _whole_history(
+    brain: Brain,
+    question: str,
+    lang: str,
+    *,
+    kb: str | None,
+    flt: PostFilter | None,
+    now: datetime | None,
+    llm: LLM,
+    confirm: Callable[[CostEstimate], bool] | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> Iterator[AnswerEvent]:
+    tq = parse_time_expression(question, now=now)
+    scope_flt = _narrow(_kb_filter(brain, kb, flt), tq.since, tq.until)
+    theme = tq.text.strip() or question
+    est = estimate_cost(brain, scope_flt, theme=theme, llm=llm, lang=lang)
+    scope_info = {
+        "scope": "all",
+        "kb": kb or "all",
+        "since": _iso(scope_flt.since),
+        "until": _iso(scope_flt.until),
+        "time_expression": tq.expression,
+        "posts": est.posts,
+        "granularity": est.granularity,
+        "estimate": est.as_dict(),
+    }
+    yield {"type": "meta", "mode": "llm", "standalone_question": question, "scope": scope_info}
+    if confirm is not None and not confirm(est):
+        text = "已取消。" if lang == "zh" else "Cancelled."
+        yield {"type": "sources", "sources": []}
+        yield {
+            "type": "done",
+            "answer": text,
+            "citations": [],
+            "dropped_citations": [],
+            "usage": {"llm_calls": 0},
+        }
+        return
+    run = run_map(
+        brain, scope_flt, theme=theme, granularity=est.granularity, llm=llm, progress=progress, lang=lang
+    )
+    usage: dict[str, Any] = {**run.usage, "map_calls": run.map_calls, "cached_map_calls": run.cached_calls}
+    if not run.summaries:
+        text = (
+            f"你的帖子里没有找到与这个问题有关的内容（看过了范围内全部 {est.posts} 条帖子）。"
+            if lang == "zh"
+            else f"None of your posts in range ({est.posts}) say anything about this."
+        )
+        yield {"type": "delta", "text": text}
+        yield {"type": "sources", "sources": []}
+        yield {
+            "type": "done",
+            "answer": text,
+            "citations": [],
+            "dropped_citations": [],
+            "usage": {**usage, "llm_calls": run.map_calls},
+        }
+        return
+    items, gen, cf = reduce_stream(brain, question, run.summaries, llm, lang=lang)
+    parts = []
+    for out in gen:
+        parts.append(out)
+        yield {"type": "delta", "text": out}
+    last = getattr(llm, "last_usage", {}) or {}
+    usage["prompt_tokens"] += int(last.get("prompt_tokens") or 0)
+    usage["completion_tokens"] += int(last.get("completion_tokens") or 0)
+    usage["llm_calls"] = run.map_calls + 1
+    by_n = {i.n: i for i in items}
+    yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
+    yield {
+        "type": "done",
+        "answer": "".join(parts).strip(),
+        "citations": [by_n[n].post.id for n in cf.cited],
+        "dropped_citations": cf.dropped,
+        "usage": usage,
+    }
+
+
+def ask(brain: Brain, question: str, **kwargs: Any) -> Answer:
+    """Collect :func:`ask_stream` into an :class:`Answer` (same keyword arguments)."""
+    ans = Answer(text="", mode="")
+    parts: list[str] = []
+    for ev in ask_stream(brain, question, **kwargs):
+        t = ev["type"]
+        if t == "meta":
+            ans.mode = ev["mode"]
+            ans.standalone_question = ev["standalone_question"]
+            ans.scope = ev["scope"]
+        elif t == "delta":
+            parts.append(ev["text"])
+        elif t == "sources":
+            ans.sources = ev["sources"]
+        elif t == "done":
+            ans.text = ev["answer"] or "".join(parts).strip()
+            ans.citations = ev["citations"]
+            ans.dropped_citations = ev["dropped_citations"]
+            ans.usage = ev["usage"]
+    return ans

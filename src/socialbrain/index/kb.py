@@ -1,0 +1,236 @@
+"""Knowledge bases: named views of the archive that search, ask and reports can be limited to.
+
+A knowledge base is a filter (platforms, accounts, date range, kinds, min likes) stored in the archive's ``kbs``
+table, and/or explicit members (``kb_posts``): the posts of files added straight to it with ``kb add``. Its posts
+are those the filter matches plus its members (a KB with members and no filter holds only its members). The index
+is shared by all knowledge bases; a KB search applies the KB as a filter inside the index. ``all`` always exists
+and is the whole archive.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigError, NotFoundError
+from ..models import PostFilter
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+
+DEFAULT_KB = "all"
+_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.-]{0,63}$")
+_FILTER_FIELDS = ("since", "until", "platforms", "accounts", "kinds", "min_likes")
+
+
+@dataclass
+class KBInfo:
+    name: str
+    description: str
+    posts: int
+    filter: dict[str, Any]  # the stored filter (JSON form); "members": n when files were added
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def filter_to_json(flt: PostFilter) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    for name in _FILTER_FIELDS:
+        v = getattr(flt, name)
+        if v is None or v == []:
+            continue
+        d[name] = v.isoformat() if isinstance(v, datetime) else v
+    return d
+
+
+def filter_from_json(d: dict[str, Any]) -> PostFilter:
+    kw: dict[str, Any] = {}
+    for name in _FILTER_FIELDS:
+        if name in d and d[name] is not None:
+            v = d[name]
+            kw[name] = datetime.fromisoformat(v) if name in ("since", "until") else v
+    return PostFilter(**kw)
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not _NAME.match(name):
+        raise ConfigError(
+            f"knowledge base name {name!r}: use letters, digits, Chinese, '-', '_' or '.' (up to 64), e.g. 跑步"
+        )
+    return name
+
+
+def _row(brain: Brain, name: str) -> tuple[str, str, dict[str, Any]] | None:
+    row = brain.archive.execute("SELECT name, description, filter FROM kbs WHERE name=?", (name,)).fetchone()
+    if row is None:
+        return None
+    return row[0], row[1] or "", json.loads(row[2] or "{}")
+
+
+def _require(brain: Brain, name: str) -> tuple[str, str, dict[str, Any]]:
+    row = _row(brain, name)
+    if row is None:
+        known = ", ".join([DEFAULT_KB, *(k.name for k in list_kbs(brain)[1:])])
+        raise NotFoundError(f"no knowledge base named {name!r} (have: {known}); create it with `socialbrain kb create`")
+    return row
+
+
+def _members(brain: Brain, name: str) -> list[int]:
+    return [r[0] for r in brain.archive.execute("SELECT post_id FROM kb_posts WHERE kb=? ORDER BY post_id", (name,))]
+
+
+def create_kb(brain: Brain, name: str, flt: PostFilter | None = None, description: str = "") -> KBInfo:
+    """A new knowledge base from a filter (an empty filter makes a KB for files added with `kb add`)."""
+    name = _check_name(name)
+    if name == DEFAULT_KB:
+        raise ConfigError(f"{DEFAULT_KB!r} is the built-in knowledge base of the whole archive; pick another name")
+    if _row(brain, name) is not None:
+        raise ConfigError(f"knowledge base {name!r} exists already: `socialbrain kb delete {name}` first, or pick another name")
+    stored = filter_to_json(flt or PostFilter())
+    now = _now()
+    with brain.archive.transaction():
+        brain.archive.execute(
+            "INSERT INTO kbs (name, description, filter, created_at, updated_at) VALUES (?,?,?,?,?)",
+            (name, description, json.dumps(stored, ensure_ascii=False), now, now),
+        )
+    return kb_info(brain, name)
+
+
+def kb_filter(brain: Brain, name: str | None) -> PostFilter:
+    """The PostFilter of a knowledge base, usable with the archive (iter_posts, count) and the index."""
+    if not name or name == DEFAULT_KB:
+        return PostFilter()
+    _, _, stored = _require(brain, name)
+    flt = filter_from_json(stored)
+    if not stored.get("members"):
+        return flt
+    if flt.is_empty():
+        return PostFilter(kb=name)  # members only: filter_sql reads kb_posts
+    # a filter plus members: the union, as an explicit id list
+    from ..archive.sqlite import filter_sql
+
+    where, params = filter_sql(flt)
+    ids = {r[0] for r in brain.archive.execute(f"SELECT id FROM posts WHERE {where}", params)}
+    ids.update(_members(brain, name))
+    return PostFilter(ids=sorted(ids))
+
+
+def kb_info(brain: Brain, name: str) -> KBInfo:
+    if name == DEFAULT_KB:
+        return KBInfo(DEFAULT_KB, "整个归档 / the whole archive", brain.archive.count(), {})
+    row_name, description, stored = _require(brain, name)
+    return KBInfo(row_name, description, brain.archive.count(kb_filter(brain, name)), stored)
+
+
+def list_kbs(brain: Brain) -> list[KBInfo]:
+    """Every knowledge base, ``all`` first."""
+    names = [r[0] for r in brain.archive.execute("SELECT name FROM kbs WHERE name != ? ORDER BY name", (DEFAULT_KB,))]
+    return [kb_info(brain, DEFAULT_KB), *(kb_info(brain, n) for n in names)]
+
+
+def delete_kb(brain: Brain, name: str) -> None:
+    """Delete a knowledge base (its posts stay in the archive and the index)."""
+    if name == DEFAULT_KB:
+        raise ConfigError(f"{DEFAULT_KB!r} is the whole archive and cannot be deleted")
+    _require(brain, name)
+    with brain.archive.transaction():
+        brain.archive.execute("DELETE FROM kb_posts WHERE kb=?", (name,))
+        brain.archive.execute("DELETE FROM kbs WHERE name=?", (name,))
+
+
+def _file_post_ids(brain: Brain, paths: list[Path], options: Any) -> list[int]:
+    """The archive ids of the posts in these files (parsed again: unchanged posts count too)."""
+    from ..models import Post
+    from ..sources.base import detect, get_importer
+
+    ids: list[int] = []
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            try:
+                importer = get_importer(options.format) if options.format else detect(f)
+            except Exception:  # a file the import skipped (not a known format)
+                continue
+            for item in importer.parse(f, options):
+                if not isinstance(item, Post):
+                    continue
+                if options.platform:
+                    item.platform = options.platform
+                if options.account:
+                    item.account = options.account
+                found = brain.archive.find_by_key(item.platform, item.account, item.key())
+                if found is not None and found.id is not None:
+                    ids.append(found.id)
+    return ids
+
+
+def add_files_to_kb(
+    brain: Brain,
+    name: str,
+    paths: list[Path],
+    progress: Callable[[str, int, int], None] | None = None,
+    *,
+    options: Any = None,
+) -> Any:
+    """Import files into the archive (as `socialbrain import` does) and make their posts members of the KB.
+
+    Creates the KB when it does not exist yet. Returns the ImportReport."""
+    from ..sources.base import ImportOptions
+    from ..sources.ingest import import_paths
+
+    name = _check_name(name)
+    if name == DEFAULT_KB:
+        raise ConfigError(f"every import goes into {DEFAULT_KB!r}: use `socialbrain import FILE` instead")
+    if _row(brain, name) is None:
+        create_kb(brain, name)
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.exists():
+            raise NotFoundError(f"{p}: no such file")
+    options = options or ImportOptions()
+    report = import_paths(brain.archive, paths, options=options, progress=progress)
+    ids = _file_post_ids(brain, paths, options)
+    _, _, stored = _require(brain, name)
+    with brain.archive.transaction():
+        brain.archive.conn.executemany(
+            "INSERT OR IGNORE INTO kb_posts (kb, post_id) VALUES (?, ?)", [(name, i) for i in ids]
+        )
+        members = brain.archive.execute("SELECT COUNT(*) FROM kb_posts WHERE kb=?", (name,)).fetchone()[0]
+        stored["members"] = members
+        brain.archive.execute(
+            "UPDATE kbs SET filter=?, updated_at=? WHERE name=?", (json.dumps(stored, ensure_ascii=False), _now(), name)
+        )
+    from .sync import sync_index
+
+    sync_index(brain, embed=False)
+    return report
+
+
+def rebuild_kb(brain: Brain, name: str, progress: Callable[[str, int, int], None] | None = None) -> Any:
+    """Index the knowledge base's posts again from the archive, then embed them. ``all`` rebuilds the whole index.
+
+    Returns the SyncReport."""
+    from .sync import apply_changes, apply_post_ids, embed_pending, rebuild_index
+
+    if name == DEFAULT_KB:
+        return rebuild_index(brain, progress=progress)
+    flt = kb_filter(brain, name)
+    report = apply_changes(brain, progress)
+    ids = [p.id for p in brain.archive.iter_posts(flt) if p.id is not None]
+    chunk = 2000
+    for start in range(0, len(ids), chunk):
+        apply_post_ids(brain.archive, brain.index, ids[start : start + chunk], report)
+        if progress:
+            progress("index", min(start + chunk, len(ids)), len(ids))
+    if brain.embedder is not None:
+        report.embedded = embed_pending(brain.index, brain.embedder, progress=progress)
+    report.pending = brain.index.counts().get("pending", 0)
+    return report

@@ -1,0 +1,214 @@
+"""Chinese-first word segmentation: the only place jieba is called for search and reports.
+
+    tokenize(text)          document tokens for BM25 (jieba search mode: words and their sub-words)
+    tokenize_query(text)    query tokens (same normalisation, so queries meet documents)
+    keywords(text, top)     the text's top TF-IDF words (reports, "why it matched")
+    load_user_dict(path)    add a jieba user dictionary (one ``word [freq] [tag]`` per line)
+
+Normalisation before segmentation: NFKC (full-width → half-width), traditional → simplified (zhconv, per
+character, so 軟體 → 软体, never a regional rewrite), URLs dropped, Weibo emoji codes ``[哈哈]`` kept as their word,
+English lowercased, numbers kept. Stop words (``data/stopwords_zh.txt``, ``data/stopwords_en.txt``) and
+punctuation are removed.
+
+jieba is initialised once, lazily and quietly. A user dictionary is picked up from ``$SOCIALBRAIN_USER_DICT``, or
+from ``configure(settings)`` (config ``[segment] user_dict``, else ``<data dir>/userdict.txt`` when present).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import re
+import threading
+import unicodedata
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    import jieba
+
+    from ..config import Settings
+
+__all__ = [
+    "tokenize",
+    "tokenize_query",
+    "keywords",
+    "load_user_dict",
+    "configure",
+    "normalize",
+    "stopwords",
+    "signature",
+]
+
+#: bump when tokenisation changes in a way that makes old BM25 indexes stale
+SEGMENTER_VERSION = "1"
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff<>\"']+", re.IGNORECASE)
+_EMOJI_CODE = re.compile(r"\[([\w\u4e00-\u9fff]{1,8})\]")
+_HAS_WORD = re.compile(r"\w")
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+_stopwords: frozenset[str] | None = None
+_idf: tuple[dict[str, float], float] | None = None
+_user_dicts: list[Path] = []
+
+
+def _read_words(name: str) -> list[str]:
+    text = resources.files("socialbrain.data").joinpath(name).read_text(encoding="utf-8")
+    return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
+
+
+def stopwords() -> frozenset[str]:
+    """The shipped Chinese + English stop words (simplified, lowercase)."""
+    global _stopwords
+    if _stopwords is None:
+        _stopwords = frozenset(_read_words("stopwords_zh.txt") + _read_words("stopwords_en.txt"))
+    return _stopwords
+
+
+def _get_tokenizer() -> jieba.Tokenizer:
+    global _tokenizer
+    if _tokenizer is not None:
+        return _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" noise on stderr
+            tok = jieba.Tokenizer()
+            tok.initialize()
+            env_dict = os.environ.get("SOCIALBRAIN_USER_DICT")
+            if env_dict:
+                _load_into(tok, Path(env_dict).expanduser())
+            for path in _user_dicts:
+                _load_into(tok, path)
+            _tokenizer = tok
+    return _tokenizer
+
+
+def _load_into(tok: jieba.Tokenizer, path: Path) -> None:
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: user dictionary not found; give a text file with one 'word [freq] [tag]' a line"
+        )
+    try:
+        tok.load_userdict(str(path))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ConfigError(
+            f"{path}: not a jieba user dictionary ({e}); use UTF-8, one 'word [freq] [tag]' a line"
+        ) from e
+
+
+def load_user_dict(path: str | Path) -> None:
+    """Add the words of a jieba user dictionary (UTF-8, ``word [freq] [tag]`` a line) to segmentation."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise ConfigError(
+            f"{p}: user dictionary not found; give a text file with one 'word [freq] [tag]' a line"
+        )
+    with _lock:
+        if p not in _user_dicts:
+            _user_dicts.append(p)
+        if _tokenizer is not None:
+            _load_into(_tokenizer, p)
+
+
+def configure(settings: Settings) -> None:
+    """Load the user dictionary configured for a data directory (``[segment] user_dict`` or ``userdict.txt``)."""
+    configured = settings.get("segment", "user_dict", env=("SOCIALBRAIN_USER_DICT",))
+    if configured:
+        load_user_dict(configured)
+        return
+    default = settings.data_dir / "userdict.txt"
+    if default.is_file():
+        load_user_dict(default)
+
+
+def signature() -> str:
+    """Identifies the tokenisation (version + user dictionaries), for indexes to notice a change."""
+    h = hashlib.sha1(SEGMENTER_VERSION.encode())
+    for p in _user_dicts:
+        h.update(str(p).encode())
+        if p.is_file():
+            h.update(p.read_bytes())
+    return f"jieba-search:{SEGMENTER_VERSION}:{h.hexdigest()[:10]}"
+
+
+def normalize(text: str) -> str:
+    """NFKC, traditional → simplified, URLs removed, emoji codes unwrapped, lowercase."""
+    from zhconv import convert
+
+    t = unicodedata.normalize("NFKC", text)
+    t = _URL.sub(" ", t)
+    t = _EMOJI_CODE.sub(r" \1 ", t)
+    t = convert(t, "zh-hans")
+    return t.lower()
+
+
+def _keep(tokens: list[str]) -> list[str]:
+    stop = stopwords()
+    out = []
+    for w in tokens:
+        w = w.strip()
+        if w and w not in stop and _HAS_WORD.search(w) and w != "_":
+            out.append(w)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Document tokens for BM25: jieba search mode (long words plus their sub-words), no stop words."""
+    if not text:
+        return []
+    return _keep(_get_tokenizer().lcut_for_search(normalize(text)))
+
+
+def tokenize_query(text: str) -> list[str]:
+    """Query tokens: the same normalisation and search-mode segmentation as documents.
+
+    A query made only of stop words ("我在想什么") keeps them, so it still searches for something."""
+    if not text:
+        return []
+    raw = _get_tokenizer().lcut_for_search(normalize(text))
+    kept = _keep(raw)
+    if kept:
+        return kept
+    return [w.strip() for w in raw if w.strip() and _HAS_WORD.search(w)]
+
+
+def _idf_table() -> tuple[dict[str, float], float]:
+    global _idf
+    if _idf is None:
+        import jieba.analyse
+
+        path = Path(jieba.analyse.__file__).parent / "idf.txt"
+        table: dict[str, float] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split(" ")
+            if len(parts) == 2:
+                table[parts[0]] = float(parts[1])
+        values = sorted(table.values())
+        _idf = (table, values[len(values) // 2] if values else 10.0)
+    return _idf
+
+
+def keywords(text: str, top: int = 10) -> list[str]:
+    """The ``top`` most telling words of ``text`` by TF-IDF (jieba's IDF table), stop words and numbers left out."""
+    if not text or top <= 0:
+        return []
+    idf, median = _idf_table()
+    words = [
+        w
+        for w in _keep(_get_tokenizer().lcut(normalize(text)))
+        if len(w) >= 2 and not w.replace(".", "").isdigit()
+    ]
+    counts = Counter(words)
+    total = sum(counts.values()) or 1
+    scored = sorted(counts.items(), key=lambda kv: (-(kv[1] / total) * idf.get(kv[0], median), kv[0]))
+    return [w for w, _ in scored[:top] if not math.isnan(idf.get(w, median))]

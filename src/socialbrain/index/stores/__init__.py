@@ -1,0 +1,38 @@
+"""Pick the index store: ``sqlite`` (embedded, default) or a Milvus URI (later).
+
+``uri``: the ``--index`` option / ``$SOCIALBRAIN_INDEX_URI`` / config ``[index] uri``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...errors import ConfigError
+from .base import IndexFilter, IndexStore, ScoredUnit, Unit
+
+if TYPE_CHECKING:
+    from ...config import Settings
+
+__all__ = ["IndexFilter", "IndexStore", "ScoredUnit", "Unit", "open_index"]
+
+
+def open_index(
+    settings: Settings, uri: str | None = None, token: str | None = None, user: str | None = None
+) -> IndexStore:
+    """The index for this data directory. ``uri`` None/"sqlite"/"embedded" → the embedded store in ``index/``."""
+    value = uri if uri is not None else settings.get("index", "uri", env=("SOCIALBRAIN_INDEX_URI",))
+    value = str(value or "").strip()
+    if value in ("", "sqlite", "embedded"):
+        from .embedded import EmbeddedIndex
+
+        return EmbeddedIndex(settings.index_dir)
+    if value.startswith(("http://", "https://", "milvus", "tcp://")) or value.endswith(".db"):
+        try:
+            from .milvus import open_milvus  # type: ignore[import-not-found]
+        except ImportError:
+            raise ConfigError(
+                f"index {value!r}: the Milvus backend is not available in this build; use the embedded index "
+                "(leave [index] uri unset)"
+            ) from None
+        return open_milvus(settings, value, token=token, user=user)  # pragma: no cover
+    raise ConfigError(f"index {value!r}: use 'sqlite' (embedded, default) or a Milvus URI like http://host:19530")

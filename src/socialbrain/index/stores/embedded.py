@@ -1,0 +1,410 @@
+"""The embedded index store: one SQLite file (``<data dir>/index/index.db``), no server.
+
+    units       one row per unit: metadata for filters, the text, and its vector (float16 blob, NULL until embedded)
+    unit_posts  post id → units (deleting a post drops its units; knowledge-base allow-lists)
+    units_fts   FTS5 over the unit's jieba tokens, space-joined; ranked with bm25()
+    meta        model, dim, applied_seq, generation
+
+Keyword search is SQL (filters in the WHERE clause). Vector search is exact cosine over a numpy matrix loaded from
+the blobs, cached in-process and reloaded when ``generation`` changes (any write, from any process); filters are a
+boolean mask over the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from ...errors import ArchiveError, IndexMismatchError
+from .base import IndexFilter, ScoredUnit, Unit
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    unit_id TEXT NOT NULL UNIQUE,
+    post_ids TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_ts REAL NOT NULL,
+    platform TEXT NOT NULL,
+    account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    likes INTEGER NOT NULL DEFAULT 0,
+    vector BLOB
+);
+CREATE INDEX IF NOT EXISTS units_pending ON units(id) WHERE vector IS NULL;
+CREATE TABLE IF NOT EXISTS unit_posts (
+    post_id INTEGER NOT NULL,
+    unit INTEGER NOT NULL,
+    PRIMARY KEY (post_id, unit)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS unit_posts_unit ON unit_posts(unit);
+CREATE VIRTUAL TABLE IF NOT EXISTS units_fts USING fts5(tokens);
+"""
+
+_UNIT_COLUMNS = "id, unit_id, post_ids, text, created_ts, platform, account, kind, likes"
+
+
+def fts_query(tokens: list[str]) -> str:
+    """An FTS5 OR-query of quoted tokens (each token a phrase, so punctuation inside it cannot break the syntax)."""
+    seen: dict[str, None] = {}
+    for t in tokens:
+        t = t.strip()
+        if t:
+            seen.setdefault(t, None)
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in seen)
+
+
+def _filter_sql(flt: IndexFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.since_ts is not None:
+        clauses.append("u.created_ts >= ?")
+        params.append(flt.since_ts)
+    if flt.until_ts is not None:
+        clauses.append("u.created_ts < ?")
+        params.append(flt.until_ts)
+    for col, values in (("platform", flt.platforms), ("account", flt.accounts), ("kind", flt.kinds)):
+        if values:
+            clauses.append(f"u.{col} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    if flt.min_likes is not None:
+        clauses.append("u.likes >= ?")
+        params.append(flt.min_likes)
+    if flt.post_ids is not None:
+        clauses.append("u.id IN (SELECT unit FROM unit_posts WHERE post_id IN (SELECT value FROM json_each(?)))")
+        params.append(json.dumps([int(i) for i in flt.post_ids]))
+    return (" AND ".join(clauses) or "1"), params
+
+
+@dataclass
+class _VectorCache:
+    generation: int
+    rows: np.ndarray  # units.id per matrix row
+    unit_ids: list[str]
+    matrix: np.ndarray  # (n, dim) float32
+    created_ts: np.ndarray
+    likes: np.ndarray
+    codes: dict[str, tuple[np.ndarray, dict[str, int]]]  # column → (per-row code, value → code)
+    pair_rows: np.ndarray  # matrix row index per (unit, post) pair
+    pair_posts: np.ndarray  # post id per pair
+
+    def mask(self, flt: IndexFilter) -> np.ndarray | None:
+        m: np.ndarray | None = None
+
+        def both(x: np.ndarray) -> None:
+            nonlocal m
+            m = x if m is None else (m & x)
+
+        if flt.since_ts is not None:
+            both(self.created_ts >= flt.since_ts)
+        if flt.until_ts is not None:
+            both(self.created_ts < flt.until_ts)
+        for col, values in (("platform", flt.platforms), ("account", flt.accounts), ("kind", flt.kinds)):
+            if values:
+                codes, table = self.codes[col]
+                wanted = [table[v] for v in values if v in table]
+                both(np.isin(codes, wanted) if wanted else np.zeros(len(codes), bool))
+        if flt.min_likes is not None:
+            both(self.likes >= flt.min_likes)
+        if flt.post_ids is not None:
+            allowed = np.zeros(len(self.rows), bool)
+            hit = np.isin(self.pair_posts, np.asarray(list(flt.post_ids), dtype=np.int64))
+            allowed[self.pair_rows[hit]] = True
+            both(allowed)
+        return m
+
+
+class EmbeddedIndex:
+    """SQLite + FTS5 + numpy. Safe to share across threads (one connection behind a lock)."""
+
+    backend = "embedded"
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / "index.db"
+        self._lock = threading.RLock()
+        try:
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA cache_size=-65536")
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as e:
+            raise ArchiveError(
+                f"{self.path}: cannot open the index ({e}); delete the folder and run `socialbrain index rebuild`"
+            ) from e
+        self._depth = 0
+        self._cache: _VectorCache | None = None
+
+    # -- plumbing -------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("COMMIT")
+
+    def _meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str | None) -> None:
+        with self.transaction() as c:
+            if value is None:
+                c.execute("DELETE FROM meta WHERE key=?", (key,))
+            else:
+                c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _bump(self, c: sqlite3.Connection) -> None:
+        c.execute(
+            "INSERT INTO meta (key, value) VALUES ('generation', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    def _generation(self) -> int:
+        return int(self._meta("generation") or 0)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    # -- model ----------------------------------------------------------------------------------
+    @property
+    def model(self) -> str | None:
+        return self._meta("model")
+
+    @property
+    def dim(self) -> int | None:
+        v = self._meta("dim")
+        return int(v) if v else None
+
+    def check_model(self, name: str) -> None:
+        """Raise IndexMismatchError when vectors in the index come from another model than ``name``."""
+        built = self.model
+        if built is not None and built != name:
+            raise IndexMismatchError(
+                f"index built with {built}, configured {name}: run `socialbrain index rebuild` "
+                "(or set the embedder back)"
+            )
+
+    # -- writing --------------------------------------------------------------------------------
+    def add_units(self, units: list[Unit]) -> None:
+        """Insert or replace units (a replaced unit loses its vector)."""
+        if not units:
+            return
+        with self.transaction() as c:
+            for u in units:
+                old = c.execute("SELECT id FROM units WHERE unit_id=?", (u.unit_id,)).fetchone()
+                if old:
+                    self._delete_rows(c, [old[0]])
+                cur = c.execute(
+                    "INSERT INTO units (unit_id, post_ids, text, created_ts, platform, account, kind, likes)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (u.unit_id, json.dumps(u.post_ids), u.text, u.created_ts, u.platform, u.account, u.kind,
+                     int(u.likes or 0)),
+                )
+                row = cur.lastrowid
+                c.executemany("INSERT OR IGNORE INTO unit_posts (post_id, unit) VALUES (?, ?)",
+                              [(p, row) for p in u.post_ids])
+                c.execute("INSERT INTO units_fts (rowid, tokens) VALUES (?, ?)", (row, " ".join(u.tokens)))
+            self._bump(c)
+
+    def _delete_rows(self, c: sqlite3.Connection, rows: list[int]) -> None:
+        if not rows:
+            return
+        j = json.dumps(rows)
+        c.execute("DELETE FROM units_fts WHERE rowid IN (SELECT value FROM json_each(?))", (j,))
+        c.execute("DELETE FROM unit_posts WHERE unit IN (SELECT value FROM json_each(?))", (j,))
+        c.execute("DELETE FROM units WHERE id IN (SELECT value FROM json_each(?))", (j,))
+
+    def delete_posts(self, post_ids: list[int]) -> None:
+        """Remove every unit that holds any of these posts."""
+        if not post_ids:
+            return
+        with self.transaction() as c:
+            rows = [r[0] for r in c.execute(
+                "SELECT DISTINCT unit FROM unit_posts WHERE post_id IN (SELECT value FROM json_each(?))",
+                (json.dumps([int(p) for p in post_ids]),),
+            )]
+            if rows:
+                self._delete_rows(c, rows)
+                self._bump(c)
+
+    def set_vectors(self, unit_ids: list[str], vectors: np.ndarray, model: str) -> None:
+        if len(unit_ids) != len(vectors):
+            raise ValueError("one vector per unit id")
+        if not unit_ids:
+            return
+        with self.transaction() as c:
+            self.check_model(model)
+            dim = int(vectors.shape[1])
+            known_dim = self.dim
+            if known_dim is not None and known_dim != dim:
+                raise IndexMismatchError(
+                    f"index holds {known_dim}-dim vectors, {model} gives {dim}: run `socialbrain index rebuild`"
+                )
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", (model,))
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('dim', ?)", (str(dim),))
+            v16 = np.ascontiguousarray(vectors, dtype=np.float16)
+            c.executemany(
+                "UPDATE units SET vector=? WHERE unit_id=?",
+                [(v16[i].tobytes(), uid) for i, uid in enumerate(unit_ids)],
+            )
+            self._bump(c)
+
+    def clear(self) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM units_fts")
+            c.execute("DELETE FROM unit_posts")
+            c.execute("DELETE FROM units")
+            c.execute("DELETE FROM meta WHERE key IN ('model', 'dim', 'applied_seq')")
+            self._bump(c)
+        self._cache = None
+
+    def applied_seq(self) -> int:
+        return int(self._meta("applied_seq") or 0)
+
+    def set_applied_seq(self, seq: int) -> None:
+        self._set_meta("applied_seq", str(int(seq)))
+
+    # -- reading --------------------------------------------------------------------------------
+    def _row_to_unit(self, r: tuple) -> Unit:
+        return Unit(unit_id=r[1], post_ids=json.loads(r[2]), text=r[3], created_ts=r[4], platform=r[5],
+                    account=r[6], kind=r[7], likes=r[8])
+
+    def units_without_vectors(self, limit: int) -> list[Unit]:
+        with self._lock:
+            rows = self.conn.execute(
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE vector IS NULL ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+        return [self._row_to_unit(r) for r in rows]
+
+    def get_units(self, unit_ids: list[str]) -> list[Unit]:
+        if not unit_ids:
+            return []
+        with self._lock:
+            rows = self.conn.execute(
+                f"SELECT {_UNIT_COLUMNS} FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(unit_ids),),
+            ).fetchall()
+        by_id = {r[1]: self._row_to_unit(r) for r in rows}
+        return [by_id[u] for u in unit_ids if u in by_id]
+
+    def unit_ids_for_posts(self, post_ids: list[int]) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT u.unit_id FROM unit_posts p JOIN units u ON u.id = p.unit "
+                "WHERE p.post_id IN (SELECT value FROM json_each(?))", (json.dumps(post_ids),),
+            )]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            units, vectors = self.conn.execute(
+                "SELECT COUNT(*), COUNT(vector) FROM units"
+            ).fetchone()
+            posts = self.conn.execute("SELECT COUNT(DISTINCT post_id) FROM unit_posts").fetchone()[0]
+        return {"units": units, "vectors": vectors, "posts": posts, "pending": units - vectors}
+
+    def keyword_search(self, tokens: list[str], flt: IndexFilter, k: int) -> list[ScoredUnit]:
+        """BM25 (FTS5) over the units matching ``flt``; score = -bm25 (higher is better)."""
+        q = fts_query(tokens)
+        if not q or k <= 0:
+            return []
+        where, params = _filter_sql(flt)
+        sql = (
+            "SELECT u.unit_id, bm25(units_fts) AS s FROM units_fts JOIN units u ON u.id = units_fts.rowid "
+            f"WHERE units_fts MATCH ? AND {where} ORDER BY s LIMIT ?"
+        )
+        with self._lock:
+            rows = self.conn.execute(sql, [q, *params, k]).fetchall()
+        return [ScoredUnit(r[0], -float(r[1])) for r in rows]
+
+    def _vector_cache(self) -> _VectorCache | None:
+        gen = self._generation()
+        if self._cache is not None and self._cache.generation == gen:
+            return self._cache
+        dim = self.dim
+        if dim is None:
+            self._cache = None
+            return None
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT id, unit_id, vector, created_ts, likes, platform, account, kind FROM units "
+                "WHERE vector IS NOT NULL ORDER BY id"
+            ).fetchall()
+            pairs = self.conn.execute(
+                "SELECT p.unit, p.post_id FROM unit_posts p JOIN units u ON u.id = p.unit "
+                "WHERE u.vector IS NOT NULL"
+            ).fetchall()
+        n = len(rows)
+        matrix = (
+            np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(n, dim).astype(np.float32)
+            if n else np.zeros((0, dim), np.float32)
+        )
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
+        for col, pos in (("platform", 5), ("account", 6), ("kind", 7)):
+            table: dict[str, int] = {}
+            arr = np.fromiter((table.setdefault(r[pos], len(table)) for r in rows), dtype=np.int32, count=n)
+            codes[col] = (arr, table)
+        pair_units = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+        self._cache = _VectorCache(
+            generation=gen,
+            rows=ids,
+            unit_ids=[r[1] for r in rows],
+            matrix=matrix,
+            created_ts=np.fromiter((r[3] for r in rows), dtype=np.float64, count=n),
+            likes=np.fromiter((r[4] for r in rows), dtype=np.int64, count=n),
+            codes=codes,
+            pair_rows=np.searchsorted(ids, pair_units),
+            pair_posts=np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs)),
+        )
+        return self._cache
+
+    def vector_search(self, vector: np.ndarray, flt: IndexFilter, k: int) -> list[ScoredUnit]:
+        """Exact cosine (vectors are L2-normalised) over the units matching ``flt``."""
+        cache = self._vector_cache()
+        if cache is None or len(cache.rows) == 0 or k <= 0:
+            return []
+        v = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if v.shape[0] != cache.matrix.shape[1]:
+            raise IndexMismatchError(
+                f"query vector has {v.shape[0]} dims, the index {cache.matrix.shape[1]}: "
+                "run `socialbrain index rebuild`"
+            )
+        mask = cache.mask(flt)
+        if mask is None:
+            candidates = None
+            scores = cache.matrix @ v
+        else:
+            candidates = np.flatnonzero(mask)
+            if len(candidates) == 0:
+                return []
+            scores = cache.matrix[candidates] @ v if len(candidates) < len(mask) // 3 else (cache.matrix @ v)[
+                candidates]
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        rows = top if candidates is None else candidates[top]
+        return [ScoredUnit(cache.unit_ids[int(r)], float(scores[int(t)])) for r, t in zip(rows, top, strict=True)]

@@ -1,0 +1,173 @@
+"""What the report builders share: light post rows read straight from the archive, words, progress and cancellation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..archive.sqlite import filter_sql
+from ..errors import SocialbrainError
+from ..models import PostFilter
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+
+Progress = Callable[[str, int, int], None] | None
+ShouldStop = Callable[[], bool] | None
+
+
+class ReportCancelled(SocialbrainError):
+    """The caller asked the report to stop (web page closed, Ctrl-C)."""
+
+
+def check_stop(should_stop: ShouldStop) -> None:
+    if should_stop is not None and should_stop():
+        raise ReportCancelled("report cancelled: nothing was written")
+
+
+def tick(progress: Progress, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+@dataclass(slots=True)
+class Row:
+    """The columns a report needs from one post (no raw record, no Post object: 100k of these must be cheap)."""
+
+    id: int
+    created_at: datetime
+    platform: str
+    account: str
+    kind: str
+    text: str
+    ref_text: str | None
+    ref_author: str | None
+    url: str | None
+    location: str | None
+    likes: int | None
+    reposts: int | None
+    comments: int | None
+    private: bool
+
+    @property
+    def full_text(self) -> str:
+        if self.ref_text:
+            who = f"@{self.ref_author}: " if self.ref_author else ""
+            return f"{self.text}\n//{who}{self.ref_text}".strip()
+        return self.text
+
+
+_COLUMNS = "id, created_at, platform, account, kind, text, ref_text, ref_author, url, location, likes, reposts, comments, private"
+
+
+def report_filter(
+    kb: str | None = None, *, public: bool = False, flt: PostFilter | None = None
+) -> PostFilter:
+    """Which posts a report may use: never hidden ones; in a public edition never private ones either."""
+    f = PostFilter(**vars(flt)) if flt else PostFilter()
+    f.kb = kb or f.kb
+    f.include_hidden = False
+    if public:
+        f.include_private = False
+    return f
+
+
+def iter_rows(brain: Brain, flt: PostFilter, *, years: list[int] | None = None) -> Iterator[Row]:
+    """Posts under ``flt`` (and in ``years``, counted in each post's own zone), oldest first."""
+    where, params = filter_sql(flt)
+    if years:
+        where += f" AND substr(created_at, 1, 4) IN ({','.join('?' * len(years))})"
+        params = [*params, *(f"{y:04d}" for y in years)]
+    cur = brain.archive.execute(f"SELECT {_COLUMNS} FROM posts WHERE {where} ORDER BY created_ts, id", params)
+    while True:
+        chunk = cur.fetchmany(5000)
+        if not chunk:
+            return
+        for r in chunk:
+            yield Row(
+                r[0],
+                datetime.fromisoformat(r[1]),
+                r[2],
+                r[3],
+                r[4],
+                r[5] or "",
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                r[12],
+                bool(r[13]),
+            )
+
+
+def years_with_posts(brain: Brain, flt: PostFilter) -> dict[int, int]:
+    """{year: posts} in each post's own zone."""
+    where, params = filter_sql(flt)
+    rows = brain.archive.execute(
+        f"SELECT substr(created_at, 1, 4), COUNT(*) FROM posts WHERE {where} GROUP BY 1 ORDER BY 1", params
+    ).fetchall()
+    return {int(y): n for y, n in rows if y and y.isdigit()}
+
+
+def post_ref(row: Row, *, chars: int | None = 280, **extra: Any) -> dict[str, Any]:
+    """The JSON form of a quoted post: {id, date, platform, url, text, ...extra}."""
+    text = row.text or row.full_text
+    if chars is not None and len(text) > chars:
+        text = text[: chars - 1] + "…"
+    return {
+        "id": row.id,
+        "date": row.created_at.isoformat(),
+        "platform": row.platform,
+        "url": row.url,
+        "text": text,
+        **extra,
+    }
+
+
+_MENTION = re.compile(r"(?<![A-Za-z0-9_@/.])@([\w\-]{1,30})")
+_HASHTAG = re.compile(r"#([^#\s][^#\n]{0,30}?)#|(?<![\w&])#([A-Za-z0-9_\u4e00-\u9fff]{2,30})")
+
+
+def mentions(text: str) -> list[str]:
+    return _MENTION.findall(text or "")
+
+
+def hashtags(text: str) -> list[str]:
+    return [(a or b).strip() for a, b in _HASHTAG.findall(text or "") if (a or b).strip()]
+
+
+_ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9'\-]*$")
+_DROP_MARKUP = re.compile(r"#[^#\n]{1,30}#|(?<![A-Za-z0-9_@/.])@[\w\-]{1,30}|\[[^\[\]]{1,8}\]")
+
+
+def words(text: str) -> list[str | None]:
+    """Words for counting (jieba precise mode via socialbrain.index.segment; stop words, numbers, 1-char words out).
+
+    None marks a stop word/punctuation position, so phrase n-grams never join words across it."""
+    from ..index import segment
+
+    if not text:
+        return []
+    clean = _DROP_MARKUP.sub(" ", text)
+    fn = getattr(segment, "words", None)
+    if fn is not None:  # a precise-mode helper, if the segmentation module offers one
+        return list(fn(clean))
+    stop = segment.stopwords()
+    out: list[str | None] = []
+    for w in segment._get_tokenizer().lcut(segment.normalize(clean)):
+        if w.isspace():
+            continue  # spaces between English words do not break a phrase
+        w = w.strip()
+        if not w or w in stop or len(w) < 2 or w.isdigit() or not re.search(r"\w", w):
+            if out and out[-1] is not None:
+                out.append(None)
+            continue
+        if w.isascii() and not _ASCII_WORD.match(w):
+            continue
+        out.append(w)
+    return out

@@ -1,0 +1,115 @@
+"""LLM narrative for reports: map-reduce over every post of the period (never only the top-k) through
+``socialbrain.answer.mapreduce.period_summaries``, whose summaries cite only posts they were given."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..models import PostFilter
+from .common import Progress, ShouldStop, check_stop
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+
+
+def _mapreduce() -> Any:
+    try:
+        from ..answer import mapreduce
+    except ImportError:
+        return None
+    return getattr(mapreduce, "period_summaries", None)
+
+
+def available() -> bool:
+    return _mapreduce() is not None
+
+
+def _year_filter(base: PostFilter, year: int) -> PostFilter:
+    from ..timeparse import DEFAULT_ZONE
+
+    return replace(
+        base,
+        since=datetime(year, 1, 1, tzinfo=DEFAULT_ZONE),
+        until=datetime(year + 1, 1, 1, tzinfo=DEFAULT_ZONE),
+    )
+
+
+YEAR_QUESTION = "这一年的生活、想法和心情：写一段简短的年度回顾，每句都标注出处"
+
+
+def year_narrative(
+    brain: Brain,
+    year: int,
+    base: PostFilter,
+    llm: Any,
+    *,
+    progress: Progress = None,
+    should_stop: ShouldStop = None,
+    public: bool = False,
+    ids: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """The year's story (reduce over the monthly summaries) followed by one part per month, each
+    ``{id, title, text, cited_ids}`` with citations written ``[#post_id]`` and checked against the posts given;
+    [] when map-reduce is unavailable."""
+    period_summaries = _mapreduce()
+    if period_summaries is None or llm is None:
+        return []
+    check_stop(should_stop)
+    # the year's posts by id: a year is counted in each post's own zone, which a since/until range cannot say
+    flt = replace(base, ids=ids) if ids is not None else _year_filter(base, year)
+    summaries = [
+        s
+        for s in period_summaries(brain, flt, granularity="month", llm=llm, progress=progress)
+        if getattr(s, "text", "").strip()
+    ]
+    if not summaries:
+        return []
+    check_stop(should_stop)
+    parts: list[dict[str, Any]] = []
+    from ..answer import mapreduce
+
+    items, stream, checker = mapreduce.reduce_stream(brain, YEAR_QUESTION, summaries, llm, lang="zh")
+    text = "".join(stream)
+    by_number = {item.n: item.post.id for item in items}
+    text = re.sub(
+        r"\[(\d+)\]",
+        lambda m: f"[#{by_number[int(m.group(1))]}]" if int(m.group(1)) in by_number else "",
+        text,
+    )
+    cited = [by_number[n] for n in checker.cited if n in by_number]
+    if text.strip() and cited:
+        parts.append(
+            {
+                "id": "story",
+                "title": f"{year} 年的故事 / The story",
+                "text": text.strip(),
+                "cited_ids": cited,
+                "dropped_citations": list(checker.dropped),
+            }
+        )
+    for s in summaries:
+        parts.append(
+            {
+                "id": f"month-{s.period}",
+                "title": str(s.period),
+                "text": s.text,
+                "cited_ids": list(getattr(s, "cited_ids", []) or []),
+            }
+        )
+    return parts
+
+
+def estimate_prompt_tokens(brain: Brain, flt: PostFilter, years: list[int] | None = None) -> tuple[int, int]:
+    """(posts, estimated prompt tokens) that a narrative would send to the LLM: every post in scope, once."""
+    from ..answer.tokens import estimate_tokens
+    from .common import iter_rows
+
+    posts = tokens = 0
+    for r in iter_rows(brain, flt, years=years):
+        posts += 1
+        tokens += estimate_tokens(r.full_text[:600]) + 12  # number, date and platform framing per post
+    calls = max(1, posts // 150)
+    return posts, tokens + calls * 400  # instructions per map call, plus the reduce

@@ -1,0 +1,251 @@
+"""The yearly review: statistics from the archive alone, a narrative when an LLM is configured.
+
+``year_review(brain, 2015)`` → one chapter (dict, stable keys below); ``year_review(brain, "all")`` → one chapter
+per year under ``"chapters"``; ``year_review(brain, None)`` → the last full year with posts.
+
+Stable keys of a chapter: ``year, post_count, posts_by_month (12 ints, Jan first), calendar [[date, n]...],
+by_hour, by_weekday, rhythm (7×24, Monday first), first_post, last_post, most_liked {id, date, text, likes},
+most_reposted, most_commented, longest_post, latest_night {id, date, text}, top_words [[word, n]...],
+top_phrases, new_topics / faded_topics [{word, score, post}], people, hashtags, places, platforms, kinds,
+mood_by_month, mood_method, sections [{id, title, text, cited_ids}], narrative_by ("statistics" | "llm:<model>")``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NotFoundError
+from ..models import PostFilter
+from ..timeparse import DEFAULT_ZONE
+from . import narrative as narrative_mod
+from .common import (
+    Progress,
+    Row,
+    ShouldStop,
+    check_stop,
+    iter_rows,
+    post_ref,
+    report_filter,
+    tick,
+    years_with_posts,
+)
+from .publish import publish
+from .stats import period_stats, tokenize_rows, topic_examples, topic_shift
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+
+MAX_EARLIER_POSTS = 20000  # topic shifts compare with up to this many earlier posts (evenly sampled)
+WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+
+
+def default_year(available: dict[int, int], now: datetime | None = None) -> int:
+    """The last full year with posts; the current year only when there is no earlier one."""
+    this_year = (now or datetime.now(DEFAULT_ZONE)).year
+    full = [y for y in available if y < this_year]
+    return max(full) if full else max(available)
+
+
+def year_review(
+    brain: Brain,
+    year: int | str | None,
+    *,
+    kb: str | None = None,
+    public: bool = False,
+    use_llm: bool = True,
+    progress: Progress = None,
+    should_stop: ShouldStop = None,
+    sections: list[str] | None = None,
+    flt: PostFilter | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The review of one year (int), the last full year (None) or every year ("all")."""
+    base = report_filter(kb, public=public, flt=flt)
+    available = years_with_posts(brain, base)
+    if not available:
+        raise NotFoundError("no posts to review yet: run `socialbrain import PATH` first")
+    if isinstance(year, str) and year.strip().lower() in ("all", "全部"):
+        years = sorted(available)
+    else:
+        y = default_year(available, now) if year in (None, "") else int(year)  # type: ignore[arg-type]
+        if y not in available:
+            have = ", ".join(str(k) for k in sorted(available))
+            raise NotFoundError(f"no posts in {y}; years with posts: {have}")
+        years = [y]
+
+    llm = brain.llm if use_llm else None
+    earlier_rows: list[Row] = []
+    earlier_tokens: list[list[str | None]] = []
+    chapters = []
+    first_year = min(available)
+    if len(years) == 1 and years[0] > first_year:
+        earlier_rows = [r for r in iter_rows(brain, base) if r.created_at.year < years[0]]
+        step = max(1, len(earlier_rows) // MAX_EARLIER_POSTS)
+        earlier_rows = earlier_rows[::step]
+        earlier_tokens = tokenize_rows(earlier_rows, progress, should_stop, stage="earlier years")
+    for i, y in enumerate(years):
+        check_stop(should_stop)
+        tick(progress, f"{y}", i, len(years))
+        rows = list(iter_rows(brain, base, years=[y]))
+        tokens = tokenize_rows(rows, progress, should_stop, stage=f"{y} words")
+        chapter = _chapter(y, rows, tokens, earlier_rows, earlier_tokens)
+        chapter["sections"] = _statistics_sections(chapter)
+        chapter["narrative_by"] = "statistics"
+        if llm is not None:
+            extra = narrative_mod.year_narrative(
+                brain,
+                y,
+                base,
+                llm,
+                progress=progress,
+                should_stop=should_stop,
+                public=public,
+                ids=[r.id for r in rows],
+            )
+            if extra:
+                chapter["sections"] = extra + chapter["sections"]
+                chapter["narrative_by"] = f"llm:{getattr(llm, 'name', 'llm')}"
+        chapter["cited_posts"] = cited_posts(brain, base, chapter["sections"])
+        chapters.append(chapter)
+        if len(years) > 1:  # the next year compares with every year before it
+            earlier_rows.extend(rows)
+            earlier_tokens.extend(tokens)
+    tick(progress, "done", len(years), len(years))
+    if len(years) == 1:
+        report: dict[str, Any] = chapters[0]
+    else:
+        report = {
+            "year": "all",
+            "years": years,
+            "post_count": sum(c["post_count"] for c in chapters),
+            "posts_by_year": {str(c["year"]): c["post_count"] for c in chapters},
+            "chapters": chapters,
+        }
+    report["kind"] = "year"
+    report["kb"] = kb or "all"
+    report["title"] = f"{'全部年份' if len(years) > 1 else str(years[0]) + ' 年'} · 年度回顾"
+    report["generated_at"] = datetime.now(DEFAULT_ZONE).isoformat(timespec="seconds")
+    return publish(brain, report, public=public, sections=sections)
+
+
+def cited_posts(brain: Brain, base: PostFilter, sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The posts the narrative parts cite, read under the report's own filter (so never hidden or, in a public
+    edition, private ones)."""
+    ids = sorted({i for part in sections for i in part.get("cited_ids", [])})
+    if not ids:
+        return []
+    return [post_ref(r, chars=200) for r in iter_rows(brain, replace(base, ids=ids))]
+
+
+def _chapter(
+    year: int,
+    rows: list[Row],
+    tokens: list[list[str | None]],
+    earlier_rows: list[Row],
+    earlier_tokens: list[list[str | None]],
+) -> dict[str, Any]:
+    st = period_stats(rows, tokens, year=year)
+    df_now = st.pop("_df")
+    df_before: Counter[str] = Counter()
+    for toks in earlier_tokens:
+        df_before.update({t for t in toks if t})
+    rose, faded = topic_shift(df_now, len(rows), df_before, len(earlier_rows))
+    first_use = topic_examples([w for w, _ in rose], rows, tokens, last=False)
+    last_use = topic_examples([w for w, _ in faded], earlier_rows, earlier_tokens, last=True)
+    st["new_topics"] = [
+        {"word": w, "score": round(s, 2), "post": post_ref(first_use[w], chars=140)}
+        for w, s in rose
+        if w in first_use
+    ]
+    st["faded_topics"] = [
+        {"word": w, "score": round(s, 2), "post": post_ref(last_use[w], chars=140)}
+        for w, s in faded
+        if w in last_use
+    ]
+    return {"year": year, **st}
+
+
+def _statistics_sections(ch: dict[str, Any]) -> list[dict[str, Any]]:
+    """Narrative parts written from the statistics alone, each citing the posts it speaks of."""
+    y, n = ch["year"], ch["post_count"]
+    out: list[dict[str, Any]] = []
+    months = ch["posts_by_month"]
+    busiest = max(range(12), key=lambda m: months[m])
+    hours = ch["by_hour"]
+    peak_hour = max(range(24), key=lambda h: hours[h])
+    peak_day = max(range(7), key=lambda d: ch["by_weekday"][d])
+    cited = [p["id"] for p in (ch["first_post"], ch["last_post"]) if p]
+    out.append(
+        {
+            "id": "overview",
+            "title": "这一年 / The year",
+            "text": f"{y} 年你一共发了 {n} 条。最忙的是 {busiest + 1} 月（{months[busiest]} 条），"
+            f"最常在 {peak_hour}:00 前后、{WEEKDAYS[peak_day]}发帖。"
+            f"第一条在 {ch['first_post']['date'][:10]}，最后一条在 {ch['last_post']['date'][:10]}。",
+            "cited_ids": cited,
+        }
+    )
+    records = []
+    ids = []
+    for key, label, unit in (
+        ("most_liked", "最多赞", "likes"),
+        ("most_reposted", "最多转发", "reposts"),
+        ("most_commented", "最多评论", "comments"),
+    ):
+        p = ch.get(key)
+        if p:
+            records.append(f"{label}的一条（{p[unit]}）写于 {p['date'][:10]}：“{p['text'][:60]}”")
+            ids.append(p["id"])
+    if ch.get("latest_night"):
+        p = ch["latest_night"]
+        records.append(f"睡得最晚的一次是 {p['date'][11:16]} 发的：“{p['text'][:60]}”")
+        ids.append(p["id"])
+    if records:
+        out.append(
+            {
+                "id": "highlights",
+                "title": "高光时刻 / Highlights",
+                "text": "；".join(records) + "。",
+                "cited_ids": ids,
+            }
+        )
+    if ch["top_words"] or ch["top_phrases"]:
+        words_txt = "、".join(w for w, _ in ch["top_words"][:8])
+        phrases_txt = "、".join(p for p, _ in ch["top_phrases"][:5])
+        text = f"最常说的词：{words_txt}。" + (f"反复出现的说法：{phrases_txt}。" if phrases_txt else "")
+        out.append({"id": "words", "title": "关键词 / Words", "text": text, "cited_ids": []})
+    if ch["new_topics"] or ch["faded_topics"]:
+        parts = []
+        if ch["new_topics"]:
+            parts.append("今年新出现的话题：" + "、".join(t["word"] for t in ch["new_topics"][:6]) + "。")
+        if ch["faded_topics"]:
+            parts.append(
+                "以前常说、今年几乎不提了：" + "、".join(t["word"] for t in ch["faded_topics"][:6]) + "。"
+            )
+        ids = [t["post"]["id"] for t in ch["new_topics"][:6] + ch["faded_topics"][:6]]
+        out.append({"id": "topics", "title": "话题的来去 / Topics", "text": "".join(parts), "cited_ids": ids})
+    if ch["people"] or ch["hashtags"]:
+        parts = []
+        if ch["people"]:
+            parts.append("提到最多的人：" + "、".join(f"@{p}（{c}）" for p, c in ch["people"][:6]) + "。")
+        if ch["hashtags"]:
+            parts.append(
+                "最常参与的话题：" + "、".join(f"#{h}#（{c}）" for h, c in ch["hashtags"][:6]) + "。"
+            )
+        out.append({"id": "people", "title": "人与话题 / People", "text": "".join(parts), "cited_ids": []})
+    moods = [(m, v) for m, v in enumerate(ch["mood_by_month"]) if v is not None]
+    if len(moods) >= 2:
+        hi = max(moods, key=lambda p: p[1])
+        lo = min(moods, key=lambda p: p[1])
+        out.append(
+            {
+                "id": "mood",
+                "title": "心情 / Mood",
+                "text": f"按词语估计，{hi[0] + 1} 月最明朗（积极 {hi[1]:.0%}），{lo[0] + 1} 月最低落（积极 {lo[1]:.0%}）。",
+                "cited_ids": [],
+            }
+        )
+    return out

@@ -1,0 +1,138 @@
+"""The importer seam: one small class per export format, found by name or by sniffing the file.
+
+An importer has a ``name`` (what ``--format`` takes), the ``platform`` it writes, a one-line ``description``,
+``sniff(path, head) -> float`` (0 = not mine … 1 = certainly mine, from the file name and its first bytes) and
+``parse(path, options)`` yielding :class:`~socialbrain.models.Post` (or :class:`Rejected` for a record skipped
+for a stated reason). A file that cannot be read as the format raises ``ImportFormatError`` naming file, line or
+field. Built-ins register themselves exactly as a plugin would: ``register(MyImporter())``, or an entry point in
+the ``socialbrain.importers`` group that points at an importer object.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import ConfigError, ImportFormatError
+from ..models import Post
+from ..timeparse import DEFAULT_ZONE
+
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass
+class ImportOptions:
+    """What the user told `socialbrain import` beyond the paths."""
+
+    format: str | None = None  # importer name; None = detect per file
+    platform: str | None = None  # override / set the platform (generic formats need it)
+    account: str | None = None  # override / set the account
+    mapping: dict[str, str] = field(default_factory=dict)  # generic CSV/JSONL: field -> column
+    tz: str | None = None  # zone for dates without one (default Asia/Shanghai)
+    per_file: bool = False  # plain text: one post per file instead of one per paragraph
+    now: datetime | None = None  # "now" for relative dates ("3分钟前"); default: the file's mtime
+
+    @property
+    def zone(self) -> tzinfo:
+        if not self.tz:
+            return DEFAULT_ZONE
+        try:
+            return ZoneInfo(self.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"--tz {self.tz!r} is not a time zone name: use e.g. Asia/Shanghai or UTC"
+            ) from None
+
+
+@dataclass
+class Rejected:
+    """A record an importer skipped on purpose, and why (counted as `rejected`, the file still imports)."""
+
+    reason: str
+    line: int | None = None
+
+
+@runtime_checkable
+class Importer(Protocol):
+    name: str
+    platform: str
+    description: str
+
+    def sniff(self, path: Path, head: bytes) -> float: ...
+
+    def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]: ...
+
+
+_REGISTRY: dict[str, Importer] = {}
+_BUILTINS = (
+    "weibospider",
+    "weibocrawler",
+    "twitter",
+    "mastodon",
+    "telegram",
+    "wechat",
+    "own_jsonl",
+    "generic",
+    "plaintext",
+)
+_loaded = False
+
+
+def register(importer: Importer) -> Importer:
+    """Make an importer available to `--format` and to detection (plugins call this too)."""
+    _REGISTRY[importer.name] = importer
+    return importer
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for mod in _BUILTINS:
+        importlib.import_module(f"{__package__}.{mod}")
+    for ep in entry_points(group="socialbrain.importers"):
+        obj = ep.load()
+        register(obj() if isinstance(obj, type) else obj)
+
+
+def importers() -> list[Importer]:
+    """Every registered importer, built-ins first."""
+    _load()
+    return list(_REGISTRY.values())
+
+
+def get_importer(name: str) -> Importer:
+    _load()
+    if name not in _REGISTRY:
+        raise ConfigError(f"unknown format {name!r}: use one of {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name]
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(size)
+
+
+def detect(path: Path | str, *, minimum: float = 0.1) -> Importer:
+    """The importer most confident it can read ``path``; ImportFormatError when none is."""
+    p = Path(path)
+    head = read_head(p)
+    best: tuple[float, Importer | None] = (0.0, None)
+    for imp in importers():
+        score = imp.sniff(p, head)
+        if score > best[0]:
+            best = (score, imp)
+    if best[1] is None or best[0] < minimum:
+        if not head.strip():
+            raise ImportFormatError(str(p), "the file is empty")
+        raise ImportFormatError(
+            str(p), "no importer recognises this file: pass --format (see `socialbrain import --help`)"
+        )
+    return best[1]

@@ -1,0 +1,119 @@
+"""Small readers shared by importers: counts like "100万+", "无" as missing, JSON/CSV files with clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from ..errors import ImportFormatError
+from .dates import parse_date
+from .files import read_text
+
+_MISSING = {"", "无", "none", "null", "nan", "n/a", "-"}
+_COUNT = re.compile(r"^([\d.]+)\s*(万|亿|k|m)?\+?$", re.IGNORECASE)
+_SCALE = {"万": 10_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000}
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+def clean(value: Any) -> str | None:
+    """A text field, or None when the export wrote nothing / ``无``."""
+    if value is None:
+        return None
+    s = str(value).strip().strip("\t")
+    return None if s.lower() in _MISSING else s
+
+
+def to_int(value: Any) -> int | None:
+    """Counts as exports write them: 12, "12", "1.2万", "100万+", "无" → int or None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    s = clean(value)
+    if s is None:
+        return None
+    m = _COUNT.match(s.replace(",", ""))
+    if not m:
+        return None
+    n = float(m.group(1)) * _SCALE.get((m.group(2) or "").lower(), 1)
+    return int(n)
+
+
+def split_list(value: Any) -> list[str]:
+    """ "a,b" / ["a", "b"] / "无" → list of non-empty strings."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if clean(v)]
+    s = clean(value)
+    return [p.strip() for p in re.split(r"[,，\s]+", s) if p.strip()] if s else []
+
+
+def load_json(path: Path, shown: str) -> Any:
+    text = read_text(path, shown)
+    if not text.strip():
+        raise ImportFormatError(shown, "the file is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ImportFormatError(
+            shown, f"not valid JSON ({e.msg}, column {e.colno}); is the file cut short?", line=e.lineno
+        ) from None
+
+
+def read_csv(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """Header and (line number, row dict) pairs; ragged rows are padded/trimmed to the header."""
+    text = read_text(path, shown)
+    if not text.strip():
+        raise ImportFormatError(shown, "the file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    except (csv.Error, StopIteration) as e:
+        raise ImportFormatError(shown, f"not a readable CSV header ({e})", line=1) from None
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            for row in reader:
+                if not any(c.strip() for c in row):
+                    continue
+                if len(row) < len(header):
+                    row = row + [""] * (len(header) - len(row))
+                yield reader.line_num, dict(zip(header, row, strict=False))
+        except csv.Error as e:
+            raise ImportFormatError(shown, f"broken CSV ({e})", line=reader.line_num) from None
+
+    return header, rows()
+
+
+def date_field(
+    value: Any, shown: str, *, field: str, line: int | None = None, now: datetime | None = None, zone: tzinfo
+) -> datetime:
+    """A required date, or ImportFormatError naming the field and line."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ImportFormatError(shown, "missing date", line=line, field=field)
+    try:
+        return parse_date(value if isinstance(value, int | float) else str(value).strip(), now=now, zone=zone)
+    except (ValueError, OverflowError) as e:
+        raise ImportFormatError(shown, f"cannot read date {value!r} ({e})", line=line, field=field) from None
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a file as text for sniffing (decode errors at the cut are ignored)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start > len(head) - 4:
+            return head[: e.start].decode("utf-8", "ignore")
+        return head.decode("gb18030", "ignore")

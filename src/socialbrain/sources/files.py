@@ -1,0 +1,152 @@
+"""Input files: walking the PATH arguments (files, folders, .zip), safe zip extraction, text decoding."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..errors import ImportFormatError
+
+MAX_ZIP_TOTAL = 4 * 1024**3  # bytes unpacked from one zip
+MAX_ZIP_RATIO = 200  # unpacked / packed, per entry larger than 1 MB
+_SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class InputFile:
+    path: Path  # where to read it (inside a temp dir for zip members)
+    shown: str  # what to call it in messages: the user's path, or archive.zip!member
+    explicit: bool  # named on the command line (unknown format is an error) vs found in a folder (skipped)
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise ImportFormatError(path, f"bad UTF-16 text at byte {e.start}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        first_error = e.start
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        line = data[:first_error].count(b"\n") + 1
+        raise ImportFormatError(
+            path, "not UTF-8 or GBK/GB18030 text: re-save it as UTF-8", line=line
+        ) from None
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    return decode_text(path.read_bytes(), shown or str(path))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _safe_member(name: str, zip_shown: str) -> PurePosixPath:
+    p = PurePosixPath(name.replace("\\", "/"))
+    if p.is_absolute() or ".." in p.parts or (p.parts and ":" in p.parts[0]):
+        raise ImportFormatError(zip_shown, f"refusing unsafe path {name!r} inside the zip (nothing imported)")
+    return p
+
+
+def extract_zip(zip_path: Path, dest: Path, shown: str | None = None) -> Path:
+    """Unpack ``zip_path`` under ``dest``; refuse ``../``/absolute entries and zip bombs before writing anything."""
+    shown = shown or str(zip_path)
+    try:
+        zf = zipfile.ZipFile(zip_path)
+    except zipfile.BadZipFile as e:
+        raise ImportFormatError(shown, f"not a readable zip file ({e})") from None
+    with zf:
+        infos = zf.infolist()
+        total = 0
+        for info in infos:
+            _safe_member(info.filename, shown)
+            total += info.file_size
+            if info.file_size > 1024**2 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+                raise ImportFormatError(
+                    shown, f"entry {info.filename!r} expands {MAX_ZIP_RATIO}x+: refusing a zip bomb"
+                )
+        if total > MAX_ZIP_TOTAL:
+            raise ImportFormatError(
+                shown, f"unpacks to {total / 1024**3:.1f} GB, over the 4 GB limit: unzip it yourself"
+            )
+        written = 0
+        for info in infos:
+            target = dest.joinpath(*_safe_member(info.filename, shown).parts)
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as out:
+                # count real bytes: the sizes in the header can lie
+                while block := src.read(1 << 20):
+                    written += len(block)
+                    if written > MAX_ZIP_TOTAL or written > total + 1024:
+                        raise ImportFormatError(
+                            shown, "the zip unpacks to more than its header says: refusing it"
+                        )
+                    out.write(block)
+    return dest
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if (
+            any(part.startswith(".") for part in rel.parts)
+            or p.name in _SKIP_NAMES
+            or p.name.startswith("~$")
+        ):
+            continue
+        if p.is_file():
+            yield p
+
+
+def iter_input_files(paths: list[Path], workdir: Path) -> Iterator[InputFile]:
+    """Every file to consider, in a stable order; zips (given or found in folders) are unpacked under workdir."""
+    counter = 0
+
+    def expand_zip(z: Path, shown: str) -> Iterator[InputFile]:
+        nonlocal counter
+        counter += 1
+        dest = workdir / f"zip{counter}"
+        dest.mkdir(parents=True)
+        try:
+            extract_zip(z, dest, shown)
+        except ImportFormatError:
+            shutil.rmtree(dest, ignore_errors=True)
+            raise
+        for f in _walk(dest):
+            yield InputFile(f, f"{shown}!{f.relative_to(dest).as_posix()}", explicit=False)
+
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if not p.exists():
+            raise ImportFormatError(str(p), "no such file or folder")
+        if p.is_dir():
+            for f in _walk(p):
+                if f.suffix.lower() == ".zip":
+                    yield from expand_zip(f, str(f))
+                else:
+                    yield InputFile(f, str(f), explicit=False)
+        elif (
+            p.suffix.lower() == ".zip" or zipfile.is_zipfile(p) and p.suffix.lower() not in (".xlsx", ".docx")
+        ):
+            yield from expand_zip(p, str(p))
+        else:
+            yield InputFile(p, str(p), explicit=True)

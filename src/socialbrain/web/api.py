@@ -1,0 +1,334 @@
+"""REST API under /api: timeline, posts, search, knowledge bases, chat (server-sent events), imports, stats."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from ..brain import Brain
+from ..errors import ConfigError, NotFoundError, SocialbrainError
+from . import services
+from .jobs import Job
+from .security import TOKEN_COOKIE, token_matches
+from .state import WebState, get_state
+
+router = APIRouter(prefix="/api")
+
+_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def safe_filename(name: str | None) -> str:
+    """The last path component of an uploaded file's name, with anything odd replaced: never a path."""
+    base = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SAFE_NAME.sub("_", base).strip("._") or "upload"
+    return base[:120]
+
+
+def sse(event: dict[str, Any]) -> str:
+    return f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+# -- auth ---------------------------------------------------------------------------------------------
+class Login(BaseModel):
+    token: str
+
+
+@router.get("/auth")
+def auth_status(request: Request) -> dict[str, Any]:
+    st = get_state(request)
+    if not st.token:
+        return {"required": False, "ok": True}
+    given = request.cookies.get(TOKEN_COOKIE)
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    return {"required": True, "ok": token_matches(given, st.token)}
+
+
+@router.post("/login")
+def login(body: Login, request: Request) -> JSONResponse:
+    st = get_state(request)
+    if st.token and not token_matches(body.token, st.token):
+        return JSONResponse({"detail": "wrong access token / 访问令牌不对"}, status_code=401)
+    resp = JSONResponse({"ok": True})
+    if st.token:
+        resp.set_cookie(
+            TOKEN_COOKIE,
+            st.token,
+            httponly=True,
+            samesite="strict",
+            max_age=30 * 86400,
+            secure=request.url.scheme == "https",
+        )
+    return resp
+
+
+@router.post("/logout")
+def logout() -> JSONResponse:
+    resp = JSONResponse({"ok": True})
+    resp.delete_cookie(TOKEN_COOKIE)
+    return resp
+
+
+# -- archive ------------------------------------------------------------------------------------------
+@router.get("/stats")
+def stats(request: Request) -> dict[str, Any]:
+    st = get_state(request)
+    out = st.brain.archive.stats()
+    out["calendar"] = services.calendar(st.brain)
+    out["llm"] = st.llm_info()
+    return out
+
+
+@router.get("/calendar")
+def calendar(request: Request, kb: str | None = None) -> list[dict[str, Any]]:
+    return services.calendar(get_state(request).brain, kb)
+
+
+@router.get("/posts")
+def posts(
+    request: Request,
+    year: int | None = None,
+    month: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    platform: str | None = None,
+    kind: str | None = None,
+    kb: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
+) -> dict[str, Any]:
+    flt = services.build_filter(
+        since=since, until=until, year=year, month=month, platform=platform, kind=kind, kb=kb
+    )
+    return services.timeline(get_state(request).brain, flt, page=page, per_page=per_page, order=order)
+
+
+@router.get("/posts/{post_id}")
+def post(request: Request, post_id: int) -> dict[str, Any]:
+    p = get_state(request).brain.archive.get_many([post_id]).get(post_id)
+    if p is None or p.hidden:
+        raise NotFoundError(f"post {post_id} does not exist (or is hidden)")
+    return services.post_json(p)
+
+
+@router.get("/search")
+async def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    kb: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    platform: str | None = None,
+    kind: str | None = None,
+    k: Annotated[int, Query(ge=1, le=100)] = 20,
+    mode: Annotated[str, Query(pattern="^(hybrid|keyword|dense)$")] = "hybrid",
+) -> dict[str, Any]:
+    st = get_state(request)
+    flt = services.build_filter(since=since, until=until, platform=platform, kind=kind, kb=kb)
+    return await st.run(
+        services.search, st.brain, q, kb=kb if kb and kb != "all" else None, flt=flt, k=k, mode=mode
+    )
+
+
+# -- chat ---------------------------------------------------------------------------------------------
+class ChatRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=4000)
+    kb: str | None = None
+    since: str | None = None
+    until: str | None = None
+    history: list[dict[str, str]] | None = None
+    mode: str = Field(default="auto", pattern="^(auto|llm|retrieval)$")
+    k: int = Field(default=8, ge=1, le=30)
+    model: str | None = None
+
+
+@router.post("/chat")
+async def chat(body: ChatRequest, request: Request) -> StreamingResponse:
+    """Server-sent events: meta, delta…, sources, done (or error). One JSON object per `data:` line."""
+    st = get_state(request)
+    flt = services.build_filter(since=body.since, until=body.until, kb=body.kb)
+    kb = body.kb if body.kb and body.kb != "all" else None
+    llm = st.llm_for_model(body.model) if body.mode != "retrieval" else None
+
+    def events() -> Iterator[dict]:
+        return services.ask_stream(
+            st.brain, body.question, kb=kb, flt=flt, history=body.history, mode=body.mode, k=body.k, llm=llm
+        )
+
+    return StreamingResponse(
+        _guarded(st, events),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _guarded(st: WebState, events: Callable[[], Iterator[dict]]) -> AsyncIterator[str]:
+    try:
+        async for ev in st.iterate(events):
+            yield sse(ev)
+    except SocialbrainError as e:
+        yield sse({"type": "error", "message": str(e)})
+
+
+@router.get("/llm")
+def llm(request: Request) -> dict[str, Any]:
+    """Whether an LLM is configured, and the models its endpoint lists (for the chat page's model picker)."""
+    st = get_state(request)
+    info = st.llm_info()
+    models: list[str] = []
+    base = getattr(st.brain.llm, "base_url", None) if info["available"] else None
+    if base:
+        try:
+            key = getattr(st.brain.llm, "key", None)
+            r = httpx.get(
+                base + "/models", timeout=3, headers={"Authorization": f"Bearer {key}"} if key else {}
+            )
+            models = [str(m["id"]) for m in r.json().get("data", []) if m.get("id")]
+        except (httpx.HTTPError, ValueError, AttributeError, TypeError):
+            models = []
+    info["models"] = models
+    return info
+
+
+# -- knowledge bases ----------------------------------------------------------------------------------
+class KBCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    description: str = ""
+    since: str | None = None
+    until: str | None = None
+    platform: str | None = None
+    kind: str | None = None
+
+
+@router.get("/kbs")
+async def kbs(request: Request) -> list[dict[str, Any]]:
+    st = get_state(request)
+    return await st.run(services.list_kbs, st.brain)
+
+
+@router.post("/kbs")
+async def create_kb(body: KBCreate, request: Request) -> dict[str, Any]:
+    st = get_state(request)
+    flt = services.build_filter(since=body.since, until=body.until, platform=body.platform, kind=body.kind)
+    await st.run(services.create_kb, st.brain, body.name, flt, body.description)
+    return {"ok": True, "name": body.name}
+
+
+@router.delete("/kbs/{name}")
+async def delete_kb(name: str, request: Request) -> dict[str, Any]:
+    st = get_state(request)
+    if name == "all":
+        raise ConfigError("the knowledge base 'all' is the whole archive and cannot be deleted")
+    await st.run(services.delete_kb, st.brain, name)
+    return {"ok": True}
+
+
+@router.post("/kbs/{name}/rebuild")
+def rebuild_kb(name: str, request: Request) -> dict[str, Any]:
+    st = get_state(request)
+    job = st.submit_job(
+        "rebuild", name, lambda brain, job: _as_dict(services.rebuild_kb(brain, name, job.progress))
+    )
+    return job.to_json()
+
+
+@router.post("/kbs/{name}/files")
+async def upload_to_kb(
+    name: str, request: Request, files: Annotated[list[UploadFile], File()]
+) -> dict[str, Any]:
+    st = get_state(request)
+    if name != "all" and name not in await st.run(services.kb_names, st.brain):
+        raise NotFoundError(f"no knowledge base named {name!r}: create it first")
+    paths = await run_in_threadpool(_save_uploads, st, files)
+
+    def work(brain: Brain, job: Job) -> dict[str, Any]:
+        try:
+            if name == "all":
+                result = services.import_paths(brain, paths, job.progress)
+            else:
+                result = _as_dict(services.add_files_to_kb(brain, name, paths, job.progress))
+            result["index"] = services.sync_index(brain, job.progress)
+            return result
+        finally:
+            shutil.rmtree(paths[0].parent, ignore_errors=True)
+
+    return st.submit_job("upload", name, work).to_json()
+
+
+# -- imports ------------------------------------------------------------------------------------------
+@router.get("/imports")
+def imports(request: Request) -> list[dict[str, Any]]:
+    return get_state(request).brain.archive.imports()
+
+
+@router.post("/imports")
+async def upload_import(request: Request, files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
+    st = get_state(request)
+    paths = await run_in_threadpool(_save_uploads, st, files)
+
+    def work(brain: Brain, job: Job) -> dict[str, Any]:
+        try:
+            result = services.import_paths(brain, paths, job.progress)
+            result["index"] = services.sync_index(brain, job.progress)
+            return result
+        finally:
+            shutil.rmtree(paths[0].parent, ignore_errors=True)
+
+    return st.submit_job("import", ", ".join(p.name for p in paths), work).to_json()
+
+
+@router.get("/jobs")
+def jobs(request: Request) -> list[dict[str, Any]]:
+    return [j.to_json() for j in get_state(request).jobs.list()]
+
+
+@router.get("/jobs/{job_id}")
+def job(job_id: str, request: Request) -> dict[str, Any]:
+    j = get_state(request).jobs.get(job_id)
+    if j is None:
+        raise NotFoundError(f"no job {job_id}")
+    return j.to_json()
+
+
+def _save_uploads(st: WebState, files: list[UploadFile]) -> list[Path]:
+    """Copy uploads into a fresh folder under the data directory, each under a sanitised plain file name."""
+    folder = st.brain.data_dir / "uploads" / uuid.uuid4().hex[:12]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for f in files:
+        name = safe_filename(f.filename)
+        target = folder / name
+        n = 1
+        while target.exists():
+            target = folder / f"{n}-{name}"
+            n += 1
+        with target.open("wb") as out:
+            shutil.copyfileobj(f.file, out, 1024 * 1024)
+        paths.append(target)
+    return paths
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return value
+    if hasattr(value, "__dict__"):
+        return {
+            k: v if isinstance(v, (int, float, str, bool, list, dict, type(None))) else str(v)
+            for k, v in vars(value).items()
+        }
+    return {"result": str(value)}

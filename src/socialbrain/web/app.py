@@ -1,0 +1,148 @@
+"""The FastAPI application: REST under /api, the OpenAI-compatible face under /v1, the pages under /."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..brain import Brain
+from ..errors import (
+    ConfigError,
+    IndexMismatchError,
+    LLMError,
+    LLMUnavailable,
+    NotFoundError,
+    SocialbrainError,
+)
+from . import api, openai_face
+from .security import DEFAULT_MAX_UPLOAD, SecurityMiddleware
+from .services import FeatureUnavailable
+from .state import WebState
+
+STATIC = Path(__file__).parent / "static"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+API_DOCS = ("/docs", "/redoc")  # FastAPI's interactive API pages load their own scripts: no CSP there
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+def _status(e: SocialbrainError) -> int:
+    for cls, status in (
+        (NotFoundError, 404),
+        (FeatureUnavailable, 503),
+        (LLMUnavailable, 502),
+        (LLMError, 502),
+        (IndexMismatchError, 409),
+        (ConfigError, 400),
+    ):
+        if isinstance(e, cls):
+            return status
+    return 400
+
+
+def create_app(
+    source: Path | str | Callable[[], Brain] | None = None,
+    token: str | None = None,
+    *,
+    max_upload: int = DEFAULT_MAX_UPLOAD,
+    overrides: dict[str, Any] | None = None,
+) -> FastAPI:
+    """The app for a data directory (or a function returning a Brain, whose directory and overrides are used).
+
+    ``token``: required on every request (Bearer header or the login cookie) when set.
+    ``max_upload``: largest request body in bytes.
+    """
+    if callable(source):
+        b = source()
+        data_dir, ov = b.data_dir, {**b.overrides, **(overrides or {})}
+        b.close()
+    else:
+        data_dir = Brain.open(source).data_dir if source is None else Path(source)
+        ov = dict(overrides or {})
+    state = WebState(data_dir=Path(data_dir), overrides=ov, token=token or None, max_upload=max_upload)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="socialbrain",
+        version=__version__,
+        description="Your own posts, searchable and askable. 你的社交媒体历史：检索、对话、回顾。",
+        lifespan=lifespan,
+    )
+    app.state.web = state
+
+    @app.exception_handler(SocialbrainError)
+    async def user_error(request: Request, exc: SocialbrainError) -> JSONResponse:
+        status = _status(exc)
+        if request.url.path.startswith("/v1/"):
+            return openai_face.openai_error(status, str(exc), type(exc).__name__)
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        message = f"{where}: {first.get('msg', 'invalid request')}"
+        if request.url.path.startswith("/v1/"):
+            return openai_face.openai_error(400, message, "invalid_request")
+        return JSONResponse({"detail": message, "errors": [_plain(e) for e in errors]}, status_code=422)
+
+    app.include_router(api.router)
+    app.include_router(openai_face.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+    app.add_middleware(SecurityMiddleware, token=state.token, max_upload=max_upload)
+    app.add_middleware(_HeadersMiddleware)
+    return app
+
+
+def _plain(e: dict[str, Any]) -> dict[str, Any]:
+    return {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+
+
+class _HeadersMiddleware:
+    """Adds the security headers (CSP without inline scripts, nosniff, no framing) to every response."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                extra = SECURITY_HEADERS if not scope["path"].startswith(API_DOCS) else SECURITY_HEADERS[1:]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,73 @@
+"""Long work (imports, knowledge-base uploads, rebuilds) run in a background thread; the UI polls its progress."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..errors import SocialbrainError
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    label: str
+    status: str = "queued"  # queued / running / done / error
+    stage: str = ""
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    result: dict[str, Any] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        self.stage, self.done, self.total = stage, done, total
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class JobRunner:
+    """Runs one job at a time (writes to the archive and index are serialised) in a worker thread."""
+
+    def __init__(self, write_lock: threading.Lock, keep: int = 100):
+        self.jobs: dict[str, Job] = {}
+        self.write_lock = write_lock
+        self.keep = keep
+
+    def submit(self, kind: str, label: str, work: Callable[[Job], dict[str, Any]]) -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], kind=kind, label=label)
+        self.jobs[job.id] = job
+        if len(self.jobs) > self.keep:
+            for old in list(self.jobs)[: len(self.jobs) - self.keep]:
+                if self.jobs[old].status in ("done", "error"):
+                    del self.jobs[old]
+        threading.Thread(target=self._run, args=(job, work), daemon=True, name=f"job-{job.id}").start()
+        return job
+
+    def _run(self, job: Job, work: Callable[[Job], dict[str, Any]]) -> None:
+        with self.write_lock:
+            job.status = "running"
+            try:
+                job.result = work(job) or {}
+                job.status = "done"
+            except SocialbrainError as e:
+                job.status, job.message = "error", str(e)
+            except Exception as e:  # a bug: keep the server alive and show it
+                job.status, job.message = "error", f"internal error: {e.__class__.__name__}: {e}"
+                traceback.print_exc()
+            finally:
+                job.finished = time.time()
+
+    def get(self, job_id: str) -> Job | None:
+        return self.jobs.get(job_id)
+
+    def list(self) -> list[Job]:
+        return sorted(self.jobs.values(), key=lambda j: j.started, reverse=True)

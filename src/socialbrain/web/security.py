@@ -1,0 +1,189 @@
+"""Who may talk to the server, and how.
+
+The scheme (also in docs/web.md):
+
+- **Bind**: loopback by default. Any other address needs an access token (``--token`` / ``SOCIALBRAIN_TOKEN``);
+  :func:`check_bind` refuses to start without one.
+- **Token**: when set, every request except the page shell, its static files and ``/api/auth``/``/api/login``
+  must carry ``Authorization: Bearer <token>`` or the ``sb_token`` cookie that the UI's login form sets
+  (HttpOnly, SameSite=Strict). Compared in constant time.
+- **Host check** (no token, loopback): the ``Host`` header must name a loopback host, so a DNS-rebinding page
+  cannot reach the server through a name of its own.
+- **CSRF**: a state-changing request (POST/PUT/PATCH/DELETE) must carry either the custom header
+  ``X-Socialbrain: 1`` or an ``Authorization`` header. Browsers only send custom headers cross-origin after a
+  CORS preflight, which this server never grants, so a foreign page cannot forge one. When an ``Origin`` header is
+  present it must match the ``Host``.
+- **Uploads**: bodies larger than ``max_upload`` bytes are refused with 413, by ``Content-Length`` up front and
+  by counting while streaming.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import ConfigError
+
+TOKEN_COOKIE = "sb_token"
+CSRF_HEADER = "x-socialbrain"
+DEFAULT_MAX_UPLOAD = 512 * 1024 * 1024  # bytes; exports with media can be large
+OPEN_PATHS = ("/", "/index.html", "/api/auth", "/api/login", "/favicon.ico")
+OPEN_PREFIXES = ("/static/",)
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1 (with or without brackets/port)."""
+    h = host.strip().lower()
+    if h.startswith("["):
+        h = h[1 : h.find("]")] if "]" in h else h[1:]
+    elif h.count(":") == 1:
+        h = h.split(":", 1)[0]
+    if h in ("localhost", "localhost.", "ip6-localhost") or h.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Refuse to serve on a non-loopback address without an access token."""
+    if not is_loopback_host(host) and not token:
+        raise ConfigError(
+            f"refusing to listen on {host} without an access token: anyone on the network could read your "
+            "archive. Pass --token SECRET (or set SOCIALBRAIN_TOKEN), or keep the default --host 127.0.0.1"
+        )
+    if token is not None and len(token) < 8:
+        raise ConfigError(
+            "the access token is too short: use at least 8 characters (e.g. `openssl rand -hex 16`)"
+        )
+
+
+def token_matches(given: str | None, token: str) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def _cookie(headers: dict[str, str], name: str) -> str | None:
+    for part in headers.get("cookie", "").split(";"):
+        k, _, v = part.strip().partition("=")
+        if k == name:
+            return v
+    return None
+
+
+def _bearer(headers: dict[str, str]) -> str | None:
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return None
+
+
+class SecurityMiddleware:
+    """Pure ASGI middleware (so streamed responses pass through untouched)."""
+
+    def __init__(self, app: ASGIApp, *, token: str | None, max_upload: int = DEFAULT_MAX_UPLOAD):
+        self.app = app
+        self.token = token or None
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[dict]], send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = _headers(scope)
+        path: str = scope.get("path", "/")
+        method: str = scope.get("method", "GET").upper()
+        host = headers.get("host", "")
+
+        if not self.token and host and not is_loopback_host(host):
+            await _deny(
+                send, 403, f"host {host!r} is not a loopback name; open http://127.0.0.1 instead", path
+            )
+            return
+        if self.token and not (path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)):
+            given = _bearer(headers) or _cookie(headers, TOKEN_COOKIE)
+            if not token_matches(given, self.token):
+                await _deny(
+                    send, 401, "access token required: log in, or send Authorization: Bearer TOKEN", path
+                )
+                return
+        if method in UNSAFE_METHODS:
+            if headers.get(CSRF_HEADER) != "1" and "authorization" not in headers:
+                await _deny(send, 403, "missing X-Socialbrain header (cross-site request refused)", path)
+                return
+            origin = headers.get("origin")
+            if origin and origin != "null" and urlsplit(origin).netloc.lower() != host.lower():
+                await _deny(send, 403, f"cross-origin request from {origin} refused", path)
+                return
+            if origin == "null":
+                await _deny(send, 403, "request from an opaque origin refused", path)
+                return
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_upload:
+            await _deny(
+                send,
+                413,
+                f"upload too large: limit is {self.max_upload // (1024 * 1024)} MB "
+                "(serve --max-upload-mb to change)",
+                path,
+            )
+            return
+        if method in UNSAFE_METHODS:
+            receive = _limited(receive, self.max_upload)
+        try:
+            await self.app(scope, receive, send)
+        except UploadTooLarge:
+            await _deny(send, 413, f"upload too large: limit is {self.max_upload // (1024 * 1024)} MB", path)
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+def _limited(receive: Callable[[], Awaitable[dict]], limit: int) -> Callable[[], Awaitable[dict]]:
+    seen = 0
+
+    async def wrapped() -> dict:
+        nonlocal seen
+        message = await receive()
+        if message.get("type") == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise UploadTooLarge()
+        return message
+
+    return wrapped
+
+
+async def _deny(send: Callable, status: int, message: str, path: str) -> None:
+    if path.startswith("/v1/"):
+        body = {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "code": {401: "invalid_api_key", 413: "too_large"}.get(status, "forbidden"),
+            }
+        }
+    else:
+        body = {"detail": message}
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    headers = [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(data)).encode()),
+    ]
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})

@@ -1,0 +1,76 @@
+// UI text in Chinese and English. Default from navigator.language, remembered in localStorage.
+const TEXT = {
+  zh: {
+    brand_sub: "社交大脑", tab_chat: "对话", tab_timeline: "时间线", tab_kbs: "知识库",
+    kb: "知识库", since: "从", until: "到", model: "模型", use_llm: "用大模型回答", new_chat: "新对话",
+    date_ph: "2016-05", ask_ph: "问问过去的自己……（Enter 发送，Shift+Enter 换行）", send: "发送",
+    search_ph: "全文搜索，例如：跑步 马拉松", platform: "平台", kind: "类型", any: "全部",
+    kind_original: "原创", kind_repost: "转发", kind_reply: "回复", kind_comment: "评论", kind_chat: "聊天",
+    search: "搜索", clear: "清除", prev: "上一页", next: "下一页",
+    kbs_title: "知识库", kb_name: "名称", kb_desc: "说明", kb_posts: "帖子数", kb_create: "新建知识库",
+    kb_create_hint: "留空日期 = 只含上传的文件。", create: "创建",
+    upload_title: "上传导出文件或 .txt", upload: "上传并导入", imports_title: "导入记录",
+    open_original: "打开原帖", login_title: "需要访问令牌", login: "登录",
+    all_posts: "全部帖子", posts_n: "{n} 条", page_n: "第 {page} / {pages} 页",
+    searching: "搜索中……", results_n: "找到 {n} 条结果", no_results: "没有结果。",
+    time_filter: "时间：{expr}", loading: "加载中……", empty_archive: "归档还是空的：先到“知识库”上传导出文件。",
+    you: "你", past_self: "过去的你", sources: "来源", thinking: "检索中……",
+    mode_llm: "大模型回答", mode_retrieval: "检索结果（没有用大模型）",
+    no_llm: "没有配置大模型：显示检索到的原帖。启动时加 --llm-url 可用大模型回答。",
+    dropped: "已去掉不存在的引用：{list}",
+    delete: "删除", rebuild: "重建", confirm_delete: "删除知识库“{name}”？归档里的帖子不会被删除。",
+    uploading: "上传中 {pct}%", importing: "导入中：{stage} {done}/{total}", import_done: "完成：新增 {new}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
+    job_error: "失败：{message}", created: "已创建“{name}”", deleted: "已删除“{name}”", rebuilding: "重建中……",
+    whole_archive: "整个归档", likes: "赞", reposts: "转", comments: "评", error: "出错了：{message}",
+    wrong_token: "令牌不对", open_post: "查看原帖",
+  },
+  en: {
+    brand_sub: "your past self", tab_chat: "Chat", tab_timeline: "Timeline", tab_kbs: "Knowledge bases",
+    kb: "KB", since: "From", until: "To", model: "Model", use_llm: "Answer with LLM", new_chat: "New chat",
+    date_ph: "2016-05", ask_ph: "Ask your past self… (Enter to send, Shift+Enter for a new line)", send: "Send",
+    search_ph: "Full-text search, e.g. running marathon", platform: "Platform", kind: "Kind", any: "All",
+    kind_original: "Original", kind_repost: "Repost", kind_reply: "Reply", kind_comment: "Comment", kind_chat: "Chat",
+    search: "Search", clear: "Clear", prev: "Previous", next: "Next",
+    kbs_title: "Knowledge bases", kb_name: "Name", kb_desc: "Description", kb_posts: "Posts", kb_create: "New knowledge base",
+    kb_create_hint: "Leave the dates empty for a KB of uploaded files only.", create: "Create",
+    upload_title: "Upload exports or .txt", upload: "Upload and import", imports_title: "Imports",
+    open_original: "Open the original", login_title: "Access token required", login: "Log in",
+    all_posts: "All posts", posts_n: "{n} posts", page_n: "Page {page} of {pages}",
+    searching: "Searching…", results_n: "{n} results", no_results: "No results.",
+    time_filter: "Time: {expr}", loading: "Loading…", empty_archive: "The archive is empty: upload an export under Knowledge bases.",
+    you: "You", past_self: "Past you", sources: "Sources", thinking: "Retrieving…",
+    mode_llm: "LLM answer", mode_retrieval: "Retrieved posts (no LLM)",
+    no_llm: "No LLM configured: showing retrieved posts. Start with --llm-url to get written answers.",
+    dropped: "Removed citations that do not exist: {list}",
+    delete: "Delete", rebuild: "Rebuild", confirm_delete: "Delete the knowledge base “{name}”? Posts stay in the archive.",
+    uploading: "Uploading {pct}%", importing: "Importing: {stage} {done}/{total}", import_done: "Done: {new} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+    job_error: "Failed: {message}", created: "Created “{name}”", deleted: "Deleted “{name}”", rebuilding: "Rebuilding…",
+    whole_archive: "the whole archive", likes: "likes", reposts: "reposts", comments: "comments", error: "Error: {message}",
+    wrong_token: "Wrong token", open_post: "Open post",
+  },
+};
+
+let lang = localStorage.getItem("sb-lang") ||
+  ((navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en");
+
+export function currentLang() { return lang; }
+
+export function t(key, vars = {}) {
+  const s = (TEXT[lang] && TEXT[lang][key]) || TEXT.zh[key] || key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
+}
+
+export function applyLanguage(root = document) {
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-ph]")) el.placeholder = t(el.dataset.i18nPh);
+  const toggle = document.getElementById("lang-toggle");
+  if (toggle) toggle.textContent = lang === "zh" ? "EN" : "中文";
+}
+
+export function setLanguage(next) {
+  lang = next === "en" ? "en" : "zh";
+  localStorage.setItem("sb-lang", lang);
+  applyLanguage();
+  document.dispatchEvent(new CustomEvent("sb:language"));
+}
