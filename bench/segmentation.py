@@ -26,9 +26,9 @@ def _variants() -> dict[str, tuple[Callable[[str], list[str]], Callable[[str], l
 
     from socialbrain.index import segment
 
+    tok = segment._get_tokenizer()  # first: it silences jieba's logger
     raw = jieba.Tokenizer()
     raw.initialize()
-    tok = segment._get_tokenizer()
     stop = segment.stopwords()
 
     def raw_search(t: str) -> list[str]:
@@ -38,7 +38,9 @@ def _variants() -> dict[str, tuple[Callable[[str], list[str]], Callable[[str], l
         return segment._keep(tok.lcut(segment.normalize(t)))
 
     def norm_search_keepstop(t: str) -> list[str]:
-        return [w for w in tok.lcut_for_search(segment.normalize(t)) if w.strip() and segment._HAS_WORD.search(w)]
+        return [
+            w for w in tok.lcut_for_search(segment.normalize(t)) if w.strip() and segment._HAS_WORD.search(w)
+        ]
 
     def bigrams(t: str) -> list[str]:
         out = []
@@ -47,11 +49,13 @@ def _variants() -> dict[str, tuple[Callable[[str], list[str]], Callable[[str], l
         return [w for w in out if w not in stop]
 
     def search_plus_bigrams(t: str) -> list[str]:
-        return segment.tokenize(t) + bigrams(t)
+        return segment.tokenize(t, bigrams=False) + bigrams(t)
 
     def search_plus_chars(t: str) -> list[str]:
-        words = segment.tokenize(t)
-        return words + [c for w in words if len(w) > 2 for c in w if "\u4e00" <= c <= "\u9fff" and c not in stop]
+        words = segment.tokenize(t, bigrams=False)
+        return words + [
+            c for w in words if len(w) > 2 for c in w if "\u4e00" <= c <= "\u9fff" and c not in stop
+        ]
 
     def oov_bigrams(t: str) -> list[str]:
         # bigrams over runs of single-character CJK tokens (what jieba could not group into words)
@@ -67,26 +71,28 @@ def _variants() -> dict[str, tuple[Callable[[str], list[str]], Callable[[str], l
         return [w for w in out if w not in stop]
 
     def search_plus_oov(t: str) -> list[str]:
-        return segment.tokenize(t) + oov_bigrams(t)
+        return segment.tokenize(t, bigrams=False) + oov_bigrams(t)
 
-    def precise_plus_bigrams(t: str) -> list[str]:
-        return norm_precise(t) + bigrams(t)
+    def words(t: str) -> list[str]:
+        return segment.tokenize(t, bigrams=False)
 
     return {
-        "tokenize() + bigrams of single-char runs": (search_plus_oov, search_plus_oov),
-        "docs search+bigrams, queries precise+bigrams": (search_plus_bigrams, precise_plus_bigrams),
         "jieba search mode, raw (notes baseline)": (raw_search, raw_search),
         "normalised + search mode, stop words kept": (norm_search_keepstop, norm_search_keepstop),
-        "normalised + precise mode + stop words out": (norm_precise, norm_precise),
-        "tokenize(): normalised + search mode + stop words out": (segment.tokenize, segment.tokenize_query),
-        "tokenize() + CJK bigrams": (search_plus_bigrams, search_plus_bigrams),
+        "normalised + search mode, stop words out": (words, words),
+        "normalised + precise mode, stop words out": (norm_precise, norm_precise),
+        "docs search mode, queries precise": (words, norm_precise),
         "CJK bigrams only": (bigrams, bigrams),
-        "docs search mode, queries precise": (segment.tokenize, norm_precise),
-        "tokenize() + single chars of long words": (search_plus_chars, search_plus_chars),
+        "search mode + bigrams of single-char runs (OOV)": (search_plus_oov, search_plus_oov),
+        "search mode + single chars of long words": (search_plus_chars, search_plus_chars),
+        "search mode + CJK bigrams, both sides": (search_plus_bigrams, search_plus_bigrams),
+        "**shipped**: docs tokenize(), queries tokenize_query()": (segment.tokenize, segment.tokenize_query),
     }
 
 
-def _evaluate(doc_tokens: list[list[str]], query_tokens: list[list[str]], answers: list[int]) -> tuple[float, ...]:
+def _evaluate(
+    doc_tokens: list[list[str]], query_tokens: list[list[str]], answers: list[int]
+) -> tuple[float, ...]:
     import bm25s
 
     model = bm25s.BM25()
@@ -111,7 +117,9 @@ def _evaluate(doc_tokens: list[list[str]], query_tokens: list[list[str]], answer
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--queries", type=int, default=2000, help="how many lcsts dev pairs to query (default 2000)")
+    ap.add_argument(
+        "--queries", type=int, default=2000, help="how many lcsts dev pairs to query (default 2000)"
+    )
     args = ap.parse_args()
     if not DATASETS.is_dir():
         print(f"datasets absent ({DATASETS}): nothing to measure")

@@ -115,8 +115,14 @@ def test_every_request_is_logged_as_sent(server, tmp_path):
 
 
 def test_load_llm_precedence_and_no_llm_mode(tmp_path, monkeypatch):
-    for var in ("SOCIALBRAIN_LLM_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "SOCIALBRAIN_LLM_KEY",
-                "SOCIALBRAIN_LLM_MODEL", "SOCIALBRAIN_LLM_TIMEOUT"):
+    for var in (
+        "SOCIALBRAIN_LLM_URL",
+        "OPENAI_BASE_URL",
+        "OPENAI_API_KEY",
+        "SOCIALBRAIN_LLM_KEY",
+        "SOCIALBRAIN_LLM_MODEL",
+        "SOCIALBRAIN_LLM_TIMEOUT",
+    ):
         monkeypatch.delenv(var, raising=False)
     d = tmp_path / "home"
     d.mkdir()

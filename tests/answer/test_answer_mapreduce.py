@@ -20,9 +20,14 @@ def server():
 
 
 def test_whole_history_classifier():
-    for q in ("从微博中看，人生不快乐的原因有哪些？", "迄今为止发生过的最好的事", "如果让你总结她的性格，会是什么？",
-              "这些年我对工作的态度有什么变化", "What did I think about work over the years?",
-              "summarize my personality"):
+    for q in (
+        "从微博中看，人生不快乐的原因有哪些？",
+        "迄今为止发生过的最好的事",
+        "如果让你总结她的性格，会是什么？",
+        "这些年我对工作的态度有什么变化",
+        "What did I think about work over the years?",
+        "summarize my personality",
+    ):
         assert is_whole_history_question(q), q
     for q in ("2016年5月4日我做了什么", "我在哪里吃的火锅", "what did I eat in Hangzhou?"):
         assert not is_whole_history_question(q), q

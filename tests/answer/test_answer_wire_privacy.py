@@ -47,3 +47,20 @@ def test_on_send_sees_exactly_what_is_sent():
         llm.on_send = seen.append
         list(llm.complete(msgs))
         assert json.loads(h.chat_requests[0].body) == seen[0]
+
+
+def test_brain_override_redacts_the_whole_ask_pipeline(data_dir):
+    from answer_fixtures import open_brain
+
+    from socialbrain.answer.ask import ask
+
+    with start_server() as h:
+        brain = open_brain(data_dir, llm_url=h.url, llm_model="test-model", llm_redact=True)
+        brain.archive.upsert(private_post())
+        a = ask(brain, "阿哲的电话和邮箱")
+        wire = b"".join(r.body for r in h.chat_requests).decode("utf-8")
+        brain.close()
+    assert "13812345678" not in wire and "azhe@example.com" not in wire and "@阿哲" not in wire
+    assert (
+        a.mode == "llm" and a.sources and "13812345678" in a.sources[0]["text"]
+    )  # local view keeps the text

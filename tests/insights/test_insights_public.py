@@ -129,3 +129,26 @@ def test_cli_report_year_dry_run_and_write(brain, tmp_path: Path) -> None:
     assert bad.returncode == 2 and "error:" in bad.stderr and "1999" in bad.stderr
     bad_section = _cli("report", "year", "--sections", "secrets", "--no-llm", cwd=tmp_path)
     assert bad_section.returncode == 2 and "secrets" in bad_section.stderr
+
+
+def test_cli_hide_then_report_with_llm(brain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialbrain.testing.llm_server import start_server
+
+    liked = year_review(brain, 2015, use_llm=False)["most_liked"]
+    brain.close()
+    hid = _cli("hide", str(liked["id"]), cwd=tmp_path)
+    assert hid.returncode == 0, hid.stderr
+    server = start_server()
+    try:
+        monkeypatch.setenv("SOCIALBRAIN_LLM_URL", server.url)
+        monkeypatch.setenv("SOCIALBRAIN_LLM_MODEL", "test-model")
+        out = tmp_path / "y.json"
+        done = _cli("report", "year", "2015", "--format", "json", "-o", str(out), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    finally:
+        server.stop()
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert r["post_count"] == 11 and r["most_liked"]["id"] != liked["id"]
+    assert r["narrative_by"] == "llm:test-model@" + server.url.split("//")[1].split("/")[0]
+    assert PII["private"] not in json.dumps(r, ensure_ascii=False)  # hidden now: gone from every part
+    assert server.chat_requests and all(PII["private"] not in q.body.decode() for q in server.chat_requests)

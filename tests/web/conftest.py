@@ -26,8 +26,14 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
 @pytest.fixture(scope="session")
 def live(seeded_dir: tuple[Path, dict[str, int]], llm_server: object) -> Iterator[LiveServer]:
     """The server over the seeded archive, answering with the deterministic test LLM."""
-    with LiveServer(seeded_dir[0], overrides={"embedder": "none", "llm_url": llm_server.url,  # type: ignore[attr-defined]
-                                              "llm_model": "test-model"}) as server:
+    with LiveServer(
+        seeded_dir[0],
+        overrides={
+            "embedder": "none",
+            "llm_url": llm_server.url,  # type: ignore[attr-defined]
+            "llm_model": "test-model",
+        },
+    ) as server:
         yield server
 
 

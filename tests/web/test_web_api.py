@@ -67,7 +67,9 @@ def test_post_by_id_and_missing_or_hidden_post(live: LiveServer, ids: dict[str, 
         p = c.get(f"/api/posts/{pid}").json()
         assert p["url"] == "https://weibo.com/1234567890/Abcdefg" and p["likes"] == 42
         hostile = c.get(f"/api/posts/{ids[HOSTILE]}").json()
-        assert hostile["text"] == HOSTILE and hostile["url"] is None  # javascript: URL never offered as a link
+        assert (
+            hostile["text"] == HOSTILE and hostile["url"] is None
+        )  # javascript: URL never offered as a link
         assert c.get("/api/posts/99999").status_code == 404
         assert c.get(f"/api/posts/{ids['这条是隐藏的秘密帖子 secretword']}").status_code == 404
 
@@ -106,9 +108,17 @@ def test_chat_streams_sse_events_with_real_citations(live: LiveServer, ids: dict
 
 def test_chat_without_llm_and_multi_turn_history(live: LiveServer) -> None:
     with client(live) as c:
-        r = c.post("/api/chat", headers=H, json={
-            "question": "跑步", "mode": "retrieval", "since": "2016", "until": "2016",
-            "history": [{"role": "user", "content": "你好"}, {"role": "assistant", "content": "你好！"}]})
+        r = c.post(
+            "/api/chat",
+            headers=H,
+            json={
+                "question": "跑步",
+                "mode": "retrieval",
+                "since": "2016",
+                "until": "2016",
+                "history": [{"role": "user", "content": "你好"}, {"role": "assistant", "content": "你好！"}],
+            },
+        )
         events = sse_events(r)
         assert events[0]["mode"] == "retrieval"
         sources = next(e for e in events if e["type"] == "sources")["sources"]
@@ -126,8 +136,11 @@ def test_knowledge_base_lifecycle_with_txt_upload(live: LiveServer) -> None:
     with client(live) as c:
         r = c.post("/api/kbs", json={"name": "读书笔记", "description": "书和旅行"}, headers=H)
         assert r.status_code == 200, r.text
-        job = c.post("/api/kbs/读书笔记/files", headers=H,
-                     files={"files": ("notes.txt", notes.encode("utf-8"), "text/plain")}).json()
+        job = c.post(
+            "/api/kbs/读书笔记/files",
+            headers=H,
+            files={"files": ("notes.txt", notes.encode("utf-8"), "text/plain")},
+        ).json()
         done = wait_job(c, job["id"])
         assert done["status"] == "done", done
         kbs = {kb["name"]: kb for kb in c.get("/api/kbs").json()}
@@ -148,14 +161,37 @@ def test_knowledge_base_lifecycle_with_txt_upload(live: LiveServer) -> None:
         assert r.status_code == 404
 
 
+def test_knowledge_base_by_date_filter_scopes_timeline_search_and_chat(live: LiveServer) -> None:
+    with client(live) as c:
+        assert (
+            c.post(
+                "/api/kbs", headers=H, json={"name": "y2016", "since": "2016", "until": "2016"}
+            ).status_code
+            == 200
+        )
+        try:
+            kb = next(k for k in c.get("/api/kbs").json() if k["name"] == "y2016")
+            assert kb["posts"] == 3
+            posts = c.get("/api/posts", params={"kb": "y2016"}).json()
+            assert posts["total"] == 3 and all(p["date"].startswith("2016") for p in posts["posts"])
+            assert [y["year"] for y in c.get("/api/calendar", params={"kb": "y2016"}).json()] == [2016]
+            hits = c.get("/api/search", params={"q": "跑步", "kb": "y2016"}).json()["hits"]
+            assert hits and all(h["post"]["date"].startswith("2016") for h in hits)
+            assert c.get("/api/posts", params={"kb": "nosuchkb"}).status_code == 404
+        finally:
+            c.delete("/api/kbs/y2016", headers=H)
+
+
 def test_import_upload_reports_counts_and_import_log(live: LiveServer) -> None:
     text = "2020-01-23 10:00\n武汉封城了，大家保重。\n".encode()
     with client(live) as c:
         job = c.post("/api/imports", headers=H, files={"files": ("2020.txt", text, "text/plain")}).json()
         done = wait_job(c, job["id"])
         assert done["status"] == "done" and done["result"]["totals"]["new"] == 1
-        again = wait_job(c, c.post("/api/imports", headers=H,
-                                   files={"files": ("2020.txt", text, "text/plain")}).json()["id"])
+        again = wait_job(
+            c,
+            c.post("/api/imports", headers=H, files={"files": ("2020.txt", text, "text/plain")}).json()["id"],
+        )
         assert again["result"]["totals"]["new"] == 0
         assert any(i["path"].endswith("2020.txt") for i in c.get("/api/imports").json())
         hits = c.get("/api/search", params={"q": "封城"}).json()["hits"]

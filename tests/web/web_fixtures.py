@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import uvicorn
-
 from socialbrain.brain import Brain
 from socialbrain.index.sync import sync_index
 from socialbrain.models import Kind, Post
 from socialbrain.web.app import create_app
+from socialbrain.web.background import ServerThread
 
 CN = ZoneInfo("Asia/Shanghai")
 
@@ -32,11 +28,24 @@ POSTS: list[dict[str, Any]] = [
     {"when": "2014-03-02 08:10", "text": "今天第一次去健身房，跑步机上跑了三公里，累但是开心。", "likes": 3},
     {"when": "2014-09-20 21:00", "text": "工作压力好大，加班到十点。", "likes": 1},
     {"when": "2015-06-01 12:30", "text": "给妈妈打电话，她说家里的桂花开了。想家。", "likes": 8},
-    {"when": "2016-05-04 07:00", "text": "坚持跑步两年了，今天跑完了第一个半程马拉松！", "likes": 42,
-     "url": "https://weibo.com/1234567890/Abcdefg"},
-    {"when": "2016-05-20 22:00", "text": "Went running by the river tonight, marathon training week 3.", "likes": 5},
-    {"when": "2016-11-11 23:59", "text": "微信群太多，消息看不完。", "kind": Kind.REPOST, "ref_text": "双十一快乐",
-     "ref_author": "某品牌"},
+    {
+        "when": "2016-05-04 07:00",
+        "text": "坚持跑步两年了，今天跑完了第一个半程马拉松！",
+        "likes": 42,
+        "url": "https://weibo.com/1234567890/Abcdefg",
+    },
+    {
+        "when": "2016-05-20 22:00",
+        "text": "Went running by the river tonight, marathon training week 3.",
+        "likes": 5,
+    },
+    {
+        "when": "2016-11-11 23:59",
+        "text": "微信群太多，消息看不完。",
+        "kind": Kind.REPOST,
+        "ref_text": "双十一快乐",
+        "ref_author": "某品牌",
+    },
     {"when": "2017-02-14 19:00", "text": HOSTILE, "url": HOSTILE_URL},
     {"when": "2018-08-08 10:00", "text": "这条是隐藏的秘密帖子 secretword", "hidden": True},
 ]
@@ -44,10 +53,16 @@ POSTS: list[dict[str, Any]] = [
 
 def make_post(i: int, spec: dict[str, Any]) -> Post:
     return Post(
-        platform="weibo", account="lin", post_id=f"w{i}",
+        platform="weibo",
+        account="lin",
+        post_id=f"w{i}",
         created_at=datetime.strptime(spec["when"], "%Y-%m-%d %H:%M").replace(tzinfo=CN),
-        text=spec["text"], kind=spec.get("kind", Kind.ORIGINAL), ref_text=spec.get("ref_text"),
-        ref_author=spec.get("ref_author"), url=spec.get("url"), likes=spec.get("likes"),
+        text=spec["text"],
+        kind=spec.get("kind", Kind.ORIGINAL),
+        ref_text=spec.get("ref_text"),
+        ref_author=spec.get("ref_author"),
+        url=spec.get("url"),
+        likes=spec.get("likes"),
     )
 
 
@@ -70,33 +85,9 @@ def seed(data_dir: Path) -> dict[str, int]:
     return ids
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """create_app(...) served by uvicorn on 127.0.0.1:<free port> in a daemon thread."""
+class LiveServer(ServerThread):
+    """create_app(data_dir, ...) served by uvicorn on 127.0.0.1:<free port> in a daemon thread."""
 
     def __init__(self, data_dir: Path, **app_kwargs: Any):
         self.app = create_app(data_dir, **app_kwargs)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                timeout_graceful_shutdown=1, lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        super().__init__(self.app)

@@ -46,7 +46,7 @@ def _query_words(text: str) -> list[str]:
     from ..index.segment import tokenize_query
 
     words = []
-    for w in tokenize_query(text):
+    for w in tokenize_query(text, bigrams=False):
         w = w.strip()
         if not w or w.isdigit():
             continue

@@ -17,6 +17,11 @@ from ..models import Kind, Post, PostFilter
 from .base import Change, UpsertResult
 from .migrations import MIGRATIONS, migrate
 
+try:  # 10x faster JSON for the raw records of large imports; the stdlib writes the same text otherwise
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None  # type: ignore[assignment]
+
 POST_COLUMNS = (
     "id", "platform", "account", "post_key", "post_id", "created_at", "created_ts", "kind", "text",
     "ref_text", "ref_author", "url", "media", "location", "likes", "reposts", "comments", "source_tool",
@@ -30,15 +35,15 @@ def _now() -> str:
 
 
 def _content_hash(post: Post, raw_json: str | None) -> str:
-    h = hashlib.sha256()
-    for v in (
+    # a change detector, not an identity: fields joined once (None as empty) and hashed in one call
+    parts = (
         post.created_at.isoformat(), str(post.kind), post.text, post.ref_text, post.ref_author, post.url,
-        json.dumps(post.media, ensure_ascii=False), post.location, post.likes, post.reposts, post.comments,
+        json.dumps(post.media, ensure_ascii=False) if post.media else "[]", post.location, post.likes,
+        post.reposts, post.comments,
         post.source_tool, post.conversation, post.author, post.reply_to, post.private, raw_json,
-    ):
-        h.update(repr(v).encode("utf-8"))
-        h.update(b"\x00")
-    return h.hexdigest()[:32]
+    )
+    joined = "\x1f".join(["" if v is None else v if isinstance(v, str) else str(v) for v in parts])
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
 
 
 def _raw_to_text(raw: Any) -> str | None:
@@ -46,7 +51,12 @@ def _raw_to_text(raw: Any) -> str | None:
         return None
     if isinstance(raw, str):
         return raw
-    return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+    if orjson is not None:
+        try:
+            return orjson.dumps(raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode("utf-8")
+        except TypeError:  # ints beyond 64 bits and other things orjson refuses
+            pass
+    return json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _row_to_post(row: sqlite3.Row | tuple) -> Post:
@@ -225,6 +235,8 @@ class SQLiteArchive:
                 for r in c.execute(lookup.format(cols=", t.id, t.content_hash", table="posts"), (kj,))
             }
             changed: list[tuple[int]] = []
+            inserts: dict[tuple[str, str, str], tuple[Any, ...]] = {}  # new keys, in order, last version wins
+            pending: list[tuple[int, Post, tuple[str, str, str]]] = []  # results to fill once ids are known
             for post, key in zip(posts, keys, strict=True):
                 if key in gone:
                     results.append("forgotten")
@@ -232,25 +244,38 @@ class SQLiteArchive:
                 raw_json = _raw_to_text(post.raw)
                 chash = _content_hash(post, raw_json)
                 values = (
-                    post.post_id, post.created_at.isoformat(), post.created_at.timestamp(), str(post.kind),
-                    post.text, post.ref_text, post.ref_author, post.url,
-                    json.dumps(post.media, ensure_ascii=False) if post.media else None, post.location,
-                    post.likes, post.reposts, post.comments, post.source_tool, post.source_file,
-                    post.conversation, post.author, post.reply_to, int(post.private), raw_json, chash,
+                    post.post_id,
+                    post.created_at.isoformat(),
+                    post.created_at.timestamp(),
+                    str(post.kind),
+                    post.text,
+                    post.ref_text,
+                    post.ref_author,
+                    post.url,
+                    json.dumps(post.media, ensure_ascii=False) if post.media else None,
+                    post.location,
+                    post.likes,
+                    post.reposts,
+                    post.comments,
+                    post.source_tool,
+                    post.source_file,
+                    post.conversation,
+                    post.author,
+                    post.reply_to,
+                    int(post.private),
+                    raw_json,
+                    chash,
                 )
                 row = existing.get(key)
                 if row is None:
-                    cur = c.execute(
-                        "INSERT INTO posts (post_id, created_at, created_ts, kind, text, ref_text, ref_author,"
-                        " url, media, location, likes, reposts, comments, source_tool, source_file, conversation,"
-                        " author, reply_to, private, raw, content_hash, platform, account, post_key, import_id,"
-                        " imported_at, updated_at) VALUES (" + ",".join("?" * 27) + ")",
-                        (*values, post.platform, post.account, key[2], import_id, now, now),
+                    # the same key twice in one batch: the first is new, a different second one an update
+                    results.append(
+                        "new"
+                        if key not in inserts
+                        else ("unchanged" if inserts[key][20] == chash else "updated")
                     )
-                    post.id = int(cur.lastrowid or 0)
-                    existing[key] = (post.id, chash)
-                    changed.append((post.id,))
-                    results.append("new")
+                    inserts[key] = (*values, post.platform, post.account, key[2], import_id, now, now)
+                    pending.append((len(results) - 1, post, key))
                     continue
                 post.id = row[0]
                 if row[1] == chash:
@@ -266,6 +291,22 @@ class SQLiteArchive:
                 existing[key] = (row[0], chash)
                 changed.append((row[0],))
                 results.append("updated")
+            if inserts:
+                c.executemany(
+                    "INSERT INTO posts (post_id, created_at, created_ts, kind, text, ref_text, ref_author,"
+                    " url, media, location, likes, reposts, comments, source_tool, source_file, conversation,"
+                    " author, reply_to, private, raw, content_hash, platform, account, post_key, import_id,"
+                    " imported_at, updated_at) VALUES (" + ",".join("?" * 27) + ")",
+                    list(inserts.values()),
+                )
+                new_keys = json.dumps(list(inserts), ensure_ascii=False)
+                ids = {
+                    (r[0], r[1], r[2]): r[3]
+                    for r in c.execute(lookup.format(cols=", t.id", table="posts"), (new_keys,))
+                }
+                for _, post, key in pending:
+                    post.id = ids[key]
+                changed.extend((ids[k],) for k in inserts)
             c.executemany("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", changed)
         return results
 

@@ -1,7 +1,347 @@
-"""CLI commands for this area (not written yet)."""
+"""Archive commands: import, stats, timeline, show, export, forget, hide/unhide, imports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..models import Kind, PostFilter
+from .common import console, date_option, err_console, fail, get_brain, user_errors
+
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date (2016, 2016-05, 2016-05-04).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to the end of this date/month/year.")]
+PlatformOpt = Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeatable).")]
+AccountOpt = Annotated[list[str] | None, typer.Option("--account", help="Only this account (repeatable).")]
+KindOpt = Annotated[
+    list[str] | None, typer.Option("--kind", help="original / repost / reply / comment / chat (repeatable).")
+]
+
+
+def _filter(
+    since: str | None,
+    until: str | None,
+    platform: list[str] | None,
+    account: list[str] | None,
+    kind: list[str] | None,
+    ids: list[int] | None = None,
+    include_hidden: bool = False,
+) -> PostFilter:
+    for k in kind or []:
+        if k not in {x.value for x in Kind}:
+            raise fail(f"--kind {k!r}: use one of {', '.join(x.value for x in Kind)}")
+    return PostFilter(
+        since=date_option(since),
+        until=date_option(until, end=True),
+        platforms=platform or None,
+        accounts=account or None,
+        kinds=kind or None,
+        ids=ids or None,
+        include_hidden=include_hidden,
+    )
+
+
+def _one_line(text: str, width: int = 80) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= width else t[: width - 1] + "…"
+
+
+def _short(path: str) -> str:
+    """A file as the summary shows it: the zip member, or the last two path parts."""
+    if "!" in path:
+        return path.rsplit("!", 1)[1]
+    parts = Path(path).parts
+    return "/".join(parts[-2:]) if len(parts) > 1 else path
+
+
+def _sync_index(show_progress: bool) -> None:
+    """Keep the search index current after an import (the index package may not be installed yet)."""
+    try:
+        from ..index.sync import sync_index
+    except ImportError:
+        err_console.print("[dim]search index not built here yet: run the index sync command later[/dim]")
+        return
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err_console,
+            disable=not show_progress,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("索引 indexing", total=None)
+
+            def progress(label: str, done: int, total: int) -> None:
+                bar.update(task, description=f"索引 {label}", completed=done, total=total or None)
+
+            sync_index(get_brain(), progress=progress)
+    except Exception as e:  # the import is committed whatever the index does
+        err_console.print(
+            f"[yellow]warning:[/yellow] the import is saved, but the search index was not updated: {escape(str(e))}"
+        )
+
+
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders or .zip archives to import.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="Importer name (default: detect per file; see docs/importing.md)."
+        ),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="Platform name for generic files.")
+    ] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Account the posts belong to.")] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="FIELD=COLUMN for generic CSV/JSONL, e.g. text=正文,created_at=日期."),
+    ] = None,
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="Zone for dates without one (default Asia/Shanghai).")
+    ] = None,
+    per_file: Annotated[
+        bool, typer.Option("--per-file", help="Plain text: one post per file, not per paragraph.")
+    ] = False,
+    no_index: Annotated[
+        bool, typer.Option("--no-index", help="Do not update the search index afterwards.")
+    ] = False,
+) -> None:
+    """Import exports into the archive (auto-detects the format).  导入导出文件。"""
+    from ..sources.generic import parse_map
+    from ..sources.ingest import ImportOptions, import_paths
+
+    options = ImportOptions(
+        format=fmt, platform=platform, account=account, mapping=parse_map(mapping), tz=tz, per_file=per_file
+    )
+    brain = get_brain()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("导入 importing", total=None)
+
+        def progress(label: str, done: int, total: int) -> None:
+            bar.update(task, description=f"导入 {label}", completed=done, total=total or None)
+
+        report = import_paths(brain.archive, paths, options=options, progress=progress)
+
+    table = Table(title="导入结果 import summary", show_lines=False)
+    for col in ("file", "format", "new", "updated", "unchanged", "rejected", "forgotten"):
+        table.add_column(col, justify="right" if col not in ("file", "format") else "left")
+    for f in report.files:
+        if f.status == "imported":
+            table.add_row(escape(_short(f.path)), f.importer or "", *(str(v) for v in f.counts.values()))
+    totals = report.totals()
+    table.add_row(
+        "[bold]total[/bold]",
+        f"{totals['files']} files",
+        *(f"[bold]{totals[k]}[/bold]" for k in ("new", "updated", "unchanged", "rejected", "forgotten")),
+    )
+    console.print(table)
+    for f in report.files:
+        for reason in f.rejections[:3]:
+            console.print(f"[dim]rejected: {escape(reason)}[/dim]", soft_wrap=True)
+    if totals["skipped"]:
+        console.print(f"[dim]{totals['skipped']} file(s) skipped: not a known export format[/dim]")
+    for f in report.failed:
+        err_console.print(f"[red]error:[/red] {escape(f.message or '')}", soft_wrap=True)
+    if totals["files"] and not no_index and (totals["new"] or totals["updated"]):
+        _sync_index(show_progress=True)
+    if report.failed:
+        raise typer.Exit(2)
+
+
+@user_errors
+def stats_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Posts per platform/account and per year.  统计。"""
+    s = get_brain().archive.stats()
+    if as_json:
+        console.print_json(json.dumps(s, ensure_ascii=False))
+        return
+    t = Table(title=f"共 {s['total']} 条 posts")
+    for col in ("platform", "account", "posts", "first", "last"):
+        t.add_column(col, justify="right" if col == "posts" else "left")
+    for p in s["platforms"]:
+        t.add_row(
+            escape(p["platform"]), escape(p["account"]), str(p["posts"]), p["first"][:10], p["last"][:10]
+        )
+    console.print(t)
+    years: dict[str, dict[str, int]] = {}
+    platforms = sorted({y["platform"] for y in s["years"]})
+    for y in s["years"]:
+        years.setdefault(y["year"], {})[y["platform"]] = y["posts"]
+    ty = Table(title="按年 per year")
+    ty.add_column("year")
+    for p in platforms:
+        ty.add_column(p, justify="right")
+    ty.add_column("total", justify="right")
+    for year, counts in sorted(years.items()):
+        ty.add_row(year, *(str(counts.get(p, "")) for p in platforms), str(sum(counts.values())))
+    console.print(ty)
+    if s["kinds"]:
+        console.print("kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(s["kinds"].items())))
+
+
+@user_errors
+def timeline_cmd(
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    platform: PlatformOpt = None,
+    account: AccountOpt = None,
+    kind: KindOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many posts.")] = 50,
+    desc: Annotated[bool, typer.Option("--desc", help="Newest first.")] = False,
+) -> None:
+    """Browse posts by date.  按时间浏览。"""
+    flt = _filter(since, until, platform, account, kind)
+    archive = get_brain().archive
+    t = Table(show_header=True, header_style="bold")
+    for col in ("id", "date", "platform", "kind", "text", "♥"):
+        t.add_column(col, justify="right" if col in ("id", "♥") else "left", overflow="fold")
+    for p in archive.iter_posts(flt, order="desc" if desc else "asc", limit=limit):
+        t.add_row(
+            str(p.id),
+            p.created_at.strftime("%Y-%m-%d %H:%M"),
+            p.platform,
+            str(p.kind),
+            _one_line(p.full_text),
+            "" if p.likes is None else str(p.likes),
+        )
+    total = archive.count(flt)
+    console.print(t)
+    console.print(f"[dim]{min(limit, total)} of {total} posts[/dim]")
+
+
+@user_errors
+def show_cmd(
+    post_id: Annotated[int, typer.Argument(help="Archive id (see `timeline`).")],
+    raw: Annotated[bool, typer.Option("--raw", help="Also print the original record.")] = False,
+) -> None:
+    """Every field of one post.  查看一条。"""
+    p = get_brain().archive.get(post_id)
+    t = Table(show_header=False, box=None)
+    t.add_column(style="bold")
+    t.add_column(overflow="fold")
+    for k, v in p.to_json().items():
+        if k == "raw" or v in (None, [], "") or (k in ("private", "hidden") and not v):
+            continue
+        t.add_row(k, escape(", ".join(v) if isinstance(v, list) else str(v)))
+    console.print(t)
+    if raw and p.raw is not None:
+        if isinstance(p.raw, str):
+            console.print(p.raw, markup=False)
+        else:
+            console.print_json(json.dumps(p.raw, ensure_ascii=False))
+
+
+@user_errors
+def export_cmd(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
+    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    platform: PlatformOpt = None,
+    account: AccountOpt = None,
+    kind: KindOpt = None,
+) -> None:
+    """Export posts as JSONL, one post per line (re-importable, lossless).  导出。"""
+    flt = _filter(since, until, platform, account, kind, include_hidden=True)
+    posts = get_brain().archive.iter_posts(flt)
+    n = 0
+    if output is None:
+        for p in posts:
+            sys.stdout.write(p.dumps() + "\n")
+            n += 1
+        sys.stdout.flush()
+        return
+    tmp = output.with_name(output.name + ".part")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for p in posts:
+            f.write(p.dumps() + "\n")
+            n += 1
+    tmp.replace(output)
+    err_console.print(f"{n} posts → {output}")
+
+
+@user_errors
+def forget_cmd(
+    platform: PlatformOpt = None,
+    account: AccountOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    ids: Annotated[list[int] | None, typer.Option("--id", help="This archive id (repeatable).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete posts for good; a re-import will not bring them back.  永久删除。"""
+    flt = _filter(since, until, platform, account, None, ids=ids, include_hidden=True)
+    if flt.is_empty():
+        raise fail("name what to forget: --platform, --account, --since/--until or --id")
+    archive = get_brain().archive
+    n = archive.count(flt)
+    if n == 0:
+        console.print("nothing matches: no post forgotten")
+        return
+    if not yes and not typer.confirm(f"永久删除 forget {n} posts? This cannot be undone", default=False):
+        raise typer.Exit(1)
+    done = archive.forget(flt)
+    console.print(f"forgot {done} posts (tombstones keep them from coming back on re-import)")
+
+
+@user_errors
+def hide_cmd(post_id: Annotated[int, typer.Argument(help="Archive id.")]) -> None:
+    """Hide a post from search, answers and reports (kept in the archive).  隐藏。"""
+    get_brain().archive.set_hidden(post_id, True)
+    console.print(f"post {post_id} hidden")
+
+
+@user_errors
+def unhide_cmd(post_id: Annotated[int, typer.Argument(help="Archive id.")]) -> None:
+    """Show a hidden post again.  取消隐藏。"""
+    get_brain().archive.set_hidden(post_id, False)
+    console.print(f"post {post_id} visible again")
+
+
+@user_errors
+def imports_cmd(limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs.")] = 30) -> None:
+    """History of import runs.  导入记录。"""
+    t = Table()
+    for col in ("id", "started", "status", "format", "new", "updated", "unchanged", "rejected", "path"):
+        t.add_column(col, overflow="fold")
+    for r in get_brain().archive.imports(limit):
+        t.add_row(
+            str(r["id"]),
+            r["started_at"][:19],
+            r["status"],
+            r["importer"],
+            *(str(r[k] or 0) for k in ("new", "updated", "unchanged", "rejected")),
+            r["path"],
+        )
+    console.print(t)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("import")(user_errors(import_cmd))
+    app.command("stats")(stats_cmd)
+    app.command("timeline")(timeline_cmd)
+    app.command("show")(show_cmd)
+    app.command("export")(export_cmd)
+    app.command("forget")(forget_cmd)
+    app.command("hide")(hide_cmd)
+    app.command("unhide")(unhide_cmd)
+    app.command("imports")(imports_cmd)
+
+
+__all__ = ["register"]

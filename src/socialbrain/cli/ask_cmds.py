@@ -27,7 +27,8 @@ UrlOpt = Annotated[
     str | None, typer.Option("--llm-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1.")
 ]
 ModelOpt = Annotated[
-    str | None, typer.Option("--model", help="LLM model name (default: config llm.model, else the server's first).")
+    str | None,
+    typer.Option("--model", help="LLM model name (default: config llm.model, else the server's first)."),
 ]
 KeyOpt = Annotated[str | None, typer.Option("--llm-key", help="API key for the LLM endpoint.")]
 TimeoutOpt = Annotated[float | None, typer.Option("--llm-timeout", help="Seconds to wait for the LLM.")]

@@ -54,17 +54,17 @@ def _progress() -> tuple[Progress, Any]:
     return bar, update
 
 
-def _confirm_llm(brain: Any, what_posts: tuple[int, int], yes: bool) -> bool:
+def _confirm_llm(brain: Any, cost: tuple[int, int, int], yes: bool) -> bool:
     """Ask before posts go to a non-loopback LLM; True when the narrative may use the LLM."""
     llm = brain.llm
     if llm is None:
         return False
     if not getattr(llm, "remote", True) or yes:
         return True
-    posts, tokens = what_posts
+    posts, calls, tokens = cost
+    redacted = "redacted" if getattr(llm, "redact", False) else "NOT redacted"
     err_console.print(
-        f"about to send {posts} posts (~{tokens:,} prompt tokens) to {llm.name} "
-        f"{'(redacted)' if getattr(llm, 'redact', False) else '(not redacted)'}"
+        f"about to send {posts} posts in ~{calls} calls (~{tokens:,} prompt tokens, {redacted}) to {llm.name}"
     )
     return typer.confirm("continue? 继续？", default=False, err=True)
 
@@ -113,10 +113,10 @@ def year_cmd(
     no_llm: NoLlmOpt = False,
 ) -> None:
     """A year in review: counts, calendar, rhythm, records, words, topics, people, mood (+ LLM narrative)."""
-    from ..insights.common import report_filter
-    from ..insights.narrative import available, estimate_prompt_tokens
+    from ..insights.common import report_filter, years_with_posts
+    from ..insights.narrative import available, year_llm_cost
     from ..insights.publish import parse_sections
-    from ..insights.yearly import year_review
+    from ..insights.yearly import default_year, year_review
 
     chosen = parse_sections(sections)
     if year is not None and year.lower() not in ("all", "全部") and not year.isdigit():
@@ -124,10 +124,13 @@ def year_cmd(
     brain = get_brain()
     use_llm = False
     if not no_llm and brain.llm is not None and available():
-        years = None if year is None or not year.isdigit() else [int(year)]
-        use_llm = _confirm_llm(
-            brain, estimate_prompt_tokens(brain, report_filter(kb, public=public), years), yes
-        )
+        base = report_filter(kb, public=public)
+        have = years_with_posts(brain, base)
+        if year is not None and year.isdigit():
+            years = [int(year)] if int(year) in have else []
+        else:
+            years = sorted(have) if year else ([default_year(have)] if have else [])
+        use_llm = _confirm_llm(brain, year_llm_cost(brain, base, years, brain.llm), yes)
     bar, update = _progress()
     with bar:
         report = year_review(
@@ -156,9 +159,7 @@ def portrait_cmd(
     no_llm: NoLlmOpt = False,
 ) -> None:
     """A portrait across the years: per aspect a summary, timeline, quotes and suggestions; forgotten voices."""
-    from ..insights.common import report_filter
-    from ..insights.narrative import estimate_prompt_tokens
-    from ..insights.portrait import portrait
+    from ..insights.portrait import DEFAULT_ASPECTS, llm_cost, portrait
     from ..insights.publish import PORTRAIT_SECTIONS, parse_sections
 
     chosen = parse_sections(sections, PORTRAIT_SECTIONS)
@@ -166,7 +167,7 @@ def portrait_cmd(
     brain = get_brain()
     use_llm = False
     if not no_llm and brain.llm is not None:
-        use_llm = _confirm_llm(brain, estimate_prompt_tokens(brain, report_filter(kb, public=public)), yes)
+        use_llm = _confirm_llm(brain, llm_cost(len(aspect_list or DEFAULT_ASPECTS)), yes)
     bar, update = _progress()
     with bar:
         report = portrait(

@@ -16,8 +16,12 @@ from rich.table import Table
 from ..models import PostFilter
 from .common import console, date_option, err_console, get_brain, user_errors
 
-kb_app = typer.Typer(help="Knowledge bases: named parts of the archive to search in.  知识库。", no_args_is_help=True)
-index_app = typer.Typer(help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Knowledge bases: named parts of the archive to search in.  知识库。", no_args_is_help=True
+)
+index_app = typer.Typer(
+    help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True
+)
 
 _STAGES = {"index": "索引 indexing", "embed": "向量 embedding", "import": "导入 importing"}
 
@@ -26,8 +30,12 @@ _STAGES = {"index": "索引 indexing", "embed": "向量 embedding", "import": "�
 def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A rich progress bar on stderr driven by (stage, done, total) callbacks."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err_console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
     ) as bar:
         tasks: dict[str, int] = {}
 
@@ -39,11 +47,21 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
-def _filter(platform: list[str] | None, account: list[str] | None, kind: list[str] | None, since: str | None,
-            until: str | None, min_likes: int | None = None) -> PostFilter:
+def _filter(
+    platform: list[str] | None,
+    account: list[str] | None,
+    kind: list[str] | None,
+    since: str | None,
+    until: str | None,
+    min_likes: int | None = None,
+) -> PostFilter:
     return PostFilter(
-        since=date_option(since), until=date_option(until, end=True), platforms=platform or None,
-        accounts=account or None, kinds=kind or None, min_likes=min_likes,
+        since=date_option(since),
+        until=date_option(until, end=True),
+        platforms=platform or None,
+        accounts=account or None,
+        kinds=kind or None,
+        min_likes=min_likes,
     )
 
 
@@ -52,7 +70,9 @@ KindOpt = Annotated[
     list[str] | None, typer.Option("--kind", help="original, repost, reply, comment or chat (repeatable).")
 ]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date: 2016, 2016-05, 2016-05-04.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date, inclusive: 2016 = through 2016.")]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Up to this date, inclusive: 2016 = through 2016.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -62,16 +82,22 @@ def register(app: typer.Typer) -> None:
     @app.command("search")
     @user_errors
     def search_cmd(
-        query: Annotated[str, typer.Argument(help="What to look for; time phrases (2016年, 去年, in 2015) filter dates.")],
+        query: Annotated[
+            str, typer.Argument(help="What to look for; time phrases (2016年, 去年, in 2015) filter dates.")
+        ],
         kb: Annotated[str | None, typer.Option("--kb", help="Search only this knowledge base.")] = None,
         since: SinceOpt = None,
         until: UntilOpt = None,
         platform: PlatformOpt = None,
         kind: KindOpt = None,
-        min_likes: Annotated[int | None, typer.Option("--min-likes", help="Only posts with this many likes.")] = None,
+        min_likes: Annotated[
+            int | None, typer.Option("--min-likes", help="Only posts with this many likes.")
+        ] = None,
         k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
         mode: Annotated[str, typer.Option("--mode", help="hybrid, keyword or dense.")] = "hybrid",
-        rerank: Annotated[bool, typer.Option("--rerank", help="Rerank with the configured reranker.")] = False,
+        rerank: Annotated[
+            bool, typer.Option("--rerank", help="Rerank with the configured reranker.")
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
     ) -> None:
         """Search your posts: keywords + meaning, with dates, snippets and why each matched.  检索。"""
@@ -85,9 +111,11 @@ def register(app: typer.Typer) -> None:
         for note in result.notes:
             err_console.print(f"[dim]{escape(note)}[/dim]")
         if result.time_expression:
-            err_console.print(f"[dim]时间: {escape(result.time_expression)} → "
-                              f"{result.since.date() if result.since else '…'} – "
-                              f"{result.until.date() if result.until else '…'}[/dim]")
+            err_console.print(
+                f"[dim]时间: {escape(result.time_expression)} → "
+                f"{result.since.date() if result.since else '…'} – "
+                f"{result.until.date() if result.until else '…'}[/dim]"
+            )
         if not result.hits:
             console.print("没有找到 (no results)")
             return
@@ -107,7 +135,9 @@ def register(app: typer.Typer) -> None:
     def kb_create(
         name: Annotated[str, typer.Argument(help="Name, e.g. 跑步 or work.")],
         platform: PlatformOpt = None,
-        account: Annotated[list[str] | None, typer.Option("--account", help="Only this account (repeatable).")] = None,
+        account: Annotated[
+            list[str] | None, typer.Option("--account", help="Only this account (repeatable).")
+        ] = None,
         since: SinceOpt = None,
         until: UntilOpt = None,
         kind: KindOpt = None,
@@ -135,7 +165,8 @@ def register(app: typer.Typer) -> None:
         info = kb_info(brain, name)
         console.print(
             f"{escape(name)}: {info.posts} posts now ("
-            + ", ".join(f"{k} {v}" for k, v in totals.items() if v) + ")"
+            + ", ".join(f"{k} {v}" for k, v in totals.items() if v)
+            + ")"
         )
 
     @kb_app.command("list")
@@ -146,8 +177,12 @@ def register(app: typer.Typer) -> None:
 
         table = Table("name", "posts", "filter", "description")
         for info in list_kbs(get_brain()):
-            table.add_row(escape(info.name), str(info.posts), escape(json.dumps(info.filter, ensure_ascii=False)),
-                          escape(info.description))
+            table.add_row(
+                escape(info.name),
+                str(info.posts),
+                escape(json.dumps(info.filter, ensure_ascii=False)),
+                escape(info.description),
+            )
         console.print(table)
 
     @kb_app.command("delete")
@@ -172,7 +207,9 @@ def register(app: typer.Typer) -> None:
 
         with progress_bar() as progress:
             report = rebuild_kb(get_brain(), name, progress=progress)
-        console.print(f"{escape(name)}: {report.units} units, {report.embedded} embedded, {report.pending} pending")
+        console.print(
+            f"{escape(name)}: {report.units} units, {report.embedded} embedded, {report.pending} pending"
+        )
 
     # -- index ------------------------------------------------------------------------------------
     @index_app.command("status")
@@ -202,7 +239,9 @@ def register(app: typer.Typer) -> None:
             table.add_row(key, escape(str(value)))
         console.print(table)
         if index.model and embedder and index.model != embedder.name:
-            err_console.print("[yellow]the configured embedder differs: run `socialbrain index rebuild`[/yellow]")
+            err_console.print(
+                "[yellow]the configured embedder differs: run `socialbrain index rebuild`[/yellow]"
+            )
 
     @index_app.command("embed")
     @user_errors
@@ -230,7 +269,9 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         with progress_bar() as progress:
             report = rebuild_index(get_brain(), progress=progress)
-        console.print(f"index rebuilt: {report.units} units, {report.embedded} embedded, {report.pending} pending")
+        console.print(
+            f"index rebuilt: {report.units} units, {report.embedded} embedded, {report.pending} pending"
+        )
         for note in report.notes:
             err_console.print(f"[dim]{escape(note)}[/dim]")
 

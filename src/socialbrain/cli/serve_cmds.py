@@ -53,6 +53,7 @@ def serve(
     console.print(
         f"OpenAI-compatible API: http://{shown}:{port}/v1  models: socialbrain-all, socialbrain-<kb>"
     )
+    console.print(f"MCP (streamable HTTP): http://{shown}:{port}/mcp")
     if token:
         console.print("access token required (Bearer header, or the login form in the browser)")
     uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

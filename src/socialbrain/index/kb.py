@@ -79,21 +79,30 @@ def _require(brain: Brain, name: str) -> tuple[str, str, dict[str, Any]]:
     row = _row(brain, name)
     if row is None:
         known = ", ".join([DEFAULT_KB, *(k.name for k in list_kbs(brain)[1:])])
-        raise NotFoundError(f"no knowledge base named {name!r} (have: {known}); create it with `socialbrain kb create`")
+        raise NotFoundError(
+            f"no knowledge base named {name!r} (have: {known}); create it with `socialbrain kb create`"
+        )
     return row
 
 
 def _members(brain: Brain, name: str) -> list[int]:
-    return [r[0] for r in brain.archive.execute("SELECT post_id FROM kb_posts WHERE kb=? ORDER BY post_id", (name,))]
+    return [
+        r[0]
+        for r in brain.archive.execute("SELECT post_id FROM kb_posts WHERE kb=? ORDER BY post_id", (name,))
+    ]
 
 
 def create_kb(brain: Brain, name: str, flt: PostFilter | None = None, description: str = "") -> KBInfo:
     """A new knowledge base from a filter (an empty filter makes a KB for files added with `kb add`)."""
     name = _check_name(name)
     if name == DEFAULT_KB:
-        raise ConfigError(f"{DEFAULT_KB!r} is the built-in knowledge base of the whole archive; pick another name")
+        raise ConfigError(
+            f"{DEFAULT_KB!r} is the built-in knowledge base of the whole archive; pick another name"
+        )
     if _row(brain, name) is not None:
-        raise ConfigError(f"knowledge base {name!r} exists already: `socialbrain kb delete {name}` first, or pick another name")
+        raise ConfigError(
+            f"knowledge base {name!r} exists already: `socialbrain kb delete {name}` first, or pick another name"
+        )
     stored = filter_to_json(flt or PostFilter())
     now = _now()
     with brain.archive.transaction():
@@ -132,7 +141,10 @@ def kb_info(brain: Brain, name: str) -> KBInfo:
 
 def list_kbs(brain: Brain) -> list[KBInfo]:
     """Every knowledge base, ``all`` first."""
-    names = [r[0] for r in brain.archive.execute("SELECT name FROM kbs WHERE name != ? ORDER BY name", (DEFAULT_KB,))]
+    names = [
+        r[0]
+        for r in brain.archive.execute("SELECT name FROM kbs WHERE name != ? ORDER BY name", (DEFAULT_KB,))
+    ]
     return [kb_info(brain, DEFAULT_KB), *(kb_info(brain, n) for n in names)]
 
 
@@ -146,29 +158,30 @@ def delete_kb(brain: Brain, name: str) -> None:
         brain.archive.execute("DELETE FROM kbs WHERE name=?", (name,))
 
 
-def _file_post_ids(brain: Brain, paths: list[Path], options: Any) -> list[int]:
-    """The archive ids of the posts in these files (parsed again: unchanged posts count too)."""
-    from ..models import Post
-    from ..sources.base import detect, get_importer
+def _file_post_ids(brain: Brain, f: Any, options: Any, forced: Any) -> list[int]:
+    """The archive ids of the posts in one imported file (parsed again: unchanged posts count too)."""
+    from dataclasses import replace
 
+    from ..models import Post
+    from ..sources.base import detect
+
+    try:
+        importer = forced or detect(f.path)
+    except Exception:  # noqa: BLE001 - a file the import skipped (not a known format)
+        return []
+    opts = (
+        options
+        if options.now
+        else replace(
+            options, now=datetime.fromtimestamp(f.path.stat().st_mtime, UTC).astimezone(options.zone)
+        )
+    )
     ids: list[int] = []
-    for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for f in files:
-            try:
-                importer = get_importer(options.format) if options.format else detect(f)
-            except Exception:  # a file the import skipped (not a known format)
-                continue
-            for item in importer.parse(f, options):
-                if not isinstance(item, Post):
-                    continue
-                if options.platform:
-                    item.platform = options.platform
-                if options.account:
-                    item.account = options.account
-                found = brain.archive.find_by_key(item.platform, item.account, item.key())
-                if found is not None and found.id is not None:
-                    ids.append(found.id)
+    for item in importer.parse(f.path, opts):
+        if isinstance(item, Post):
+            found = brain.archive.find_by_key(item.platform, item.account, item.key())
+            if found is not None and found.id is not None:
+                ids.append(found.id)
     return ids
 
 
@@ -180,24 +193,35 @@ def add_files_to_kb(
     *,
     options: Any = None,
 ) -> Any:
-    """Import files into the archive (as `socialbrain import` does) and make their posts members of the KB.
+    """Import files (as `socialbrain import` does: folders and zips too) and make their posts members of the KB.
 
     Creates the KB when it does not exist yet. Returns the ImportReport."""
-    from ..sources.base import ImportOptions
-    from ..sources.ingest import import_paths
+    import tempfile
+
+    from ..sources.base import ImportOptions, get_importer
+    from ..sources.files import iter_input_files
+    from ..sources.ingest import ImportReport, import_file
 
     name = _check_name(name)
     if name == DEFAULT_KB:
         raise ConfigError(f"every import goes into {DEFAULT_KB!r}: use `socialbrain import FILE` instead")
-    if _row(brain, name) is None:
-        create_kb(brain, name)
     paths = [Path(p) for p in paths]
     for p in paths:
         if not p.exists():
-            raise NotFoundError(f"{p}: no such file")
+            raise NotFoundError(f"{p}: no such file or folder")
+    if _row(brain, name) is None:
+        create_kb(brain, name)
     options = options or ImportOptions()
-    report = import_paths(brain.archive, paths, options=options, progress=progress)
-    ids = _file_post_ids(brain, paths, options)
+    forced = get_importer(options.format) if options.format else None
+    report = ImportReport()
+    ids: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="socialbrain-kb-") as tmp:
+        for i, raw in enumerate(paths):
+            for f in iter_input_files([raw], Path(tmp) / str(i)):
+                result = import_file(brain.archive, f, options, forced=forced, progress=progress)
+                report.files.append(result)
+                if result.status == "imported":
+                    ids.extend(_file_post_ids(brain, f, options, forced))
     _, _, stored = _require(brain, name)
     with brain.archive.transaction():
         brain.archive.conn.executemany(
@@ -206,7 +230,8 @@ def add_files_to_kb(
         members = brain.archive.execute("SELECT COUNT(*) FROM kb_posts WHERE kb=?", (name,)).fetchone()[0]
         stored["members"] = members
         brain.archive.execute(
-            "UPDATE kbs SET filter=?, updated_at=? WHERE name=?", (json.dumps(stored, ensure_ascii=False), _now(), name)
+            "UPDATE kbs SET filter=?, updated_at=? WHERE name=?",
+            (json.dumps(stored, ensure_ascii=False), _now(), name),
         )
     from .sync import sync_index
 

@@ -57,7 +57,9 @@ def _conversation_posts(archive: SQLiteArchive, key: tuple[str, str, str]) -> li
     return [r[0] for r in rows]
 
 
-def apply_post_ids(archive: SQLiteArchive, index: IndexStore, post_ids: list[int], report: SyncReport) -> None:
+def apply_post_ids(
+    archive: SQLiteArchive, index: IndexStore, post_ids: list[int], report: SyncReport
+) -> None:
     """(Re)index these posts from the archive: gone or hidden ones leave the index, others get fresh units."""
     if not post_ids:
         return
@@ -87,7 +89,9 @@ def apply_post_ids(archive: SQLiteArchive, index: IndexStore, post_ids: list[int
     report.indexed_posts += len(others) + len(chat_posts)
 
 
-def apply_changes(brain: Brain, progress: Progress | None = None, report: SyncReport | None = None) -> SyncReport:
+def apply_changes(
+    brain: Brain, progress: Progress | None = None, report: SyncReport | None = None
+) -> SyncReport:
     """Apply archive changes since ``index.applied_seq()``, committing seq after each batch."""
     report = report or SyncReport()
     archive, index = brain.archive, brain.index

@@ -102,14 +102,16 @@ def year_narrative(
     return parts
 
 
-def estimate_prompt_tokens(brain: Brain, flt: PostFilter, years: list[int] | None = None) -> tuple[int, int]:
-    """(posts, estimated prompt tokens) that a narrative would send to the LLM: every post in scope, once."""
-    from ..answer.tokens import estimate_tokens
+def year_llm_cost(brain: Brain, base: PostFilter, years: list[int], llm: Any) -> tuple[int, int, int]:
+    """(posts, LLM calls, estimated prompt tokens) the narrative of ``years`` will cost (cached summaries are free)."""
+    from ..answer import mapreduce
     from .common import iter_rows
 
-    posts = tokens = 0
-    for r in iter_rows(brain, flt, years=years):
-        posts += 1
-        tokens += estimate_tokens(r.full_text[:600]) + 12  # number, date and platform framing per post
-    calls = max(1, posts // 150)
-    return posts, tokens + calls * 400  # instructions per map call, plus the reduce
+    posts = calls = tokens = 0
+    for y in years:
+        ids = [r.id for r in iter_rows(brain, base, years=[y])]
+        est = mapreduce.estimate_cost(brain, replace(base, ids=ids), granularity="month", llm=llm)
+        posts += est.posts
+        calls += est.calls
+        tokens += est.prompt_tokens
+    return posts, calls, tokens

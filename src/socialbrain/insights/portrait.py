@@ -158,6 +158,15 @@ NO_LLM_NOTE = (
 )
 QUOTES_PER_ASPECT = 5
 LLM_POSTS_PER_ASPECT = 30
+RETRIEVED_PER_ASPECT = 10
+
+
+def llm_cost(aspects: int) -> tuple[int, int, int]:
+    """(posts, calls, estimated prompt tokens) a portrait sends to an LLM: LLM_POSTS_PER_ASPECT posts of at most
+    400 characters per aspect in one call each, plus the personality call over a few quotes."""
+    per_post = 130  # a typical Weibo post with its date and number, CJK ≈ 1 token per character
+    posts = aspects * LLM_POSTS_PER_ASPECT
+    return posts, aspects + 1, posts * per_post + aspects * 300 + (4 * aspects * per_post + 300)
 
 
 def _seeds(aspect: str) -> list[str]:
@@ -180,6 +189,34 @@ def _expand(seeds: set[str], tokens: list[set[str]], df: Counter[str], n: int, t
             if lift >= 3:
                 scored.append((c * math.log(lift), w))
     return [w for _, w in sorted(scored, reverse=True)[:top]]
+
+
+def _with_retrieved(
+    brain: Brain,
+    aspect: str,
+    expansion: list[str],
+    base: Any,
+    matched: list[tuple[float, Row]],
+    by_id: dict[int, Row],
+) -> list[tuple[float, Row]]:
+    """Boost (or add) the posts the search index ranks highest for the aspect (BM25 over the index's segmentation);
+    the keyword matching alone is used when there is no index to ask."""
+    from ..errors import SocialbrainError
+
+    try:
+        from ..retrieve.search import search
+
+        result = search(
+            brain, " ".join([aspect, *expansion[:4]]), flt=base, k=RETRIEVED_PER_ASPECT, mode="keyword"
+        )
+    except (ImportError, SocialbrainError):
+        return matched
+    bonus = {
+        h.post.id: 3.0 * (RETRIEVED_PER_ASPECT - i) / RETRIEVED_PER_ASPECT for i, h in enumerate(result.hits)
+    }
+    out = [(score + bonus.pop(r.id, 0.0), r) for score, r in matched]
+    out += [(_score(by_id[pid], 1) + b, by_id[pid]) for pid, b in bonus.items() if pid in by_id]
+    return out
 
 
 def _score(row: Row, hits: int) -> float:
@@ -239,7 +276,7 @@ def forgotten_voices(
     df: Counter[str],
     *,
     top: int = 8,
-    min_age_days: int = 730,
+    min_age_days: int = 365,
 ) -> list[dict[str, Any]]:
     """Opinions and wishes ("我想…", "I want…") stated long ago whose telling words never came back later."""
     if not rows:
@@ -335,6 +372,7 @@ def portrait(
             for r, s in zip(rows, sets, strict=True)
             if s & seeds or len(s & keys) >= 2
         ]
+        matched = _with_retrieved(brain, name, expansion, base, matched, {r.id: r for r in rows})
         quotes = _spread(matched, QUOTES_PER_ASPECT)
         a: dict[str, Any] = {
             "name": name,

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import mood
-from .common import Progress, Row, ShouldStop, check_stop, hashtags, mentions, post_ref, tick, words
+from .common import Progress, Row, ShouldStop, check_stop, cutter, hashtags, mentions, post_ref, tick, words
 
 NIGHT_END_HOUR = 5  # "late night" is 00:00–04:59 in the post's own zone
 MOOD_SAMPLE_PER_MONTH = 400
@@ -37,8 +37,9 @@ def tokenize_rows(
 ) -> list[list[str | None]]:
     out: list[list[str | None]] = []
     total = len(rows)
+    cut = cutter()
     for i, r in enumerate(rows):
-        out.append(words(r.text))
+        out.append(words(r.text, cut))
         if i % 2000 == 0:
             check_stop(should_stop)
             tick(progress, stage, i, total)
@@ -65,25 +66,24 @@ def top_words_and_phrases(
         words_only = [t for t in toks if t]
         counts.update(words_only)
         df.update(set(words_only))
+        if len(words_only) < 2:
+            continue
         seen: set[tuple[str, ...]] = set()
-        for n in (2, 3):
-            for i in range(len(toks) - n + 1):
-                g = toks[i : i + n]
-                if all(g) and len(set(g)) == n:
-                    seen.add(tuple(g))  # type: ignore[arg-type]
+        run: list[str] = []
+        for t in (*toks, None):
+            if t:
+                run.append(t)
+                continue
+            if len(run) >= 2:
+                seen.update(zip(run, run[1:], strict=False))
+                seen.update(zip(run, run[1:], run[2:], strict=False))
+            run = []
         grams.update(seen)
-    phrases: list[tuple[tuple[str, ...], int]] = []
-    for g, c in grams.most_common():
-        if c < 2:
-            break
-        phrases.append((g, c))
+    phrases = [(g, c) for g, c in grams.items() if c >= 2 and len(set(g)) == len(g)]
+    phrases.sort(key=lambda p: (-p[1], p[0]))
     # a bigram that only ever occurs inside one trigram adds nothing
-    tri = {g: c for g, c in phrases if len(g) == 3}
-    kept = [
-        (g, c)
-        for g, c in phrases
-        if len(g) == 3 or not any(t[:2] == g or t[1:] == g for t, tc in tri.items() if tc == c)
-    ]
+    inside = {(t[:2], c) for t, c in phrases if len(t) == 3} | {(t[1:], c) for t, c in phrases if len(t) == 3}
+    kept = [(g, c) for g, c in phrases if len(g) == 3 or (g, c) not in inside]
     top_words = [[w, c] for w, c in counts.most_common(top)]
     top_phrases = [[_join(g), c] for g, c in kept[:top]]
     return top_words, top_phrases, df

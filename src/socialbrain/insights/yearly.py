@@ -79,19 +79,22 @@ def year_review(
     llm = brain.llm if use_llm else None
     earlier_rows: list[Row] = []
     earlier_tokens: list[list[str | None]] = []
+    df_before: Counter[str] = Counter()
     chapters = []
     first_year = min(available)
     if len(years) == 1 and years[0] > first_year:
-        earlier_rows = [r for r in iter_rows(brain, base) if r.created_at.year < years[0]]
+        earlier_rows = list(iter_rows(brain, base, years=[y for y in available if y < years[0]]))
         step = max(1, len(earlier_rows) // MAX_EARLIER_POSTS)
         earlier_rows = earlier_rows[::step]
         earlier_tokens = tokenize_rows(earlier_rows, progress, should_stop, stage="earlier years")
+        for toks in earlier_tokens:
+            df_before.update({t for t in toks if t})
     for i, y in enumerate(years):
         check_stop(should_stop)
         tick(progress, f"{y}", i, len(years))
         rows = list(iter_rows(brain, base, years=[y]))
         tokens = tokenize_rows(rows, progress, should_stop, stage=f"{y} words")
-        chapter = _chapter(y, rows, tokens, earlier_rows, earlier_tokens)
+        chapter, df_now = _chapter(y, rows, tokens, earlier_rows, earlier_tokens, df_before)
         chapter["sections"] = _statistics_sections(chapter)
         chapter["narrative_by"] = "statistics"
         if llm is not None:
@@ -113,6 +116,7 @@ def year_review(
         if len(years) > 1:  # the next year compares with every year before it
             earlier_rows.extend(rows)
             earlier_tokens.extend(tokens)
+            df_before.update(df_now)
     tick(progress, "done", len(years), len(years))
     if len(years) == 1:
         report: dict[str, Any] = chapters[0]
@@ -146,12 +150,11 @@ def _chapter(
     tokens: list[list[str | None]],
     earlier_rows: list[Row],
     earlier_tokens: list[list[str | None]],
-) -> dict[str, Any]:
+    df_before: Counter[str],
+) -> tuple[dict[str, Any], Counter[str]]:
+    """One year's chapter, and its per-word document frequency (for the next year's topic shifts)."""
     st = period_stats(rows, tokens, year=year)
     df_now = st.pop("_df")
-    df_before: Counter[str] = Counter()
-    for toks in earlier_tokens:
-        df_before.update({t for t in toks if t})
     rose, faded = topic_shift(df_now, len(rows), df_before, len(earlier_rows))
     first_use = topic_examples([w for w, _ in rose], rows, tokens, last=False)
     last_use = topic_examples([w for w, _ in faded], earlier_rows, earlier_tokens, last=True)
@@ -165,7 +168,7 @@ def _chapter(
         for w, s in faded
         if w in last_use
     ]
-    return {"year": year, **st}
+    return {"year": year, **st}, df_now
 
 
 def _statistics_sections(ch: dict[str, Any]) -> list[dict[str, Any]]:

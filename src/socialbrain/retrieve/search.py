@@ -104,8 +104,11 @@ def _fold(text: str) -> str:
     try:
         from zhconv import convert
 
-        folded = "".join(convert(ch, "zh-hans") if len(convert(ch, "zh-hans")) == 1 else ch for ch in low) \
-            if any("\u4e00" <= ch <= "\u9fff" for ch in low) else low
+        folded = (
+            "".join(convert(ch, "zh-hans") if len(convert(ch, "zh-hans")) == 1 else ch for ch in low)
+            if any("\u4e00" <= ch <= "\u9fff" for ch in low)
+            else low
+        )
     except ImportError:  # pragma: no cover
         folded = low
     return folded if len(folded) == len(text) else low
@@ -175,8 +178,15 @@ def _pick_post(unit: Unit, posts: dict[int, Post], tokens: list[str]) -> Post | 
 
 
 def _year_phrase(since: datetime | None, until: datetime | None) -> str:
-    if since and until and since.month == 1 and since.day == 1 and until.year == since.year + 1 \
-            and until.month == 1 and until.day == 1:
+    if (
+        since
+        and until
+        and since.month == 1
+        and since.day == 1
+        and until.year == since.year + 1
+        and until.month == 1
+        and until.day == 1
+    ):
         return f"{since.year}年"
     parts = [since.date().isoformat() if since else "…", until.date().isoformat() if until else "…"]
     return " – ".join(parts)
@@ -221,16 +231,27 @@ def search(
     index = brain.index
 
     result = SearchResult(
-        query=query, text_query=text, since=resolved.since, until=resolved.until,
-        time_expression=tq.expression, mode=mode, hits=[], notes=notes,
+        query=query,
+        text_query=text,
+        since=resolved.since,
+        until=resolved.until,
+        time_expression=tq.expression,
+        mode=mode,
+        hits=[],
+        notes=notes,
     )
     time_why = f"时间: {tq.expression}" if tq.expression else None
     if not text:
         # only a time phrase (or nothing): the most recent posts in range
         posts = list(brain.archive.iter_posts(resolved, order="desc", limit=k))
         result.hits = [
-            Hit(post=p, score=0.0, text=p.full_text, snippet=snippet(p.full_text, []),
-                why=[w for w in (time_why,) if w])
+            Hit(
+                post=p,
+                score=0.0,
+                text=p.full_text,
+                snippet=snippet(p.full_text, []),
+                why=[w for w in (time_why,) if w],
+            )
             for p in posts
         ]
         result.total_candidates = len(posts)
@@ -252,7 +273,9 @@ def search(
             notes.append(f"向量检索关闭: {e} (keyword only)")
         if embedder is None:
             if mode == "dense":
-                raise ConfigError("dense search needs an embedder: set --embedder / SOCIALBRAIN_EMBEDDER (not 'none')")
+                raise ConfigError(
+                    "dense search needs an embedder: set --embedder / SOCIALBRAIN_EMBEDDER (not 'none')"
+                )
             if not notes:
                 notes.append("未配置向量模型，仅关键词检索 (dense search off: no embedder, keyword only)")
         else:
@@ -300,11 +323,18 @@ def search(
                 why.append(f"语义相近 {cosine[uid]:.2f}")
             if time_why:
                 why.append(time_why)
-            hits.append(Hit(
-                post=post, score=score, text=unit.text, snippet=snippet(unit.text, tokens), why=why,
-                keyword_rank=kw_rank.get(uid), dense_rank=dn_rank.get(uid),
-                context_post_ids=[i for i in unit.post_ids if i != post.id],
-            ))
+            hits.append(
+                Hit(
+                    post=post,
+                    score=score,
+                    text=unit.text,
+                    snippet=snippet(unit.text, tokens),
+                    why=why,
+                    keyword_rank=kw_rank.get(uid),
+                    dense_rank=dn_rank.get(uid),
+                    context_post_ids=[i for i in unit.post_ids if i != post.id],
+                )
+            )
         hits = collapse_duplicates(hits, params.dedupe_jaccard)
         if len(hits) >= max(k, params.rerank_depth if rerank else 0):
             break
@@ -316,7 +346,12 @@ def search(
 
 
 def _rerank(
-    brain: Brain, text: str, hits: list[Hit], params: FusionParams, notes: list[str], reranker: Reranker | None
+    brain: Brain,
+    text: str,
+    hits: list[Hit],
+    params: FusionParams,
+    notes: list[str],
+    reranker: Reranker | None,
 ) -> list[Hit]:
     if reranker is None:
         from .rerank import load_reranker

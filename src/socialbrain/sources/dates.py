@@ -40,7 +40,7 @@ def parse_date(
     v = str(value).strip().replace("\u3000", " ")
     if not v:
         raise ValueError("empty date")
-    if v.isdigit() and len(v) in (10, 13):
+    if v.isdigit() and 9 <= len(v) <= 13:
         return _from_unix(float(v), zone)
     m = _FULL.match(v)
     if m:
@@ -50,7 +50,9 @@ def parse_date(
         return _now(now, zone)
     m = _AGO.match(v)
     if m:
-        return _now(now, zone) - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+        # elapsed time: subtract in UTC so summer-time shifts cannot bend it
+        ago = _now(now, zone).astimezone(UTC) - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+        return ago.astimezone(zone)
     m = _DAY_WORD.match(v)
     if m:
         day = _now(now, zone) - timedelta(days=_DAYS_BACK[m.group(1)])

@@ -117,3 +117,12 @@ def head_text(head: bytes) -> str:
         if e.start > len(head) - 4:
             return head[: e.start].decode("utf-8", "ignore")
         return head.decode("gb18030", "ignore")
+
+
+def csv_header(head: bytes) -> set[str]:
+    """The column names in the first line of a CSV, for sniffing."""
+    first = head_text(head).split("\n", 1)[0]
+    try:
+        return {c.strip() for c in next(csv.reader([first]))}
+    except (csv.Error, StopIteration):
+        return set()

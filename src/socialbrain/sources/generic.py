@@ -32,6 +32,8 @@ GUESSES: dict[str, tuple[str, ...]] = {
         "发布时间",
         "published",
         "createdAt",
+        "创建时间",
+        "StrTime",
         "完整日期",
     ),
     "post_id": ("post_id", "id", "mid", "微博id", "id_str"),

@@ -7,6 +7,7 @@ t.co links are expanded from ``entities.urls``; ``RT @user: …`` is a repost; r
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -74,7 +75,7 @@ def _notes(folder: Path, options: ImportOptions) -> dict[str, str]:
         if note.get("noteTweetId"):
             out[str(note["noteTweetId"])] = text
         if note.get("createdAt"):
-            try:
+            with contextlib.suppress(ImportFormatError):
                 out[
                     "t:"
                     + str(
@@ -85,8 +86,6 @@ def _notes(folder: Path, options: ImportOptions) -> dict[str, str]:
                         )
                     )
                 ] = text
-            except ImportFormatError:
-                pass
     return out
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import ImportFormatError
 from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register
-from .fields import clean, date_field, head_text, read_csv
+from .fields import clean, csv_header, date_field, read_csv
 
 PLATFORM = "wechat"
 NO_TEXT = {
@@ -43,8 +43,7 @@ class MemoTraceCsv:
     description = "WeChat chat CSV from MemoTrace/留痕 (IsSender, StrContent, CreateTime, TalkerId …)"
 
     def sniff(self, path: Path, head: bytes) -> float:
-        first = head_text(head).split("\n", 1)[0]
-        return 0.95 if "IsSender" in first and "StrContent" in first else 0.0
+        return 0.95 if {"IsSender", "StrContent"} <= csv_header(head) else 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
         header, rows = read_csv(path, str(path))

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import ImportFormatError
 from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register
-from .fields import clean, date_field, head_text, load_json, read_csv, split_list, to_int
+from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
 from .text import html_to_text
 from .weibo_common import PLATFORM, account_from_name, weibo_mid, weibo_url
 
@@ -25,8 +25,7 @@ class WeiboCrawlerCsv:
     description = "weibo-crawler .csv (id, bid, 正文, … 日期, 工具, 点赞数, 评论数, 转发数; reposts add 源微博… columns)"
 
     def sniff(self, path: Path, head: bytes) -> float:
-        first = head_text(head).split("\n", 1)[0]
-        return 0.95 if "bid" in first and "正文" in first and "微博正文" not in first else 0.0
+        return 0.95 if {"id", "bid", "正文"} <= csv_header(head) else 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
         header, rows = read_csv(path, str(path))

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import ImportFormatError
 from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register
-from .fields import clean, date_field, head_text, load_json, read_csv, split_list, to_int
+from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
 from .files import read_text
 from .weibo_common import (
     PLATFORM,
@@ -57,6 +57,7 @@ def _post(
 ) -> Post | Rejected:
     text, ref_author, ref_text = split_flattened_repost(content.strip())
     text = strip_artefacts(text)
+    ref_text = strip_artefacts(ref_text) if ref_text else ref_text
     created = date_field(when, str(path), field=field, line=line, now=options.now, zone=options.zone)
     kind = Kind.REPOST if ref_text is not None or original is False else Kind.ORIGINAL
     if not text and not ref_text and not pics:
@@ -171,8 +172,8 @@ class WeiboSpiderCsv:
     description = "weiboSpider .csv (微博id, 微博正文, … 发布时间, 点赞数, 转发数, 评论数)"
 
     def sniff(self, path: Path, head: bytes) -> float:
-        first = head_text(head).split("\n", 1)[0]
-        return 0.95 if "微博id" in first and "微博正文" in first else 0.0
+        cols = csv_header(head)
+        return 0.95 if {"微博id", "微博正文"} <= cols else 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
         header, rows = read_csv(path, str(path))

@@ -259,7 +259,7 @@ async def upload_to_kb(
             if name == "all":
                 result = services.import_paths(brain, paths, job.progress)
             else:
-                result = _as_dict(services.add_files_to_kb(brain, name, paths, job.progress))
+                result = services.add_files_to_kb(brain, name, paths, job.progress)
             result["index"] = services.sync_index(brain, job.progress)
             return result
         finally:

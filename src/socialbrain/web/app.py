@@ -22,6 +22,7 @@ from ..errors import (
     NotFoundError,
     SocialbrainError,
 )
+from ..mcp_server import mount_http
 from . import api, openai_face
 from .security import DEFAULT_MAX_UPLOAD, SecurityMiddleware
 from .services import FeatureUnavailable
@@ -79,7 +80,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        yield
+        async with mcp_sessions.run():  # MCP over streamable HTTP at /mcp (mcp_server.py)
+            yield
         state.close()
 
     app = FastAPI(
@@ -109,6 +111,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(openai_face.router)
+    mcp_sessions = mount_http(app, state.brain, runner=state.run)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

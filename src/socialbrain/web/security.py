@@ -34,6 +34,9 @@ DEFAULT_MAX_UPLOAD = 512 * 1024 * 1024  # bytes; exports with media can be large
 OPEN_PATHS = ("/", "/index.html", "/api/auth", "/api/login", "/favicon.ico")
 OPEN_PREFIXES = ("/static/",)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+MCP_PATH = (
+    "/mcp"  # MCP over streamable HTTP (mcp_server.py); clients send JSON, never the X-Socialbrain header
+)
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
@@ -65,6 +68,17 @@ def check_bind(host: str, token: str | None) -> None:
         raise ConfigError(
             "the access token is too short: use at least 8 characters (e.g. `openssl rand -hex 16`)"
         )
+
+
+def _mcp_call(path: str, method: str, headers: dict[str, str]) -> bool:
+    """An MCP client's POST (JSON) or DELETE on /mcp: browsers only send these cross-origin after a CORS preflight,
+    which this server never grants, so they need no X-Socialbrain header (the token and Origin rules still apply)."""
+    if path != MCP_PATH:
+        return False
+    return (
+        method == "DELETE"
+        or headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
+    )
 
 
 def token_matches(given: str | None, token: str) -> bool:
@@ -120,7 +134,11 @@ class SecurityMiddleware:
                 )
                 return
         if method in UNSAFE_METHODS:
-            if headers.get(CSRF_HEADER) != "1" and "authorization" not in headers:
+            if (
+                headers.get(CSRF_HEADER) != "1"
+                and "authorization" not in headers
+                and not _mcp_call(path, method, headers)
+            ):
                 await _deny(send, 403, "missing X-Socialbrain header (cross-site request refused)", path)
                 return
             origin = headers.get("origin")
@@ -132,39 +150,45 @@ class SecurityMiddleware:
                 return
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_upload:
-            await _deny(
-                send,
-                413,
-                f"upload too large: limit is {self.max_upload // (1024 * 1024)} MB "
-                "(serve --max-upload-mb to change)",
-                path,
-            )
+            await _deny(send, 413, self._too_large(), path)
             return
-        if method in UNSAFE_METHODS:
-            receive = _limited(receive, self.max_upload)
-        try:
+        if method not in UNSAFE_METHODS:
             await self.app(scope, receive, send)
-        except UploadTooLarge:
-            await _deny(send, 413, f"upload too large: limit is {self.max_upload // (1024 * 1024)} MB", path)
+            return
+        # Count the body while it streams in. Past the limit: stop reading and answer 413 instead of
+        # whatever the app says about the cut-off body.
+        seen = 0
+        over = False
+        started = False
 
+        async def limited_receive() -> dict:
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message.get("type") == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_upload:
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
 
-class UploadTooLarge(Exception):
-    pass
+        async def guarded_send(message: dict) -> None:
+            nonlocal started
+            if over:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _deny(send, 413, self._too_large(), path)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
+        await self.app(scope, limited_receive, guarded_send)
+        if over and not started:
+            await _deny(send, 413, self._too_large(), path)
 
-def _limited(receive: Callable[[], Awaitable[dict]], limit: int) -> Callable[[], Awaitable[dict]]:
-    seen = 0
-
-    async def wrapped() -> dict:
-        nonlocal seen
-        message = await receive()
-        if message.get("type") == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise UploadTooLarge()
-        return message
-
-    return wrapped
+    def _too_large(self) -> str:
+        return f"upload too large: limit is {self.max_upload / (1024 * 1024):g} MB (serve --max-upload-mb to change)"
 
 
 async def _deny(send: Callable, status: int, message: str, path: str) -> None:

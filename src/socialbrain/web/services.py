@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..brain import Brain
-from ..errors import ConfigError, SocialbrainError
+from ..errors import ConfigError, NotFoundError, SocialbrainError
 from ..models import Post, PostFilter
 from ..timeparse import DEFAULT_ZONE, parse_user_date
 
@@ -121,11 +121,23 @@ def filter_json(flt: PostFilter | None) -> dict[str, Any]:
 
 
 # -- timeline -----------------------------------------------------------------------------------------
+def resolve(brain: Brain, flt: PostFilter) -> PostFilter:
+    """The filter with its knowledge base replaced by what the KB means (its date filter, or its members)."""
+    if not flt.kb or flt.kb == "all":
+        return flt
+    fn = _contract("socialbrain.retrieve.filters", "resolve_kb")
+    if fn is None:
+        return flt
+    if flt.kb not in kb_names(brain):
+        raise NotFoundError(f"no knowledge base named {flt.kb!r}: see GET /api/kbs")
+    return fn(brain, flt)
+
+
 def calendar(brain: Brain, kb: str | None = None) -> list[dict[str, Any]]:
     """Posts per year and month (in each post's own zone), newest year first."""
     from ..archive.sqlite import filter_sql
 
-    where, params = filter_sql(PostFilter(kb=kb if kb and kb != "all" else None))
+    where, params = filter_sql(resolve(brain, PostFilter(kb=kb if kb and kb != "all" else None)))
     rows = brain.archive.execute(
         f"SELECT substr(created_at, 1, 4), substr(created_at, 6, 2), COUNT(*) FROM posts WHERE {where} "
         "GROUP BY 1, 2 ORDER BY 1 DESC, 2 ASC",
@@ -140,6 +152,7 @@ def calendar(brain: Brain, kb: str | None = None) -> list[dict[str, Any]]:
 
 
 def timeline(brain: Brain, flt: PostFilter, *, page: int, per_page: int, order: str) -> dict[str, Any]:
+    flt = resolve(brain, flt)
     total = brain.archive.count(flt)
     posts = brain.archive.iter_posts(flt, order=order, limit=per_page, offset=(page - 1) * per_page)
     return {"total": total, "page": page, "per_page": per_page, "posts": [post_json(p) for p in posts]}
@@ -238,10 +251,12 @@ def ask_stream(
     mode: str,
     k: int,
     now: datetime | None = None,
+    llm: Any = None,
 ) -> Iterator[dict]:
     fn = _contract("socialbrain.answer.ask", "ask_stream")
     if fn is not None:
-        yield from fn(brain, question, kb=kb, flt=flt, history=history, mode=mode, k=k, now=now)
+        extra = {"llm": llm} if llm is not None else {}
+        yield from fn(brain, question, kb=kb, flt=flt, history=history, mode=mode, k=k, now=now, **extra)
         return
     res = _substring_search(brain, question, flt or PostFilter(), k)
     yield {"type": "meta", "mode": "retrieval", "standalone_question": question, "scope": filter_json(flt)}
@@ -318,14 +333,19 @@ def rebuild_kb(brain: Brain, name: str, progress: Callable[[str, int, int], None
 
 def add_files_to_kb(
     brain: Brain, name: str, paths: list[Path], progress: Callable[[str, int, int], None] | None
-) -> Any:
-    return _require(_KB, "add_files_to_kb", "knowledge bases")(brain, name, paths, progress=progress)
+) -> dict[str, Any]:
+    report = _require(_KB, "add_files_to_kb", "knowledge bases")(brain, name, paths, progress=progress)
+    return report_json(report)
 
 
 # -- imports ------------------------------------------------------------------------------------------
 def import_paths(brain: Brain, paths: list[Path], progress: Callable[[str, int, int], None] | None) -> dict:
     fn = _require("socialbrain.sources.ingest", "import_paths", "importing")
-    report = fn(brain.archive, paths, progress=progress)
+    return report_json(fn(brain.archive, paths, progress=progress))
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """An ImportReport as JSON: one entry per file, and the totals."""
     files = [{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(f).items()} for f in report.files]
     return {"files": files, "totals": report.totals()}
 

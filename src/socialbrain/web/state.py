@@ -1,10 +1,10 @@
 """What one running server holds: the Brain, the thread that runs index/LLM work, background jobs, the token.
 
-Threading: archive reads (timeline, posts, stats) run in FastAPI's thread pool (the archive is locked and
-thread-safe). Everything that touches the index, the embedder or the LLM runs on one dedicated "brain" thread,
-awaited asynchronously, so waiting requests never hold pool threads. Background jobs (imports, uploads,
-rebuilds) open their own Brain, one job at a time; when one finishes the main Brain drops its index handle
-and reopens it on next use, so searches see the new posts.
+Threading: archive reads (timeline, posts, stats) run in FastAPI's thread pool (the archive and the index
+store lock internally). Searches and KB calls run on a small "brain" pool, awaited asynchronously so waiting
+requests hold no pool threads; each answer stream runs in a thread of its own, so a slow LLM holds only that
+thread. Background jobs (imports, uploads, rebuilds) open their own Brain, one job at a time; when one
+finishes, the main Brain drops its index handle and reopens it on next use, so searches see the new posts.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from fastapi import Request
 
 from ..brain import Brain
+from ..errors import SocialbrainError
 from .jobs import Job, JobRunner
 from .security import DEFAULT_MAX_UPLOAD
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ..answer.llm import LLM
 
 T = TypeVar("T")
+BRAIN_THREADS = 4  # searches and KB calls at once (the archive and index stores lock internally)
 
 
 @dataclass
@@ -43,29 +45,66 @@ class WebState:
 
     def __post_init__(self) -> None:
         self.brain = Brain.open(self.data_dir, **self.overrides)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brain")
+        self.executor = ThreadPoolExecutor(max_workers=BRAIN_THREADS, thread_name_prefix="brain")
         self.jobs = JobRunner(threading.Lock())
+        self._init_lock = threading.Lock()
 
     # -- running work --------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn`` on the brain thread and await its result."""
+        """Run ``fn`` on the brain pool and await its result."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+        return await loop.run_in_executor(
+            self.executor, functools.partial(self._warm_then, fn, *args, **kwargs)
+        )
+
+    def _warm_then(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        # open the index and embedder once, under a lock, before threads race to create them
+        if "index" not in self.brain.__dict__ or "embedder" not in self.brain.__dict__:
+            with self._init_lock:
+                try:
+                    self.brain.index  # noqa: B018
+                    self.brain.embedder  # noqa: B018
+                except SocialbrainError:
+                    pass  # the call itself raises it again, with its own context
+        return fn(*args, **kwargs)
 
     async def iterate(self, make: Callable[[], Iterator[T]]) -> AsyncIterator[T]:
-        """Drive a blocking generator on the brain thread, one item at a time."""
-        it = await self.run(lambda: iter(make()))
-        done = object()
+        """Drive a blocking generator (an answer stream) in a thread of its own, yielding its items here.
+
+        A slow LLM then holds only its own thread, never the pool that searches run on. When the client goes
+        away, the generator is closed after its current item."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                it = iter(make())
+                try:
+                    for item in it:
+                        loop.call_soon_threadsafe(queue.put_nowait, ("item", item))
+                        if stop.is_set():
+                            break
+                finally:
+                    close = getattr(it, "close", None)
+                    if close:
+                        close()
+                loop.call_soon_threadsafe(queue.put_nowait, ("end", None))
+            except BaseException as e:  # handed to the consumer, which re-raises it
+                loop.call_soon_threadsafe(queue.put_nowait, ("error", e))
+
+        threading.Thread(target=produce, daemon=True, name="socialbrain-stream").start()
         try:
             while True:
-                item = await self.run(next, it, done)
-                if item is done:
+                kind, value = await queue.get()
+                if kind == "item":
+                    yield value
+                elif kind == "error":
+                    raise value
+                else:
                     return
-                yield item  # type: ignore[misc]
         finally:
-            close = getattr(it, "close", None)
-            if close:
-                await self.run(close)
+            stop.set()
 
     def submit_job(self, kind: str, label: str, work: Callable[[Brain, Job], dict[str, Any]]) -> Job:
         """Run ``work(job_brain, job)`` in the background with a Brain of its own."""
@@ -76,17 +115,13 @@ class WebState:
                 return work(brain, job)
             finally:
                 brain.close()
-                self.executor.submit(self._reopen_index)
+                self._reopen_index()
 
         return self.jobs.submit(kind, label, wrapped)
 
     def _reopen_index(self) -> None:
-        b = self.brain
-        if "index" in b.__dict__:
-            close = getattr(b.index, "close", None)
-            if close:
-                close()
-            del b.__dict__["index"]
+        # drop the handle (requests still using it keep their reference); the next request opens it afresh
+        self.brain.__dict__.pop("index", None)
 
     # -- models --------------------------------------------------------------------------------
     def llm_for_model(self, model: str | None) -> LLM | None:

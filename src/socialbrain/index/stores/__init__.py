@@ -35,4 +35,6 @@ def open_index(
                 "(leave [index] uri unset)"
             ) from None
         return open_milvus(settings, value, token=token, user=user)  # pragma: no cover
-    raise ConfigError(f"index {value!r}: use 'sqlite' (embedded, default) or a Milvus URI like http://host:19530")
+    raise ConfigError(
+        f"index {value!r}: use 'sqlite' (embedded, default) or a Milvus URI like http://host:19530"
+    )

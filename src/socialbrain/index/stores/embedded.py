@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,9 @@ def _filter_sql(flt: IndexFilter) -> tuple[str, list[Any]]:
         clauses.append("u.likes >= ?")
         params.append(flt.min_likes)
     if flt.post_ids is not None:
-        clauses.append("u.id IN (SELECT unit FROM unit_posts WHERE post_id IN (SELECT value FROM json_each(?)))")
+        clauses.append(
+            "u.id IN (SELECT unit FROM unit_posts WHERE post_id IN (SELECT value FROM json_each(?)))"
+        )
         params.append(json.dumps([int(i) for i in flt.post_ids]))
     return (" AND ".join(clauses) or "1"), params
 
@@ -221,12 +224,22 @@ class EmbeddedIndex:
                 cur = c.execute(
                     "INSERT INTO units (unit_id, post_ids, text, created_ts, platform, account, kind, likes)"
                     " VALUES (?,?,?,?,?,?,?,?)",
-                    (u.unit_id, json.dumps(u.post_ids), u.text, u.created_ts, u.platform, u.account, u.kind,
-                     int(u.likes or 0)),
+                    (
+                        u.unit_id,
+                        json.dumps(u.post_ids),
+                        u.text,
+                        u.created_ts,
+                        u.platform,
+                        u.account,
+                        u.kind,
+                        int(u.likes or 0),
+                    ),
                 )
                 row = cur.lastrowid
-                c.executemany("INSERT OR IGNORE INTO unit_posts (post_id, unit) VALUES (?, ?)",
-                              [(p, row) for p in u.post_ids])
+                c.executemany(
+                    "INSERT OR IGNORE INTO unit_posts (post_id, unit) VALUES (?, ?)",
+                    [(p, row) for p in u.post_ids],
+                )
                 c.execute("INSERT INTO units_fts (rowid, tokens) VALUES (?, ?)", (row, " ".join(u.tokens)))
             self._bump(c)
 
@@ -243,10 +256,13 @@ class EmbeddedIndex:
         if not post_ids:
             return
         with self.transaction() as c:
-            rows = [r[0] for r in c.execute(
-                "SELECT DISTINCT unit FROM unit_posts WHERE post_id IN (SELECT value FROM json_each(?))",
-                (json.dumps([int(p) for p in post_ids]),),
-            )]
+            rows = [
+                r[0]
+                for r in c.execute(
+                    "SELECT DISTINCT unit FROM unit_posts WHERE post_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps([int(p) for p in post_ids]),),
+                )
+            ]
             if rows:
                 self._delete_rows(c, rows)
                 self._bump(c)
@@ -290,8 +306,16 @@ class EmbeddedIndex:
 
     # -- reading --------------------------------------------------------------------------------
     def _row_to_unit(self, r: tuple) -> Unit:
-        return Unit(unit_id=r[1], post_ids=json.loads(r[2]), text=r[3], created_ts=r[4], platform=r[5],
-                    account=r[6], kind=r[7], likes=r[8])
+        return Unit(
+            unit_id=r[1],
+            post_ids=json.loads(r[2]),
+            text=r[3],
+            created_ts=r[4],
+            platform=r[5],
+            account=r[6],
+            kind=r[7],
+            likes=r[8],
+        )
 
     def units_without_vectors(self, limit: int) -> list[Unit]:
         with self._lock:
@@ -313,16 +337,18 @@ class EmbeddedIndex:
 
     def unit_ids_for_posts(self, post_ids: list[int]) -> list[str]:
         with self._lock:
-            return [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT u.unit_id FROM unit_posts p JOIN units u ON u.id = p.unit "
-                "WHERE p.post_id IN (SELECT value FROM json_each(?))", (json.dumps(post_ids),),
-            )]
+            return [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT u.unit_id FROM unit_posts p JOIN units u ON u.id = p.unit "
+                    "WHERE p.post_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(post_ids),),
+                )
+            ]
 
     def counts(self) -> dict[str, int]:
         with self._lock:
-            units, vectors = self.conn.execute(
-                "SELECT COUNT(*), COUNT(vector) FROM units"
-            ).fetchone()
+            units, vectors = self.conn.execute("SELECT COUNT(*), COUNT(vector) FROM units").fetchone()
             posts = self.conn.execute("SELECT COUNT(DISTINCT post_id) FROM unit_posts").fetchone()[0]
         return {"units": units, "vectors": vectors, "posts": posts, "pending": units - vectors}
 
@@ -360,7 +386,8 @@ class EmbeddedIndex:
         n = len(rows)
         matrix = (
             np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(n, dim).astype(np.float32)
-            if n else np.zeros((0, dim), np.float32)
+            if n
+            else np.zeros((0, dim), np.float32)
         )
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
         codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
@@ -401,10 +428,15 @@ class EmbeddedIndex:
             candidates = np.flatnonzero(mask)
             if len(candidates) == 0:
                 return []
-            scores = cache.matrix[candidates] @ v if len(candidates) < len(mask) // 3 else (cache.matrix @ v)[
-                candidates]
+            scores = (
+                cache.matrix[candidates] @ v
+                if len(candidates) < len(mask) // 3
+                else (cache.matrix @ v)[candidates]
+            )
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         rows = top if candidates is None else candidates[top]
-        return [ScoredUnit(cache.unit_ids[int(r)], float(scores[int(t)])) for r, t in zip(rows, top, strict=True)]
+        return [
+            ScoredUnit(cache.unit_ids[int(r)], float(scores[int(t)])) for r, t in zip(rows, top, strict=True)
+        ]

@@ -3,7 +3,7 @@ const TEXT = {
   zh: {
     brand_sub: "社交大脑", tab_chat: "对话", tab_timeline: "时间线", tab_kbs: "知识库",
     kb: "知识库", since: "从", until: "到", model: "模型", use_llm: "用大模型回答", new_chat: "新对话",
-    date_ph: "2016-05", ask_ph: "问问过去的自己……（Enter 发送，Shift+Enter 换行）", send: "发送",
+    date_ph: "如 2016-05", ask_ph: "问问过去的自己……（Enter 发送，Shift+Enter 换行）", send: "发送",
     search_ph: "全文搜索，例如：跑步 马拉松", platform: "平台", kind: "类型", any: "全部",
     kind_original: "原创", kind_repost: "转发", kind_reply: "回复", kind_comment: "评论", kind_chat: "聊天",
     search: "搜索", clear: "清除", prev: "上一页", next: "下一页",
@@ -27,7 +27,7 @@ const TEXT = {
   en: {
     brand_sub: "your past self", tab_chat: "Chat", tab_timeline: "Timeline", tab_kbs: "Knowledge bases",
     kb: "KB", since: "From", until: "To", model: "Model", use_llm: "Answer with LLM", new_chat: "New chat",
-    date_ph: "2016-05", ask_ph: "Ask your past self… (Enter to send, Shift+Enter for a new line)", send: "Send",
+    date_ph: "e.g. 2016-05", ask_ph: "Ask your past self… (Enter to send, Shift+Enter for a new line)", send: "Send",
     search_ph: "Full-text search, e.g. running marathon", platform: "Platform", kind: "Kind", any: "All",
     kind_original: "Original", kind_repost: "Repost", kind_reply: "Reply", kind_comment: "Comment", kind_chat: "Chat",
     search: "Search", clear: "Clear", prev: "Previous", next: "Next",

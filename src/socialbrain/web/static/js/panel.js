@@ -29,6 +29,12 @@ export function showPost(post) {
   const panel = $("post-panel");
   panel.dataset.postId = String(post.id);
   panel.hidden = false;
+  document.body.classList.add("panel-open");
+}
+
+export function closePanel() {
+  $("post-panel").hidden = true;
+  document.body.classList.remove("panel-open");
 }
 
 export async function openPost(id) {
@@ -40,6 +46,6 @@ export async function openPost(id) {
 }
 
 export function initPanel() {
-  $("post-close").addEventListener("click", () => { $("post-panel").hidden = true; });
-  document.addEventListener("keydown", (e) => { if (e.key === "Escape") $("post-panel").hidden = true; });
+  $("post-close").addEventListener("click", closePanel);
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") closePanel(); });
 }

@@ -1,11 +1,12 @@
 // Timeline & search: browse by year and month, filter by KB / platform / kind, full-text search.
 import { getJSON } from "./api.js";
 import { clear, el, formatDate, highlighted, toast } from "./dom.js";
-import { t } from "./i18n.js";
+import { currentLang, t } from "./i18n.js";
 import { openPost, showPost } from "./panel.js";
 
 const $ = (id) => document.getElementById(id);
 const PER_PAGE = 30;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const view = { year: null, month: null, page: 1, q: "" };
 
 function card(post, snippet) {
@@ -33,7 +34,7 @@ export async function loadCalendar() {
     const months = el("div", { class: "months" });
     for (const m of y.months) {
       months.append(el("button", { type: "button", class: `month${view.year === y.year && view.month === m.month ? " active" : ""}`,
-        text: `${m.month}月`, title: t("posts_n", { n: m.posts }), dataset: { year: String(y.year), month: String(m.month) },
+        text: currentLang() === "zh" ? `${m.month}月` : MONTHS[m.month - 1], title: t("posts_n", { n: m.posts }), dataset: { year: String(y.year), month: String(m.month) },
         onclick: () => { Object.assign(view, { year: y.year, month: m.month, page: 1, q: "" }); $("tl-q").value = ""; loadCalendar(); loadPosts(); } }));
     }
     box.append(el("div", { class: "year" },

@@ -1,0 +1,122 @@
+"""The archive commands through the real CLI app (typer's CliRunner, in a fresh data directory)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from socialbrain.archive import SQLiteArchive
+from socialbrain.cli.main import app
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
+
+
+@pytest.fixture
+def cli(data_dir, monkeypatch):
+    monkeypatch.setenv("SOCIALBRAIN_EMBEDDER", "none")
+    monkeypatch.setenv("COLUMNS", "160")
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def _archive(data_dir: Path) -> SQLiteArchive:
+    return SQLiteArchive(data_dir / "archive.db")
+
+
+def test_import_prints_a_summary_and_reimport_is_unchanged(cli, data_dir):
+    r = cli("import", str(FIX / "weibospider_1669879400.txt"), str(FIX / "老王_utf8.csv"), "--no-index")
+    assert r.exit_code == 0, r.output
+    assert "weibospider-txt" in r.output and "wechat" in r.output
+    assert "图片 image message has no text" in r.output  # rejected, with the reason
+    r = cli("import", str(FIX / "weibospider_1669879400.txt"), "--no-index")
+    row = next(line for line in r.output.splitlines() if "weibospider_1669879400.txt" in line)
+    assert [c.strip() for c in row.split("│")[3:8]] == ["0", "0", "3", "0", "0"]
+    assert _archive(data_dir).count() == 6
+
+
+def test_import_failure_is_one_line_and_exit_2(cli, data_dir):
+    r = cli("import", str(FIX / "truncated_weibospider.json"), "--no-index")
+    assert r.exit_code == 2
+    assert "truncated_weibospider.json:1: not valid JSON" in r.output
+    assert _archive(data_dir).count() == 0
+
+
+def test_generic_import_with_map_platform_account_tz(cli, data_dir):
+    r = cli(
+        "import",
+        str(FIX / "generic_posts.jsonl"),
+        "--map",
+        "text=body,created_at=time",
+        "--platform",
+        "diary",
+        "--account",
+        "xm",
+        "--tz",
+        "Europe/Berlin",
+        "--no-index",
+    )
+    assert r.exit_code == 0, r.output
+    (p, _) = list(_archive(data_dir).iter_posts())
+    assert (p.platform, p.account, p.created_at.isoformat()) == ("diary", "xm", "2021-07-01T08:00:00+02:00")
+    r = cli("import", str(FIX / "generic_posts.jsonl"), "--map", "body", "--no-index")
+    assert r.exit_code == 2 and "FIELD=COLUMN" in r.output
+
+
+def test_import_then_index_sync_runs(cli, data_dir):
+    r = cli("import", str(FIX / "notes_2019.md"))
+    assert r.exit_code == 0, r.output
+    assert _archive(data_dir).count() == 3
+
+
+def test_stats_timeline_show_export(cli, data_dir, tmp_path):
+    assert cli("import", str(FIX), "--no-index").exit_code == 2  # the folder holds deliberately broken files
+    r = cli("stats")
+    assert r.exit_code == 0 and "1669879400" in r.output and "2016" in r.output
+    r = cli("timeline", "--platform", "weibo", "--since", "2016-05", "--until", "2016-05", "--limit", "3")
+    assert r.exit_code == 0 and "跑完十公里" in r.output and "3 of 4 posts" in r.output
+    r = cli("timeline", "--kind", "chat", "--desc", "-n", "1")
+    assert "配速不是越快越好" in r.output
+    assert cli("timeline", "--kind", "tweet").exit_code == 2
+    pid = _archive(data_dir).iter_posts().__next__().id
+    r = cli("show", str(pid), "--raw")
+    assert r.exit_code == 0 and "GBK" in r.output and "发布工具" in r.output
+    assert cli("show", "99999").exit_code == 2
+    out = tmp_path / "all.jsonl"
+    r = cli("export", "-o", str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == _archive(data_dir).count()
+    assert json.loads(lines[0])["text"] == "用 GBK 保存的旧文件，中文也要读对。"
+    r = cli("export", "--platform", "twitter")
+    assert [json.loads(x)["platform"] for x in r.stdout.splitlines()] == ["twitter"] * 4
+
+
+def test_forget_asks_then_deletes_for_good(cli, data_dir):
+    cli("import", str(FIX / "twitter-archive" / "data" / "tweets.js"), "--no-index")
+    assert cli("forget").exit_code == 2  # refuses without a filter
+    r = cli("forget", "--platform", "twitter", "--since", "2023-02-19", input="n\n")
+    assert r.exit_code == 1 and "forget 3 posts" in r.output  # 2023-02-19 starts at 16:00 UTC the day before
+    assert _archive(data_dir).count() == 4
+    r = cli("forget", "--platform", "twitter", "--since", "2023-02-19", "--yes")
+    assert r.exit_code == 0 and "forgot 3 posts" in r.output
+    r = cli("import", str(FIX / "twitter-archive" / "data" / "tweets.js"), "--no-index")
+    assert _archive(data_dir).count() == 1  # tombstones keep them out
+
+
+def test_hide_unhide_and_imports_history(cli, data_dir):
+    cli("import", str(FIX / "mastodon-archive" / "outbox.json"), "--no-index")
+    a = _archive(data_dir)
+    pid = next(a.iter_posts()).id
+    assert cli("hide", str(pid)).exit_code == 0
+    assert a.count() == 3
+    assert "搬到长毛象" not in cli("timeline").output
+    assert cli("unhide", str(pid)).exit_code == 0 and a.count() == 4
+    assert cli("hide", "424242").exit_code == 2
+    r = cli("imports")
+    assert r.exit_code == 0 and "mastodon" in r.output and "done" in r.output
