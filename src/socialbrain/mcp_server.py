@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import anyio
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
@@ -228,7 +228,32 @@ def build_server(
         if name in enabled:
             server.add_tool(defined[name], name=name, annotations=READ_ONLY)
 
-    # -- resources -------------------------------------------------------------------------------
+    # -- resources (post://{id} is get_post as a resource: only offered with it) -----------------------
+    if "get_post" in enabled:
+        _add_post_resource(server, brain, run, privacy)
+
+    # -- prompts (the portrait walks through search_posts: only offered with it) ---------------------
+    if "search_posts" not in enabled:
+        return server
+
+    @server.prompt(
+        "portrait",
+        title="Personality portrait / 个人画像",
+        description="Walk through the six aspects of the personality report (工作/健身/个人项目/"
+        "学习总结/兴趣发展/人际关系) using the tools, citing post ids.",
+    )
+    def portrait(
+        kb: Annotated[str | None, Field(description="Knowledge base to draw from (default: all).")] = None,
+        lang: Annotated[str, Field(description="Language of the portrait: zh or en.")] = "zh",
+    ) -> str:
+        return portrait_prompt(kb=kb, lang=lang, tools=enabled)
+
+    return server
+
+
+def _add_post_resource(server: MCPServer, brain: Brain, run: Runner, privacy: _Privacy) -> None:
+    """post://{id}: the same JSON as get_post (hidden and forgotten posts are not found)."""
+
     @server.resource(
         "post://{id}",
         name="post",
@@ -243,23 +268,8 @@ def build_server(
         except NotFoundError as e:
             raise ResourceNotFoundError(str(e)) from None
         except SocialbrainError as e:
-            raise ResourceNotFoundError(str(e)) from None
+            raise ResourceError(str(e)) from None
         return json.dumps(privacy.apply(result), ensure_ascii=False, indent=1)
-
-    # -- prompts ---------------------------------------------------------------------------------
-    @server.prompt(
-        "portrait",
-        title="Personality portrait / 个人画像",
-        description="Walk through the six aspects of the personality report (工作/健身/个人项目/"
-        "学习总结/兴趣发展/人际关系) using the tools, citing post ids.",
-    )
-    def portrait(
-        kb: Annotated[str | None, Field(description="Knowledge base to draw from (default: all).")] = None,
-        lang: Annotated[str, Field(description="Language of the portrait: zh or en.")] = "zh",
-    ) -> str:
-        return portrait_prompt(kb=kb, lang=lang, tools=enabled)
-
-    return server
 
 
 def portrait_prompt(*, kb: str | None = None, lang: str = "zh", tools: list[str] | None = None) -> str:

@@ -37,7 +37,7 @@ def _brain_with(data_dir: Path, url: str) -> Brain:
 def _llm_cited_ids(report: dict) -> set[int]:
     ids = set()
     for part in report["sections"]:
-        if part["id"] != "story" and not part["id"].startswith("month-"):
+        if part["id"] != "story" and not part["id"].startswith(("month-", "theme-")):
             continue
         ids.update(part["cited_ids"])
         ids.update(int(x) for x in re.findall(r"\[#(\d+)\]", part["text"]))
@@ -60,6 +60,10 @@ def test_year_review_narrative_cites_only_posts_of_the_year(data_dir: Path, lyin
     cited = _llm_cited_ids(r)
     assert cited and cited <= year_ids  # the server's invented [n] never reached the report
     assert any(p["id"] == "month-2015-12" for p in llm_parts)  # 20:00 on Dec 31 in New York is still 2015
+    # the year's new topic has its own part
+    theme = next(p for p in r["sections"] if p["id"] == "theme-马拉松")
+    posts = brain.archive.get_many(theme["cited_ids"])
+    assert theme["cited_ids"] and all("马拉松" in posts[i].text for i in theme["cited_ids"])
     story = [p for p in r["sections"] if p["id"] == "story"]
     if story:
         assert story[0]["dropped_citations"]  # the made-up citation was seen and dropped

@@ -152,3 +152,23 @@ def test_cli_hide_then_report_with_llm(brain, tmp_path: Path, monkeypatch: pytes
     assert r["narrative_by"] == "llm:test-model@" + server.url.split("//")[1].split("/")[0]
     assert PII["private"] not in json.dumps(r, ensure_ascii=False)  # hidden now: gone from every part
     assert server.chat_requests and all(PII["private"] not in q.body.decode() for q in server.chat_requests)
+
+
+def test_cli_asks_before_sending_posts_to_a_remote_llm(brain, tmp_path: Path, monkeypatch) -> None:
+    brain.close()
+    # a non-loopback address (TEST-NET-1, never routed): nothing may be sent before the user says yes
+    monkeypatch.setenv("SOCIALBRAIN_LLM_URL", "http://192.0.2.1:9/v1")
+    monkeypatch.setenv("SOCIALBRAIN_LLM_MODEL", "remote-model")
+    out = tmp_path / "y.json"
+    exe = Path(sys.executable).parent / "socialbrain"
+    r = subprocess.run(
+        [str(exe), "report", "year", "2015", "--format", "json", "-o", str(out)],
+        input="n\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=240,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "about to send 12 posts" in r.stderr and "prompt tokens" in r.stderr and "192.0.2.1" in r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["narrative_by"] == "statistics"

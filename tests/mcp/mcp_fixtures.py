@@ -46,6 +46,7 @@ class Sample:
     reply_id: int  # a reply whose parent is in the archive
     parent_id: int
     chat_id: int  # a chat message with neighbours
+    hidden_chat_id: int  # the message right after it, hidden
     friend: str  # an @name that appears in several posts
     friend_post_id: int  # a visible post that mentions @friend
     year_2019: int  # posts in 2019 (not hidden)
@@ -66,6 +67,12 @@ def build_sample(home: Path) -> Sample:
         chat_id = q(
             "SELECT id FROM posts WHERE conversation IS NOT NULL AND hidden=0 ORDER BY created_ts LIMIT 1 OFFSET 5"
         ).fetchone()[0]
+        hidden_chat_id = q(
+            "SELECT id FROM posts WHERE conversation=(SELECT conversation FROM posts WHERE id=?) AND created_ts >"
+            " (SELECT created_ts FROM posts WHERE id=?) ORDER BY created_ts LIMIT 1",
+            (chat_id, chat_id),
+        ).fetchone()[0]
+        brain.archive.set_hidden(hidden_chat_id, True)
         friend_post_id = q(
             "SELECT id FROM posts WHERE text LIKE '%@一舟在跑步%' AND hidden=0 ORDER BY id LIMIT 1"
         ).fetchone()[0]
@@ -81,7 +88,17 @@ def build_sample(home: Path) -> Sample:
     finally:
         brain.close()
     return Sample(
-        home, hidden_id, "求婚", pii_id, reply_id, parent_id, chat_id, "一舟在跑步", friend_post_id, year_2019
+        home,
+        hidden_id,
+        "求婚",
+        pii_id,
+        reply_id,
+        parent_id,
+        chat_id,
+        hidden_chat_id,
+        "一舟在跑步",
+        friend_post_id,
+        year_2019,
     )
 
 

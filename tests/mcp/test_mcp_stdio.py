@@ -112,6 +112,9 @@ def test_get_post_chat_neighbours(stdio: Transcript, sample: Sample) -> None:
     after = [datetime.fromisoformat(p["date"]) for p in ctx["conversation_after"]]
     me = datetime.fromisoformat(chat["date"])
     assert all(d <= me for d in before) and all(d >= me for d in after)
+    assert sample.hidden_chat_id not in [
+        p["id"] for p in ctx["conversation_before"] + ctx["conversation_after"]
+    ]
 
 
 def test_ask_without_llm_returns_posts_and_a_note(stdio: Transcript) -> None:

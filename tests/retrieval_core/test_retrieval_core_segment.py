@@ -114,7 +114,10 @@ def test_bm25_with_our_tokens_finds_real_posts(datasets):
 
     import bm25s
 
-    pairs = [json.loads(x) for x in (datasets / "lcsts/pairs.dev.jsonl").read_text(encoding="utf-8").splitlines()[:300]]
+    pairs = [
+        json.loads(x)
+        for x in (datasets / "lcsts/pairs.dev.jsonl").read_text(encoding="utf-8").splitlines()[:300]
+    ]
     model = bm25s.BM25()
     model.index([tokenize(p["post"]) for p in pairs], show_progress=False)
     vocab = model.vocab_dict

@@ -49,6 +49,8 @@ TABLE = [
     ("80年代的歌", d(1980), d(1990), "歌", "80年代"),
     ("二〇一六年", d(2016), d(2017), "", "二〇一六年"),
     ("2016年上半年", d(2016), d(2016, 7), "", "2016年上半年"),
+    ("5月跑步", d(2026, 5), d(2026, 6), "跑步", "5月"),
+    ("十二月的雪", d(2025, 12), d(2026), "雪", "十二月"),  # December 2026 has not begun: the last one
     ("昨天", d(2026, 11, 24), d(2026, 11, 25), "", "昨天"),
     ("上周去哪了", d(2026, 11, 16), d(2026, 11, 23), "去哪了", "上周"),
     ("2016-05-03", d(2016, 5, 3), d(2016, 5, 4), "", "2016-05-03"),
@@ -67,17 +69,35 @@ TABLE = [
     ("May 2016 trip", d(2016, 5), d(2016, 6), "trip", "May 2016"),
     ("last month", d(2026, 10), d(2026, 11), "", "last month"),
     ("last summer", d(2026, 6), d(2026, 9), "", "last summer"),
-    ("posts from the past 3 months", datetime(2026, 8, 27, 10, 30, tzinfo=SH), NOW, "posts", "the past 3 months"),
+    (
+        "posts from the past 3 months",
+        datetime(2026, 8, 27, 10, 30, tzinfo=SH),
+        NOW,
+        "posts",
+        "the past 3 months",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("query", "since", "until", "text", "expression"), TABLE, ids=[row[0] for row in TABLE])
+@pytest.mark.parametrize(
+    ("query", "since", "until", "text", "expression"), TABLE, ids=[row[0] for row in TABLE]
+)
 def test_time_phrase_table(query, since, until, text, expression):
     got = parse_time_expression(query, now=NOW)
     assert (got.since, got.until, got.text, got.expression) == (since, until, text, expression)
 
 
-@pytest.mark.parametrize("query", ["我在想什么", "花了2000元买手机", "iPhone 15 值得买吗", "夏天最喜欢吃西瓜", "一个月大的小猫"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "我在想什么",
+        "花了2000元买手机",
+        "iPhone 15 值得买吗",
+        "夏天最喜欢吃西瓜",
+        "一个月大的小猫",
+        "五月天的歌",
+    ],
+)
 def test_no_time_phrase_leaves_query_alone(query):
     got = parse_time_expression(query, now=NOW)
     assert (got.since, got.until, got.expression, got.text) == (None, None, None, query)

@@ -69,10 +69,26 @@ def test_generic_import_with_map_platform_account_tz(cli, data_dir):
     assert r.exit_code == 2 and "FIELD=COLUMN" in r.output
 
 
-def test_import_then_index_sync_runs(cli, data_dir):
+def test_import_hide_and_forget_keep_the_index_current(cli, data_dir):
+    from socialbrain.brain import Brain
+
+    def in_step() -> bool:
+        brain = Brain.open(data_dir)
+        try:
+            return (
+                brain.index.applied_seq() == brain.archive.last_change_seq()
+                and brain.index.counts()["units"] > 0
+            )
+        finally:
+            brain.close()
+
     r = cli("import", str(FIX / "notes_2019.md"))
     assert r.exit_code == 0, r.output
-    assert _archive(data_dir).count() == 3
+    assert "warning" not in r.output and _archive(data_dir).count() == 3
+    assert in_step()
+    pid = next(_archive(data_dir).iter_posts()).id
+    assert cli("hide", str(pid)).exit_code == 0 and in_step()
+    assert cli("forget", "--id", str(pid), "--yes").exit_code == 0 and in_step()
 
 
 def test_stats_timeline_show_export(cli, data_dir, tmp_path):

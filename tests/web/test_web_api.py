@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from web_fixtures import HOSTILE, LiveServer
+
+from socialbrain.testing.llm_server import start_server
 
 H = {"X-Socialbrain": "1"}
 
@@ -212,3 +215,22 @@ def test_openapi_docs_are_served(live: LiveServer) -> None:
     with client(live) as c:
         spec = c.get("/openapi.json").json()
         assert "/api/chat" in spec["paths"] and "/v1/chat/completions" in spec["paths"]
+
+
+def test_llm_down_is_an_error_event_and_an_openai_error(
+    seeded_dir: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALBRAIN_LLM_RETRIES", "0")
+    with (
+        start_server(down=True) as llm,
+        LiveServer(seeded_dir[0], overrides={"embedder": "none", "llm_url": llm.url, "llm_model": "m"}) as s,
+        httpx.Client(base_url=s.url, timeout=60) as c,
+    ):
+        events = sse_events(c.post("/api/chat", json={"question": "跑步"}, headers=H))
+        assert events[-1]["type"] == "error" and "cannot reach the LLM" in events[-1]["message"]
+        r = c.post(
+            "/v1/chat/completions",
+            headers={"Authorization": "Bearer x"},
+            json={"model": "socialbrain-all", "messages": [{"role": "user", "content": "跑步"}]},
+        )
+        assert r.status_code == 502 and "cannot reach the LLM" in r.json()["error"]["message"]

@@ -229,7 +229,9 @@ class SQLiteArchive:
                 " json_extract(value, '$[2]') AS k FROM json_each(?)) j"
                 " ON t.platform = j.pl AND t.account = j.ac AND t.post_key = j.k"
             )
-            gone = {tuple(r) for r in c.execute(lookup.format(cols="", table="forgotten"), (kj,))}
+            gone: set[tuple[str, ...]] = set()
+            if c.execute("SELECT EXISTS (SELECT 1 FROM forgotten)").fetchone()[0]:
+                gone = {tuple(r) for r in c.execute(lookup.format(cols="", table="forgotten"), (kj,))}
             existing: dict[tuple[str, str, str], tuple[int, str]] = {
                 (r[0], r[1], r[2]): (r[3], r[4])
                 for r in c.execute(lookup.format(cols=", t.id, t.content_hash", table="posts"), (kj,))
@@ -292,6 +294,7 @@ class SQLiteArchive:
                 changed.append((row[0],))
                 results.append("updated")
             if inserts:
+                before = c.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
                 c.executemany(
                     "INSERT INTO posts (post_id, created_at, created_ts, kind, text, ref_text, ref_author,"
                     " url, media, location, likes, reposts, comments, source_tool, source_file, conversation,"
@@ -299,11 +302,15 @@ class SQLiteArchive:
                     " imported_at, updated_at) VALUES (" + ",".join("?" * 27) + ")",
                     list(inserts.values()),
                 )
-                new_keys = json.dumps(list(inserts), ensure_ascii=False)
-                ids = {
-                    (r[0], r[1], r[2]): r[3]
-                    for r in c.execute(lookup.format(cols=", t.id", table="posts"), (new_keys,))
-                }
+                if c.execute("SELECT MAX(id) FROM posts").fetchone()[0] == before + len(inserts):
+                    # inside our write transaction SQLite gave consecutive rowids after the old maximum
+                    ids = {k: before + 1 + i for i, k in enumerate(inserts)}
+                else:
+                    new_keys = json.dumps(list(inserts), ensure_ascii=False)
+                    ids = {
+                        (r[0], r[1], r[2]): r[3]
+                        for r in c.execute(lookup.format(cols=", t.id", table="posts"), (new_keys,))
+                    }
                 for _, post, key in pending:
                     post.id = ids[key]
                 changed.extend((ids[k],) for k in inserts)

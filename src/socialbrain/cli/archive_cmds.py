@@ -60,8 +60,8 @@ def _short(path: str) -> str:
     return "/".join(parts[-2:]) if len(parts) > 1 else path
 
 
-def _sync_index(show_progress: bool) -> None:
-    """Keep the search index current after an import (the index package may not be installed yet)."""
+def _sync_index(show_progress: bool, *, embed: bool = True) -> None:
+    """Keep the search index current after a change (the index package may not be installed yet)."""
     try:
         from ..index.sync import sync_index
     except ImportError:
@@ -81,10 +81,10 @@ def _sync_index(show_progress: bool) -> None:
             def progress(label: str, done: int, total: int) -> None:
                 bar.update(task, description=f"索引 {label}", completed=done, total=total or None)
 
-            sync_index(get_brain(), progress=progress)
-    except Exception as e:  # the import is committed whatever the index does
+            sync_index(get_brain(), embed=embed, progress=progress)
+    except Exception as e:  # the archive change is committed whatever the index does
         err_console.print(
-            f"[yellow]warning:[/yellow] the import is saved, but the search index was not updated: {escape(str(e))}"
+            f"[yellow]warning:[/yellow] the archive is saved, but the search index was not updated: {escape(str(e))}"
         )
 
 
@@ -298,6 +298,7 @@ def forget_cmd(
         raise typer.Exit(1)
     done = archive.forget(flt)
     console.print(f"forgot {done} posts (tombstones keep them from coming back on re-import)")
+    _sync_index(show_progress=False, embed=False)
 
 
 @user_errors
@@ -305,6 +306,7 @@ def hide_cmd(post_id: Annotated[int, typer.Argument(help="Archive id.")]) -> Non
     """Hide a post from search, answers and reports (kept in the archive).  隐藏。"""
     get_brain().archive.set_hidden(post_id, True)
     console.print(f"post {post_id} hidden")
+    _sync_index(show_progress=False, embed=False)
 
 
 @user_errors
@@ -312,6 +314,7 @@ def unhide_cmd(post_id: Annotated[int, typer.Argument(help="Archive id.")]) -> N
     """Show a hidden post again.  取消隐藏。"""
     get_brain().archive.set_hidden(post_id, False)
     console.print(f"post {post_id} visible again")
+    _sync_index(show_progress=False, embed=False)
 
 
 @user_errors

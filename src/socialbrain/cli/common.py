@@ -20,7 +20,7 @@ err_console = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_state: dict[str, Any] = {"data_dir": None, "brain": None}
+_state: dict[str, Any] = {"data_dir": None, "brain": None, "overrides": {}}
 
 
 def set_data_dir(path: str | None) -> None:
@@ -28,10 +28,16 @@ def set_data_dir(path: str | None) -> None:
     _state["brain"] = None
 
 
+def set_overrides(**overrides: Any) -> None:
+    """Global options that replace settings for this invocation (e.g. ``index_uri`` from --index-uri)."""
+    _state["overrides"] = {k: v for k, v in overrides.items() if v is not None}
+    _state["brain"] = None
+
+
 def get_brain() -> Brain:
     """The Brain for this invocation (opened once, on first use)."""
     if _state["brain"] is None:
-        _state["brain"] = Brain.open(_state["data_dir"])
+        _state["brain"] = Brain.open(_state["data_dir"], **_state.get("overrides", {}))
     return _state["brain"]
 
 

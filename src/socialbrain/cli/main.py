@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from .common import set_data_dir
+from .common import set_data_dir, set_overrides
 
 app = typer.Typer(
     name="socialbrain",
@@ -38,8 +38,17 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    index_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--index-uri",
+            envvar="SOCIALBRAIN_INDEX_URI",
+            help="Index backend: 'sqlite' (embedded, default), a Milvus Lite file (*.db) or http://host:19530.",
+        ),
+    ] = None,
 ) -> None:
     set_data_dir(data_dir)
+    set_overrides(index_uri=index_uri)
 
 
 for _area in AREAS:

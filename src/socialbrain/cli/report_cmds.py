@@ -29,7 +29,14 @@ PublicOpt = Annotated[
         help="Public edition: PII and other people's names redacted, private and hidden posts left out.",
     ),
 ]
-SectionsOpt = Annotated[str | None, typer.Option("--sections", help="Comma-separated sections to include.")]
+SectionsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sections",
+        help="Comma-separated sections to include. year: overview, calendar, rhythm, highlights, words, topics, "
+        "people, places, mood, narrative; portrait: aspects, personality, forgotten_voices.",
+    ),
+]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="List every post and string that would be published; write nothing.")
 ]

@@ -23,7 +23,7 @@ index_app = typer.Typer(
     help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True
 )
 
-_STAGES = {"index": "索引 indexing", "embed": "向量 embedding", "import": "导入 importing"}
+_STAGES = {"index": "索引 indexing", "embed": "向量 embedding", "import": "导入 importing", "migrate": "迁移 migrating"}
 
 
 @contextmanager
@@ -228,6 +228,7 @@ def register(app: typer.Typer) -> None:
         table = Table(show_header=False)
         for key, value in (
             ("backend", index.backend),
+            *(getattr(index, "describe", lambda: {})().items()),  # Milvus: uri, user, collection, dim
             ("vectors built with", index.model or "—"),
             ("embedder configured", configured),
             ("units", counts.get("units", 0)),
@@ -274,6 +275,25 @@ def register(app: typer.Typer) -> None:
         )
         for note in report.notes:
             err_console.print(f"[dim]{escape(note)}[/dim]")
+
+    @index_app.command("migrate")
+    @user_errors
+    def index_migrate(
+        to: Annotated[str, typer.Option("--to", help="Target index: 'sqlite', a Milvus Lite *.db or http://host:19530.")],
+        token: Annotated[str | None, typer.Option("--token", envvar="SOCIALBRAIN_INDEX_TOKEN", help="Milvus token (user:password).")] = None,
+    ) -> None:
+        """Copy the index (units, keyword data, vectors) to another backend without re-embedding; resumable.  迁移索引。"""
+        from ..index.migrate import migrate_index
+
+        progress_ctx = progress_bar()
+        with progress_ctx as progress:
+            report = migrate_index(get_brain(), to, token=token, progress=progress)
+        console.print(
+            f"{'resumed and ' if report.resumed else ''}copied {report.units} units ({report.vectors} vectors) "
+            f"from {escape(report.source)} to {escape(report.target)}; counts match: "
+            f"{report.counts.get('units', 0)} units, {report.counts.get('vectors', 0)} vectors"
+        )
+        console.print(f"use it with --index-uri {escape(to)} (or SOCIALBRAIN_INDEX_URI / config [index] uri)")
 
 
 def _result_json(result) -> dict:  # noqa: ANN001

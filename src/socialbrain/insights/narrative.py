@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..models import PostFilter
-from .common import Progress, ShouldStop, check_stop
+from .common import Progress, Row, ShouldStop, check_stop
 
 if TYPE_CHECKING:
     from ..brain import Brain
@@ -102,6 +103,40 @@ def year_narrative(
     return parts
 
 
+def theme_narratives(
+    brain: Brain,
+    base: PostFilter,
+    llm: Any,
+    themes: list[str],
+    rows: Sequence[Row],
+    tokens: Sequence[Sequence[str | None]],
+    *,
+    progress: Progress = None,
+    should_stop: ShouldStop = None,
+) -> list[dict[str, Any]]:
+    """One part per theme: map-reduce's per-period summary over EVERY post of the year that uses the theme word
+    (a few calls each: only those posts are sent), citations ``[#post_id]`` checked by map-reduce."""
+    period_summaries = _mapreduce()
+    if period_summaries is None or llm is None:
+        return []
+    parts = []
+    for word in themes:
+        check_stop(should_stop)
+        ids = [r.id for r, toks in zip(rows, tokens, strict=True) if word in toks]
+        if len(ids) < 2:
+            continue
+        summaries = period_summaries(
+            brain, replace(base, ids=ids), granularity="year", llm=llm, progress=progress, theme=word
+        )
+        text = "\n".join(s.text for s in summaries if s.text.strip())
+        cited = [i for s in summaries for i in s.cited_ids]
+        if text and cited:
+            parts.append(
+                {"id": f"theme-{word}", "title": f"主题：{word} / Theme", "text": text, "cited_ids": cited}
+            )
+    return parts
+
+
 def year_llm_cost(brain: Brain, base: PostFilter, years: list[int], llm: Any) -> tuple[int, int, int]:
     """(posts, LLM calls, estimated prompt tokens) the narrative of ``years`` will cost (cached summaries are free)."""
     from ..answer import mapreduce
@@ -112,6 +147,6 @@ def year_llm_cost(brain: Brain, base: PostFilter, years: list[int], llm: Any) ->
         ids = [r.id for r in iter_rows(brain, base, years=[y])]
         est = mapreduce.estimate_cost(brain, replace(base, ids=ids), granularity="month", llm=llm)
         posts += est.posts
-        calls += est.calls
+        calls += est.calls + 3  # plus about one call per theme (insights.yearly.THEMES_PER_YEAR)
         tokens += est.prompt_tokens
     return posts, calls, tokens

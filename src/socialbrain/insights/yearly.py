@@ -108,6 +108,9 @@ def year_review(
                 public=public,
                 ids=[r.id for r in rows],
             )
+            extra += narrative_mod.theme_narratives(
+                brain, base, llm, _themes(chapter), rows, tokens, progress=progress, should_stop=should_stop
+            )
             if extra:
                 chapter["sections"] = extra + chapter["sections"]
                 chapter["narrative_by"] = f"llm:{getattr(llm, 'name', 'llm')}"
@@ -133,6 +136,15 @@ def year_review(
     report["title"] = f"{'全部年份' if len(years) > 1 else str(years[0]) + ' 年'} · 年度回顾"
     report["generated_at"] = datetime.now(DEFAULT_ZONE).isoformat(timespec="seconds")
     return publish(brain, report, public=public, sections=sections)
+
+
+THEMES_PER_YEAR = 3
+
+
+def _themes(chapter: dict[str, Any]) -> list[str]:
+    """The year's themes for a narrative each: its new topics first, then its most used words."""
+    words = [t["word"] for t in chapter.get("new_topics", [])] + [w for w, _ in chapter.get("top_words", [])]
+    return list(dict.fromkeys(words))[:THEMES_PER_YEAR]
 
 
 def cited_posts(brain: Brain, base: PostFilter, sections: list[dict[str, Any]]) -> list[dict[str, Any]]:

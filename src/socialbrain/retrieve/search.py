@@ -35,9 +35,11 @@ MODES = ("hybrid", "keyword", "dense")
 class FusionParams:
     """Tuned on half of the lcsts dev pairs (bench/retrieval.py); reported on the other half."""
 
+    method: str = "score"  # "rrf" (reciprocal ranks) or "score" (min-max normalised scores, convex mix)
     rrf_k: float = 60.0
     keyword_weight: float = 1.0
     dense_weight: float = 1.0
+    score_alpha: float = 0.4  # "score": keyword share of the mix
     depth: int = 100  # candidates taken from each retriever
     rerank_depth: int = 30
     dedupe_jaccard: float = 0.7
@@ -56,6 +58,32 @@ def rrf(
         for rank, item in enumerate(items, start=1):
             scores[item] = scores.get(item, 0.0) + w / (k + rank)
     return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def _minmax(scored: list[ScoredUnit]) -> dict[str, float]:
+    if not scored:
+        return {}
+    hi = max(s.score for s in scored)
+    lo = min(s.score for s in scored)
+    span = hi - lo
+    return {s.unit_id: ((s.score - lo) / span if span > 0 else 1.0) for s in scored}
+
+
+def fuse(keyword: list[ScoredUnit], dense: list[ScoredUnit], params: FusionParams) -> list[tuple[str, float]]:
+    """One ranked list from the keyword and dense lists (either may be empty), by ``params.method``."""
+    if params.method == "score":
+        kw, dn = _minmax(keyword), _minmax(dense)
+        if not dn or not kw:  # one retriever only: its own order
+            only = kw or dn
+            return sorted(only.items(), key=lambda kv: -kv[1])
+        a = params.score_alpha
+        mixed = {u: a * kw.get(u, 0.0) + (1 - a) * dn.get(u, 0.0) for u in {**kw, **dn}}
+        return sorted(mixed.items(), key=lambda kv: -kv[1])
+    return rrf(
+        [[s.unit_id for s in keyword], [s.unit_id for s in dense]],
+        [params.keyword_weight, params.dense_weight],
+        k=params.rrf_k,
+    )
 
 
 # -- near duplicates ---------------------------------------------------------------------------------
@@ -293,7 +321,7 @@ def search(
                 )
 
     lists = [[s.unit_id for s in keyword], [s.unit_id for s in dense]]
-    fused = rrf(lists, [params.keyword_weight, params.dense_weight], k=params.rrf_k)
+    fused = fuse(keyword, dense, params)
     result.total_candidates = len(fused)
     kw_rank = {u: i for i, u in enumerate(lists[0], start=1)}
     dn_rank = {u: i for i, u in enumerate(lists[1], start=1)}

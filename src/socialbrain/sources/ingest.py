@@ -143,6 +143,18 @@ def import_file(
                 item.source_file = f.shown
             posts.append(item)
     del items
+    # the same key twice in one file: keep the last record, so a re-import finds every post unchanged
+    last: dict[tuple[str, str, str], int] = {}
+    for i, post in enumerate(posts):
+        last[(post.platform, post.account, post.key())] = i
+    if len(last) < len(posts):
+        keep = set(last.values())
+        dropped = len(posts) - len(keep)
+        result.rejected += dropped
+        result.rejections.append(
+            f"{dropped} record(s) repeat the id of a later record in the file (the later kept)"
+        )
+        posts = [p for i, p in enumerate(posts) if i in keep]
     label = Path(f.shown).name
     with archive.transaction():
         for start in range(0, len(posts), BATCH):

@@ -1,8 +1,7 @@
 """The library calls the web face makes, in one place: search, answers, knowledge bases, imports.
 
 Each call goes to the shared library function named in the cross-team contract; the web layer never
-re-implements them. Until a module is installed the call raises :class:`FeatureUnavailable` (HTTP 503),
-except search and ask, which fall back to a plain substring match over the archive so the pages stay usable.
+re-implements them. A module missing from the build raises :class:`FeatureUnavailable` (HTTP 503).
 """
 
 from __future__ import annotations
@@ -125,9 +124,7 @@ def resolve(brain: Brain, flt: PostFilter) -> PostFilter:
     """The filter with its knowledge base replaced by what the KB means (its date filter, or its members)."""
     if not flt.kb or flt.kb == "all":
         return flt
-    fn = _contract("socialbrain.retrieve.filters", "resolve_kb")
-    if fn is None:
-        return flt
+    fn = _require("socialbrain.retrieve.filters", "resolve_kb", "knowledge bases")
     if flt.kb not in kb_names(brain):
         raise NotFoundError(f"no knowledge base named {flt.kb!r}: see GET /api/kbs")
     return fn(brain, flt)
@@ -169,9 +166,7 @@ def search(
     mode: str,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    fn = _contract("socialbrain.retrieve.search", "search")
-    if fn is None:
-        return _substring_search(brain, query, flt, k)
+    fn = _require("socialbrain.retrieve.search", "search", "search")
     res = fn(brain, query, kb=kb, flt=flt, k=k, mode=mode, now=now)
     return {
         "query": res.query,
@@ -195,51 +190,6 @@ def search(
     }
 
 
-def _substring_search(brain: Brain, query: str, flt: PostFilter, k: int) -> dict[str, Any]:
-    from ..archive.sqlite import filter_sql
-
-    where, params = filter_sql(flt)
-    words = [w for w in query.split() if w] or [query]
-    like = " AND ".join("(text LIKE ? OR COALESCE(ref_text,'') LIKE ?)" for _ in words)
-    like_params: list[Any] = []
-    for w in words:
-        like_params += [f"%{w}%", f"%{w}%"]
-    ids = [
-        r[0]
-        for r in brain.archive.execute(
-            f"SELECT id FROM posts WHERE {where} AND {like} ORDER BY created_ts DESC LIMIT ?",
-            [*params, *like_params, k],
-        ).fetchall()
-    ]
-    posts = brain.archive.get_many(ids)
-    hits = []
-    for i in ids:
-        p = posts[i]
-        snippet = p.full_text
-        for w in words:
-            snippet = snippet.replace(w, f"【{w}】")
-        hits.append(
-            {
-                "post": post_json(p, full=False),
-                "score": 1.0,
-                "snippet": snippet,
-                "text": p.full_text,
-                "why": [],
-                "duplicates": [],
-            }
-        )
-    return {
-        "query": query,
-        "text_query": query,
-        "since": None,
-        "until": None,
-        "time_expression": None,
-        "mode": "substring",
-        "notes": ["search module not installed: plain substring match"],
-        "hits": hits,
-    }
-
-
 # -- answers ------------------------------------------------------------------------------------------
 def ask_stream(
     brain: Brain,
@@ -253,37 +203,9 @@ def ask_stream(
     now: datetime | None = None,
     llm: Any = None,
 ) -> Iterator[dict]:
-    fn = _contract("socialbrain.answer.ask", "ask_stream")
-    if fn is not None:
-        extra = {"llm": llm} if llm is not None else {}
-        yield from fn(brain, question, kb=kb, flt=flt, history=history, mode=mode, k=k, now=now, **extra)
-        return
-    res = _substring_search(brain, question, flt or PostFilter(), k)
-    yield {"type": "meta", "mode": "retrieval", "standalone_question": question, "scope": filter_json(flt)}
-    sources = [
-        {
-            "n": n,
-            "id": h["post"]["id"],
-            "date": h["post"]["date"],
-            "platform": h["post"]["platform"],
-            "url": h["post"]["url"],
-            "text": h["text"],
-        }
-        for n, h in enumerate(res["hits"], 1)
-    ]
-    if sources:
-        text = "找到这些相关的帖子 / Related posts: " + " ".join(f"[{s['n']}]" for s in sources)
-    else:
-        text = "没有找到相关的帖子。/ No related posts found."
-    yield {"type": "delta", "text": text}
-    yield {"type": "sources", "sources": sources}
-    yield {
-        "type": "done",
-        "answer": text,
-        "citations": [s["id"] for s in sources],
-        "dropped_citations": [],
-        "usage": {},
-    }
+    fn = _require("socialbrain.answer.ask", "ask_stream", "answering")
+    extra = {"llm": llm} if llm is not None else {}
+    return fn(brain, question, kb=kb, flt=flt, history=history, mode=mode, k=k, now=now, **extra)
 
 
 # -- knowledge bases ----------------------------------------------------------------------------------
@@ -291,16 +213,7 @@ _KB = "socialbrain.index.kb"
 
 
 def list_kbs(brain: Brain) -> list[dict[str, Any]]:
-    fn = _contract(_KB, "list_kbs")
-    if fn is None:
-        return [
-            {
-                "name": "all",
-                "description": "整个归档 / the whole archive",
-                "posts": brain.archive.count(),
-                "filter": {},
-            }
-        ]
+    fn = _require(_KB, "list_kbs", "knowledge bases")
     out = []
     for info in fn(brain):
         f = info.filter

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from ..answer.llm import LLM
 
 T = TypeVar("T")
-BRAIN_THREADS = 4  # searches and KB calls at once (the archive and index stores lock internally)
+# searches at once: they are CPU-bound under the GIL, so first come first served gives the best latencies
+BRAIN_THREADS = 2
 
 
 @dataclass
@@ -79,7 +80,7 @@ class WebState:
 
         def produce() -> None:
             try:
-                it = iter(make())
+                it = iter(self._warm_then(make))
                 try:
                     for item in it:
                         loop.call_soon_threadsafe(queue.put_nowait, ("item", item))

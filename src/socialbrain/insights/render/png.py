@@ -20,6 +20,8 @@ html, body { min-height: 100%; } body { background: linear-gradient(160deg, #fff
 main { padding: 28px 22px; max-width: 390px; }
 .big { font-size: 64px; } h1 { font-size: 26px; }
 blockquote { font-size: 14px; }
+.mini { padding: 8px 14px; margin: 8px 0; } .mini h3 { margin: 0 0 2px; font-size: 16px; }
+.mini p { margin: 0; font-size: 13px; line-height: 1.5; }
 """
 )
 
@@ -51,7 +53,7 @@ def card_html(report: dict[str, Any]) -> str:
     if report.get("kind") == "portrait":
         for a in report.get("aspects", [])[:6]:
             parts.append(
-                f"<div class='card'><h3>{e(a['name'])}</h3><p>{e(_clip(str(a.get('summary', '')), 70))}</p></div>"
+                f"<div class='card mini'><h3>{e(a['name'])}</h3><p>{e(_clip(str(a.get('summary', '')), 60))}</p></div>"
             )
     else:
         ch = report.get("chapters", [report])[-1] if "chapters" in report else report
