@@ -247,3 +247,12 @@ def test_cut_short_weibospider_txt_is_an_error(tmp_path):
 def test_unknown_format_name_lists_the_known_ones():
     with pytest.raises(ConfigError, match="weibospider-txt"):
         get_importer("myspace")
+
+
+def test_weibospider_txt_appended_runs_repeat_the_header(tmp_path):
+    src = (FIX / "weibospider_1669879400.txt").read_text(encoding="utf-8")
+    p = tmp_path / "1669879400.txt"
+    p.write_text(src + src, encoding="utf-8")  # weiboSpider appends a header + posts on every run
+    posts = [x for x in get_importer("weibospider-txt").parse(p, ImportOptions()) if isinstance(x, Post)]
+    assert len(posts) == 6 and posts[3].text == posts[0].text
+    assert not any("用户" in x.text for x in posts)

@@ -139,7 +139,10 @@ def import_cmd(
 
     table = Table(title="导入结果 import summary", show_lines=False)
     for col in ("file", "format", "new", "updated", "unchanged", "rejected", "forgotten"):
-        table.add_column(col, justify="right" if col not in ("file", "format") else "left")
+        if col in ("file", "format"):
+            table.add_column(col, overflow="fold")
+        else:
+            table.add_column(col, justify="right")
     for f in report.files:
         if f.status == "imported":
             table.add_row(escape(_short(f.path)), f.importer or "", *(str(v) for v in f.counts.values()))

@@ -23,7 +23,12 @@ index_app = typer.Typer(
     help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True
 )
 
-_STAGES = {"index": "索引 indexing", "embed": "向量 embedding", "import": "导入 importing", "migrate": "迁移 migrating"}
+_STAGES = {
+    "index": "索引 indexing",
+    "embed": "向量 embedding",
+    "import": "导入 importing",
+    "migrate": "迁移 migrating",
+}
 
 
 @contextmanager
@@ -161,7 +166,9 @@ def register(app: typer.Typer) -> None:
         brain = get_brain()
         with progress_bar() as progress:
             report = add_files_to_kb(brain, name, files, progress=progress)
-        totals = report.totals() if hasattr(report, "totals") else {}
+        for failed in report.failed:
+            err_console.print(f"[red]failed:[/red] {escape(failed.message or failed.path)}")
+        totals = report.totals()
         info = kb_info(brain, name)
         console.print(
             f"{escape(name)}: {info.posts} posts now ("
@@ -279,8 +286,13 @@ def register(app: typer.Typer) -> None:
     @index_app.command("migrate")
     @user_errors
     def index_migrate(
-        to: Annotated[str, typer.Option("--to", help="Target index: 'sqlite', a Milvus Lite *.db or http://host:19530.")],
-        token: Annotated[str | None, typer.Option("--token", envvar="SOCIALBRAIN_INDEX_TOKEN", help="Milvus token (user:password).")] = None,
+        to: Annotated[
+            str, typer.Option("--to", help="Target index: 'sqlite', a Milvus Lite *.db or http://host:19530.")
+        ],
+        token: Annotated[
+            str | None,
+            typer.Option("--token", envvar="SOCIALBRAIN_INDEX_TOKEN", help="Milvus token (user:password)."),
+        ] = None,
     ) -> None:
         """Copy the index (units, keyword data, vectors) to another backend without re-embedding; resumable.  迁移索引。"""
         from ..index.migrate import migrate_index

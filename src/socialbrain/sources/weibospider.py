@@ -26,6 +26,9 @@ _COUNTS = re.compile(r"点赞数[:：]\s*(\S+)\s+转发数[:：]\s*(\S+)\s+评�
 _HEADER_UID = re.compile(r"用户id[:：]\s*(\S+)")
 _HEADER_NICK = re.compile(r"用户昵称[:：]\s*(.+)")
 _SECTION = re.compile(r"^(原创)?微博内容[:：]\s*$")
+_HEADER_LINE = re.compile(
+    r"^(用户信息|(用户昵称|用户id|微博数|关注数|粉丝数)[:：].*|(原创)?微博内容[:：]\s*)$"
+)
 
 
 def _account(path: Path, options: ImportOptions, uid: Any = None) -> str:
@@ -150,6 +153,9 @@ class WeiboSpiderTxt:
                 raise ImportFormatError(
                     str(path), "post ends without a 发布工具 line", line=n, field="发布工具"
                 )
+            if _HEADER_LINE.match(s):  # weiboSpider appends a new header block on every run
+                content, content_line = [], None
+                continue
             if s or content:
                 if content_line is None:
                     content_line = n

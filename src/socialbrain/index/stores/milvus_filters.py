@@ -2,15 +2,14 @@
 
 Milvus Lite does not accept expression templates (``filter_params``), so values are written as literals, each one
 produced here from a typed value and nothing else: numbers through ``int()``/``float()`` (finite only), strings as
-double-quoted literals with every quote, backslash and control character escaped (``json.dumps`` writes exactly
-the escapes Milvus's parser reads: ``\\"``, ``\\\\``, ``\\n``, ``\\uXXXX``). Field names are our own constants. Every
+double-quoted literals with every quote, backslash and control character escaped (the C escapes Milvus's parser reads:
+``\\"``, ``\\\\``, ``\\n``, ``\\t``…; it has no ``\\u``, so values with other control characters match nothing). Field names are our own constants. Every
 expression starts with the tenant clause ``user == "<user>"``, so no search, query or delete can reach another
 user's rows, whatever the filter values hold.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
@@ -31,9 +30,21 @@ def check_user(user: str) -> str:
     return user
 
 
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+_UNWRITABLE = re.compile(r"[\x00-\x06\x0e-\x1f\x7f]")
+
+
+def writable(value: Any) -> bool:
+    """Whether a string can be written as a Milvus literal (no control characters the parser has no escape for)."""
+    return not _UNWRITABLE.search(str(value))
+
+
 def string_literal(value: Any) -> str:
-    """A Milvus string literal for ``value`` (quotes, backslashes and control characters escaped)."""
-    return json.dumps(str(value), ensure_ascii=False)
+    """A double-quoted Milvus string literal: backslash, quote and the C control escapes written out."""
+    text = str(value)
+    if not writable(text):
+        raise ConfigError(f"filter value {text!r}: control characters cannot be searched for")
+    return '"' + "".join(_ESCAPES.get(ch, ch) for ch in text) + '"'
 
 
 def int_literal(value: Any) -> str:
@@ -68,7 +79,9 @@ def build_filter(user: str, flt: IndexFilter | None = None, *, vectors_only: boo
         clauses.append("created_ts < " + float_literal(flt.until_ts))
     for field, values in (("platform", flt.platforms), ("account", flt.accounts), ("kind", flt.kinds)):
         if values:
-            clauses.append(f"{field} in {list_literal(values)}")
+            # a value with characters no literal can hold cannot be stored either: it matches nothing
+            kept = [v for v in values if writable(v)]
+            clauses.append(f"{field} in {list_literal(kept)}" if kept else "created_ts != created_ts")
     if flt.min_likes is not None:
         clauses.append("likes >= " + int_literal(flt.min_likes))
     if flt.post_ids is not None:
