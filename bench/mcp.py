@@ -5,7 +5,8 @@
 Archive: the first N real reposts/comments of ../shared/datasets/weibo-ced (default 100k), built once into a cache
 folder under the temp dir and reused; keyword-only index (embedder none), so the figures measure search and
 protocol, not an embedder. Without the data sets the sample person (samples/lin-xiaoyu, ~400 posts) is used, and the
-table says so. Each side answers the same --calls queries (20 queries, round robin; one warm-up call each first):
+table says so. Both sides answer the same --calls queries (20 queries, round robin, one warm-up call each first),
+taken alternately so machine load hits both alike:
 in-process ``retrieve.search.search(brain, q, k=10)``, and through a `socialbrain mcp` subprocess driven by the
 official MCP client (``call_tool("search_posts", {"query": q, "k": 10})``: JSON-RPC over pipes, argument validation,
 result serialisation). Prints one table: p50 / p95 / mean per call and the ratio MCP / in-process.
@@ -113,51 +114,47 @@ def build_archive(n: int, rebuild: bool) -> tuple[Path, str]:
     return home, what
 
 
-def in_process(home: Path, queries: list[str]) -> list[float]:
-    from socialbrain.brain import Brain
-    from socialbrain.retrieve.search import search
-
-    brain = Brain.open(home, embedder="none")
-    for q in dict.fromkeys(queries):
-        search(brain, q, k=10)  # warm-up: jieba, SQLite pages
-    times = []
-    for q in queries:
-        t0 = time.perf_counter()
-        search(brain, q, k=10)
-        times.append(time.perf_counter() - t0)
-    brain.close()
-    return times
-
-
-def over_stdio(home: Path, queries: list[str]) -> tuple[list[float], float]:
+def measure(home: Path, queries: list[str]) -> tuple[list[float], list[float], float]:
+    """In-process and MCP-over-stdio timings, taken alternately query by query (so load on a shared machine hits
+    both sides alike). Returns (in-process seconds, MCP seconds, server start + handshake seconds)."""
     import anyio
     from mcp.client.stdio import stdio_client
 
     from mcp import Client, StdioServerParameters
+    from socialbrain.brain import Brain
+    from socialbrain.retrieve.search import search
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALBRAIN_")}
     env.update(SOCIALBRAIN_HOME=str(home), SOCIALBRAIN_EMBEDDER="none")
     params = StdioServerParameters(
         command=str(Path(sys.executable).parent / "socialbrain"), args=["mcp"], env=env
     )
+    brain = Brain.open(home, embedder="none")
 
-    async def go() -> tuple[list[float], float]:
+    async def go() -> tuple[list[float], list[float], float]:
         t0 = time.perf_counter()
         with open(os.devnull, "w") as devnull:
             async with Client(stdio_client(params, errlog=devnull)) as c:
                 connect = time.perf_counter() - t0
-                for q in dict.fromkeys(queries):
+                for q in dict.fromkeys(queries):  # warm-up: jieba, SQLite pages, on both sides
+                    search(brain, q, k=10)
                     await c.call_tool("search_posts", {"query": q, "k": 10})
-                times = []
+                local, remote = [], []
                 for q in queries:
                     t1 = time.perf_counter()
+                    search(brain, q, k=10)
+                    local.append(time.perf_counter() - t1)
+                    t1 = time.perf_counter()
                     r = await c.call_tool("search_posts", {"query": q, "k": 10})
-                    times.append(time.perf_counter() - t1)
+                    remote.append(time.perf_counter() - t1)
                     if r.is_error:
                         raise RuntimeError(r.content[0].text)
-        return times, connect
+        return local, remote, connect
 
-    return anyio.run(go)
+    try:
+        return anyio.run(go)
+    finally:
+        brain.close()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -173,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     home, what = build_archive(args.posts, args.rebuild)
     queries = [QUERIES[i % len(QUERIES)] for i in range(args.calls)]
-    local = in_process(home, queries)
-    remote, connect = over_stdio(home, queries)
+    local, remote, connect = measure(home, queries)
     from rich.console import Console
     from rich.table import Table
 

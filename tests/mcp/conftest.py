@@ -31,6 +31,7 @@ def stdio(sample: Sample) -> Transcript:
         ("kb", "tool", ("search_posts", {"query": "marathon", "kb": "推特", "k": 10})),
         ("hidden_search", "tool", ("search_posts", {"query": s.hidden_word, "k": 50})),
         ("hidden_get", "tool", ("get_post", {"id": s.hidden_id})),
+        ("hidden_chat_search", "tool", ("search_posts", {"query": s.hidden_chat_text, "k": 50})),
         ("page1", "tool", ("timeline", {"since": "2019-01", "until": "2019-12", "limit": 15})),
         ("reply", "tool", ("get_post", {"id": s.reply_id})),
         ("parent", "tool", ("get_post", {"id": s.parent_id})),

@@ -47,6 +47,7 @@ class Sample:
     parent_id: int
     chat_id: int  # a chat message with neighbours
     hidden_chat_id: int  # the message right after it, hidden
+    hidden_chat_text: str
     friend: str  # an @name that appears in several posts
     friend_post_id: int  # a visible post that mentions @friend
     year_2019: int  # posts in 2019 (not hidden)
@@ -73,6 +74,7 @@ def build_sample(home: Path) -> Sample:
             (chat_id, chat_id),
         ).fetchone()[0]
         brain.archive.set_hidden(hidden_chat_id, True)
+        hidden_chat_text = brain.archive.get(hidden_chat_id).text
         friend_post_id = q(
             "SELECT id FROM posts WHERE text LIKE '%@一舟在跑步%' AND hidden=0 ORDER BY id LIMIT 1"
         ).fetchone()[0]
@@ -96,6 +98,7 @@ def build_sample(home: Path) -> Sample:
         parent_id,
         chat_id,
         hidden_chat_id,
+        hidden_chat_text,
         "一舟在跑步",
         friend_post_id,
         year_2019,

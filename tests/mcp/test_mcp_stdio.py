@@ -81,6 +81,12 @@ def test_hidden_posts_never_returned(stdio: Transcript, sample: Sample) -> None:
     for page in stdio.tool("pages"):
         assert sample.hidden_id not in [p["id"] for p in page["posts"]]
     assert "resource_hidden" in stdio.errors
+    # a hidden chat message leaves its chat window too: neither its id nor its words come back
+    chat_hits = stdio.data("hidden_chat_search")["posts"]
+    assert sample.hidden_chat_id not in [p["id"] for p in chat_hits]
+    for p in chat_hits:
+        assert sample.hidden_chat_id not in p.get("context_post_ids", [])
+        assert sample.hidden_chat_text not in p["text"] + p["snippet"].replace("【", "").replace("】", "")
 
 
 def test_timeline_pages_oldest_first(stdio: Transcript, sample: Sample) -> None:

@@ -270,7 +270,6 @@ def test_two_users_never_see_each_other(tmp_path: Path, milvus_uri: str, embedde
     sync_index(alice)
     sync_index(bob)
     assert alice.index.collection == bob.index.collection  # one collection, the user is the partition key
-    bob_ids = {p.id for p in bob.archive.iter_posts(PostFilter())}
 
     def alice_sees(units) -> set[str]:  # noqa: ANN001
         return {u.unit_id for u in units}
@@ -289,11 +288,12 @@ def test_two_users_never_see_each_other(tmp_path: Path, milvus_uri: str, embedde
             for su in idx.keyword_search(tokenize_query("秘密 日记 鲍勃 马拉松"), f, 100) + idx.vector_search(v, f, 100):
                 unit = idx.get_units([su.unit_id])[0]
                 assert unit.account == "alice" and "秘密" not in unit.text
+    for value in HOSTILE[:3]:  # the whole path: search() with a filter and a query built from user input
         r = search(alice, "鲍勃的秘密日记 " + value, flt=PostFilter(accounts=[value, "bob"]), now=NOW)
         assert r.hits == []
         r = search(alice, "秘密日记 " + value, now=NOW)
-        assert all(h.post.account == "alice" and h.post.id not in bob_ids or h.post.account == "alice" for h in r.hits)
-        assert all("秘密" not in h.text for h in r.hits)
+        # both archives number their posts 1..8: only the unit text tells whose index row came back
+        assert r.hits and all(h.post.account == "alice" and "秘密" not in h.text for h in r.hits)
     # ask (no LLM: a retrieved answer) and the yearly report for alice never show bob's words
     from socialbrain.answer.ask import ask
 

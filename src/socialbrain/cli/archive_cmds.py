@@ -152,7 +152,8 @@ def import_cmd(
         f"{totals['files']} files",
         *(f"[bold]{totals[k]}[/bold]" for k in ("new", "updated", "unchanged", "rejected", "forgotten")),
     )
-    console.print(table)
+    if totals["files"]:
+        console.print(table)
     for f in report.files:
         for reason in f.rejections[:3]:
             console.print(f"[dim]rejected: {escape(reason)}[/dim]", soft_wrap=True)

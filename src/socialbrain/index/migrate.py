@@ -38,6 +38,13 @@ class MigrateReport:
     counts: dict[str, int]  # the target's counts at the end
 
 
+def identity(store: IndexStore) -> str:
+    """Which index this is (not which collection it currently writes to): the checkpoint key."""
+    if store.backend == "milvus":
+        return f"milvus {getattr(store, 'uri', '')} user {getattr(store, 'user', '')}"
+    return f"{store.backend} {getattr(store, 'path', '')}"
+
+
 def describe(store: IndexStore) -> str:
     fn = getattr(store, "describe", None)
     if fn:
@@ -139,10 +146,10 @@ def migrate_index(
 
     source = brain.index
     target = open_index(brain.settings, to_uri, token=token, user=user or brain.overrides.get("user"))
-    src_name, dst_name = describe(source), describe(target)
-    if src_name == dst_name:
+    if identity(source) == identity(target):
         raise ConfigError(f"index migrate: {to_uri} is the index in use; give another --to")
-    checkpoint = _checkpoint_path(brain, src_name, dst_name)
+    src_name, dst_name = describe(source), describe(target)
+    checkpoint = _checkpoint_path(brain, identity(source), identity(target))
     state: dict[str, Any] = {}
     if checkpoint.exists():
         state = json.loads(checkpoint.read_text(encoding="utf-8"))

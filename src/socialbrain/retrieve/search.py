@@ -69,21 +69,34 @@ def _minmax(scored: list[ScoredUnit]) -> dict[str, float]:
     return {s.unit_id: ((s.score - lo) / span if span > 0 else 1.0) for s in scored}
 
 
-def fuse(keyword: list[ScoredUnit], dense: list[ScoredUnit], params: FusionParams) -> list[tuple[str, float]]:
-    """One ranked list from the keyword and dense lists (either may be empty), by ``params.method``."""
+def fuse(
+    keyword: list[ScoredUnit],
+    dense: list[ScoredUnit],
+    params: FusionParams,
+    no_vector: set[str] | None = None,
+) -> list[tuple[str, float]]:
+    """One ranked list from the keyword and dense lists (either may be empty), by ``params.method``.
+
+    ``no_vector``: keyword hits that have no vector yet and so could not be in the dense list; they are fused as if
+    the dense side agreed with the keyword side, instead of being pushed down for a vector they lack."""
+    no_vector = no_vector or set()
     if params.method == "score":
         kw, dn = _minmax(keyword), _minmax(dense)
         if not dn or not kw:  # one retriever only: its own order
             only = kw or dn
             return sorted(only.items(), key=lambda kv: -kv[1])
         a = params.score_alpha
-        mixed = {u: a * kw.get(u, 0.0) + (1 - a) * dn.get(u, 0.0) for u in {**kw, **dn}}
+        mixed = {
+            u: a * kw.get(u, 0.0) + (1 - a) * (kw.get(u, 0.0) if u in no_vector else dn.get(u, 0.0))
+            for u in {**kw, **dn}
+        }
         return sorted(mixed.items(), key=lambda kv: -kv[1])
-    return rrf(
-        [[s.unit_id for s in keyword], [s.unit_id for s in dense]],
-        [params.keyword_weight, params.dense_weight],
-        k=params.rrf_k,
-    )
+    weights = [params.keyword_weight, params.dense_weight]
+    fused = dict(rrf([[s.unit_id for s in keyword], [s.unit_id for s in dense]], weights, k=params.rrf_k))
+    for rank, s in enumerate(keyword, start=1):
+        if s.unit_id in no_vector:
+            fused[s.unit_id] += params.dense_weight / (params.rrf_k + rank)
+    return sorted(fused.items(), key=lambda kv: -kv[1])
 
 
 # -- near duplicates ---------------------------------------------------------------------------------
@@ -289,6 +302,7 @@ def search(
     tokens = tokenize_query(text)
     keyword: list[ScoredUnit] = []
     dense: list[ScoredUnit] = []
+    no_vector: set[str] = set()
     if mode in ("hybrid", "keyword"):
         keyword = index.keyword_search(tokens, index_filter, params.depth)
     if mode in ("hybrid", "dense"):
@@ -314,6 +328,9 @@ def search(
             if counts.get("vectors", 0):
                 dense = index.vector_search(embedder.embed_query(text), index_filter, params.depth)
             pending = counts.get("pending", 0)
+            if pending and dense:
+                missing = getattr(index, "units_without_vector_among", None)
+                no_vector = set(missing([s.unit_id for s in keyword])) if missing else set()
             if pending:
                 notes.append(
                     f"{pending} 个单元尚未向量化，只能按关键词找到 ({pending} units not embedded yet: "
@@ -321,7 +338,7 @@ def search(
                 )
 
     lists = [[s.unit_id for s in keyword], [s.unit_id for s in dense]]
-    fused = fuse(keyword, dense, params)
+    fused = fuse(keyword, dense, params, no_vector)
     result.total_candidates = len(fused)
     kw_rank = {u: i for i, u in enumerate(lists[0], start=1)}
     dn_rank = {u: i for i, u in enumerate(lists[1], start=1)}

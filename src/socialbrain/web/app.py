@@ -23,7 +23,7 @@ from ..errors import (
     SocialbrainError,
 )
 from ..mcp_server import mount_http
-from . import api, openai_face
+from . import api, openai_face, report_api
 from .security import DEFAULT_MAX_UPLOAD, SecurityMiddleware
 from .services import FeatureUnavailable
 from .state import WebState
@@ -110,6 +110,7 @@ def create_app(
         return JSONResponse({"detail": message, "errors": [_plain(e) for e in errors]}, status_code=422)
 
     app.include_router(api.router)
+    app.include_router(report_api.router)
     app.include_router(openai_face.router)
     mcp_sessions = mount_http(app, state.brain, runner=state.run)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -145,7 +146,8 @@ class _HeadersMiddleware:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 extra = SECURITY_HEADERS if not scope["path"].startswith(API_DOCS) else SECURITY_HEADERS[1:]
-                message["headers"] = [*message.get("headers", []), *extra]
+                have = {k.lower() for k, _ in message.get("headers", [])}  # a route's own CSP/framing wins
+                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in have)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -1,4 +1,6 @@
-"""Long work (imports, knowledge-base uploads, rebuilds) run in a background thread; the UI polls its progress."""
+"""Long work (imports, knowledge-base uploads, rebuilds, reports) runs in a background thread; the UI polls its
+progress (or follows it over server-sent events). A job can be asked to stop: work that checks
+``job.should_stop()`` ends early and the job's status becomes ``cancelled``."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ class Job:
     id: str
     kind: str
     label: str
-    status: str = "queued"  # queued / running / done / error
+    status: str = "queued"  # queued / running / done / error / cancelled
     stage: str = ""
     done: int = 0
     total: int = 0
@@ -26,6 +28,15 @@ class Job:
     result: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
     finished: float | None = None
+    cancel_requested: bool = False
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check (``should_stop``)."""
+        if self.status in ("queued", "running"):
+            self.cancel_requested = True
+
+    def should_stop(self) -> bool:
+        return self.cancel_requested
 
     def progress(self, stage: str, done: int, total: int) -> None:
         self.stage, self.done, self.total = stage, done, total
@@ -47,7 +58,7 @@ class JobRunner:
         self.jobs[job.id] = job
         if len(self.jobs) > self.keep:
             for old in list(self.jobs)[: len(self.jobs) - self.keep]:
-                if self.jobs[old].status in ("done", "error"):
+                if self.jobs[old].status in ("done", "error", "cancelled"):
                     del self.jobs[old]
         threading.Thread(target=self._run, args=(job, work), daemon=True, name=f"job-{job.id}").start()
         return job
@@ -59,7 +70,7 @@ class JobRunner:
                 job.result = work(job) or {}
                 job.status = "done"
             except SocialbrainError as e:
-                job.status, job.message = "error", str(e)
+                job.status, job.message = ("cancelled" if job.cancel_requested else "error"), str(e)
             except Exception as e:  # a bug: keep the server alive and show it
                 job.status, job.message = "error", f"internal error: {e.__class__.__name__}: {e}"
                 traceback.print_exc()

@@ -23,6 +23,7 @@ from fastapi import Request
 from ..brain import Brain
 from ..errors import SocialbrainError
 from .jobs import Job, JobRunner
+from .reports import ReportStore
 from .security import DEFAULT_MAX_UPLOAD
 
 if TYPE_CHECKING:
@@ -42,12 +43,14 @@ class WebState:
     brain: Brain = field(init=False)
     executor: ThreadPoolExecutor = field(init=False)
     jobs: JobRunner = field(init=False)
+    reports: ReportStore = field(init=False)
     _model_llms: dict[str, LLM | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.brain = Brain.open(self.data_dir, **self.overrides)
         self.executor = ThreadPoolExecutor(max_workers=BRAIN_THREADS, thread_name_prefix="brain")
         self.jobs = JobRunner(threading.Lock())
+        self.reports = ReportStore(self.data_dir / "reports")  # web/reports.py: cached report pages
         self._init_lock = threading.Lock()
 
     # -- running work --------------------------------------------------------------------------

@@ -335,6 +335,19 @@ class EmbeddedIndex:
         by_id = {r[1]: self._row_to_unit(r) for r in rows}
         return [by_id[u] for u in unit_ids if u in by_id]
 
+    def units_without_vector_among(self, unit_ids: list[str]) -> list[str]:
+        """Those of ``unit_ids`` that have no vector yet."""
+        if not unit_ids:
+            return []
+        with self._lock:
+            return [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT unit_id FROM units WHERE vector IS NULL AND unit_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(unit_ids),),
+                )
+            ]
+
     def unit_ids_for_posts(self, post_ids: list[int]) -> list[str]:
         with self._lock:
             return [

@@ -1,0 +1,332 @@
+"""Report pages: yearly reviews and portraits made by ``socialbrain.insights`` as background jobs, cached on disk.
+
+A report is cached under an id derived from what it was asked for (kind, year, KB, public edition, sections,
+aspects, LLM or not and which model) and the state of the archive (its last change seq, and what the KB means):
+a new import, a forget or a hide changes the seq, so the next request makes a fresh report; the same request
+otherwise reuses the cached one. HTML, Markdown and JSON are written when the report is made; the PNG share card
+is rendered by headless Chromium on first download. Everything lives in ``<data dir>/reports/<id>/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..brain import Brain
+from ..errors import ConfigError, NotFoundError
+from ..insights.common import report_filter, years_with_posts
+from ..insights.portrait import DEFAULT_ASPECTS
+from ..insights.publish import PORTRAIT_SECTIONS, SECTIONS, parse_sections
+from ..insights.render import FORMATS, render_html, render_json, render_markdown
+from ..timeparse import DEFAULT_ZONE
+
+REPORT_ID = re.compile(r"^[0-9a-f]{20}$")
+KEEP_REPORTS = 40  # cached reports kept on disk (oldest removed first)
+MAX_ASPECTS = 12
+MAX_ASPECT_CHARS = 20
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "png": "image/png",
+}
+# The report page is self-contained (inline CSS and SVG, no scripts): allow exactly that, sandboxed, framable
+# only by the app itself. Links to original posts may open in a new tab (popups), never run anything.
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox"
+)
+
+
+@dataclass
+class ReportOptions:
+    """A report request, checked and resolved (``year`` is a number or "all", never "the default")."""
+
+    kind: str = "year"  # year / portrait
+    year: int | str | None = None
+    kb: str | None = None
+    public: bool = False
+    sections: list[str] | None = None
+    aspects: list[str] | None = None
+    use_llm: bool = False
+    llm: str | None = None  # the model that writes the narrative (part of the cache key)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def available_years(brain: Brain, kb: str | None = None) -> dict[int, int]:
+    """{year: posts} a report may use (never hidden posts)."""
+    return years_with_posts(brain, report_filter(_kb(kb)))
+
+
+def options_info(brain: Brain, kb: str | None = None) -> dict[str, Any]:
+    """What the report page offers: the years with posts, the default year, aspects, sections, the LLM."""
+    from ..insights.yearly import default_year
+
+    years = available_years(brain, kb)
+    llm = brain.llm
+    return {
+        "years": [{"year": y, "posts": n} for y, n in sorted(years.items(), reverse=True)],
+        "default_year": default_year(years) if years else None,
+        "aspects": list(DEFAULT_ASPECTS),
+        "year_sections": list(SECTIONS),
+        "portrait_sections": list(PORTRAIT_SECTIONS),
+        "formats": list(FORMATS),
+        "llm": {
+            "available": llm is not None,
+            "name": getattr(llm, "name", None) if llm else None,
+            "remote": bool(getattr(llm, "remote", True)) if llm else False,
+        },
+    }
+
+
+def _kb(kb: str | None) -> str | None:
+    return kb if kb and kb != "all" else None
+
+
+def resolve_options(
+    brain: Brain,
+    *,
+    kind: str,
+    year: str | int | None,
+    kb: str | None,
+    public: bool,
+    sections: list[str] | None,
+    aspects: list[str] | None,
+    use_llm: bool,
+) -> ReportOptions:
+    """Check a request (one-line errors naming the field) and resolve the default year and the LLM."""
+    from ..insights.yearly import default_year
+
+    kb = _kb(kb)
+    if kb:
+        from .services import kb_names
+
+        if kb not in kb_names(brain):
+            raise NotFoundError(f"kb: no knowledge base named {kb!r}; see GET /api/kbs")
+    llm = brain.llm if use_llm else None
+    opts = ReportOptions(kind=kind, kb=kb, public=public)
+    if kind == "year":
+        years = available_years(brain, kb)
+        if not years:
+            raise NotFoundError("no posts to review yet: import your exports first (知识库 / Knowledge bases)")
+        if year is None or str(year).strip() == "":
+            opts.year = default_year(years)
+        elif str(year).strip().lower() in ("all", "全部"):
+            opts.year = "all"
+        elif str(year).strip().isdigit():
+            opts.year = int(str(year).strip())
+            if opts.year not in years:
+                have = ", ".join(str(y) for y in sorted(years))
+                raise NotFoundError(f"year: no posts in {opts.year}; years with posts: {have}")
+        else:
+            raise ConfigError(f"year: use a year like 2016 or 'all', not {year!r}")
+        opts.sections = parse_sections(sections)
+        if llm is not None:
+            from ..insights.narrative import available
+
+            llm = llm if available() else None
+    elif kind == "portrait":
+        opts.sections = parse_sections(sections, PORTRAIT_SECTIONS)
+        clean = [a.strip() for a in aspects or [] if a and a.strip()]
+        if len(clean) > MAX_ASPECTS:
+            raise ConfigError(f"aspects: at most {MAX_ASPECTS}, got {len(clean)}")
+        long = [a for a in clean if len(a) > MAX_ASPECT_CHARS]
+        if long:
+            raise ConfigError(f"aspects: {long[0]!r} is too long; use a word or a short phrase")
+        opts.aspects = list(dict.fromkeys(clean)) or None
+    else:
+        raise ConfigError(f"kind: use 'year' or 'portrait', not {kind!r}")
+    opts.use_llm = llm is not None
+    opts.llm = getattr(llm, "name", "llm") if llm is not None else None
+    return opts
+
+
+def llm_cost(brain: Brain, opts: ReportOptions) -> dict[str, int]:
+    """What the report would send to the LLM: {posts, calls, tokens} (estimates, cached summaries are free)."""
+    if opts.kind == "portrait":
+        from ..insights.portrait import llm_cost as portrait_cost
+
+        posts, calls, tokens = portrait_cost(len(opts.aspects or DEFAULT_ASPECTS))
+    else:
+        from ..insights.narrative import year_llm_cost
+
+        have = available_years(brain, opts.kb)
+        years = sorted(have) if opts.year == "all" else [int(opts.year)]  # type: ignore[arg-type]
+        posts, calls, tokens = year_llm_cost(brain, report_filter(opts.kb, public=opts.public), years, brain.llm)
+    return {"posts": posts, "calls": calls, "tokens": tokens}
+
+
+def report_id(brain: Brain, opts: ReportOptions) -> str:
+    """The cache key: the options, the archive's last change seq and what the KB means right now."""
+    kb_state: Any = None
+    if opts.kb:
+        from ..retrieve.filters import resolve_kb
+        from ..models import PostFilter
+
+        resolved = resolve_kb(brain, PostFilter(kb=opts.kb))
+        kb_state = {k: (sorted(v) if k == "ids" and v else v) for k, v in vars(resolved).items()}
+    key = {
+        "options": opts.to_json(),
+        "seq": brain.archive.last_change_seq(),
+        "kb": kb_state,
+        "version": __version__,
+    }
+    blob = json.dumps(key, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:20]
+
+
+def file_name(meta: dict[str, Any], fmt: str) -> str:
+    """A download name like ``report-2016.html``, ``report-portrait-public.png`` (ASCII only)."""
+    what = "portrait" if meta.get("kind") == "portrait" else str(meta.get("year", "year"))
+    kb = re.sub(r"[^A-Za-z0-9_-]+", "", meta.get("kb") or "")
+    parts = ["report", what, *([kb] if kb and kb != "all" else []), *(["public"] if meta.get("public") else [])]
+    return "-".join(parts) + f".{fmt}"
+
+
+@dataclass
+class ReportStore:
+    """Reports on disk: ``<root>/<id>/`` with report.html, .md, .json (and .png once asked for) and meta.json."""
+
+    root: Path
+    keep: int = KEEP_REPORTS
+    _png_lock: threading.Lock = field(default_factory=threading.Lock)
+    running: dict[str, str] = field(default_factory=dict)  # report id -> job id making it
+
+    def folder(self, rid: str) -> Path:
+        if not REPORT_ID.match(rid):
+            raise NotFoundError(f"no report {rid!r}")
+        return self.root / rid
+
+    def meta(self, rid: str) -> dict[str, Any] | None:
+        try:
+            return json.loads((self.folder(rid) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def list(self) -> list[dict[str, Any]]:
+        out = []
+        if self.root.is_dir():
+            for d in self.root.iterdir():
+                m = self.meta(d.name) if REPORT_ID.match(d.name) else None
+                if m:
+                    out.append(m)
+        return sorted(out, key=lambda m: m.get("created_at", ""), reverse=True)
+
+    def save(self, rid: str, report: dict[str, Any], opts: ReportOptions, seconds: float) -> dict[str, Any]:
+        folder = self.folder(rid)
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        (tmp / "report.html").write_text(render_html(report), encoding="utf-8")
+        (tmp / "report.md").write_text(render_markdown(report), encoding="utf-8")
+        (tmp / "report.json").write_text(render_json(report), encoding="utf-8")
+        meta = {
+            "id": rid,
+            "kind": report.get("kind", opts.kind),
+            "year": report.get("year"),
+            "title": report.get("title", ""),
+            "kb": opts.kb or "all",
+            "public": opts.public,
+            "options": opts.to_json(),
+            "post_count": report.get("post_count"),
+            "redactions": report.get("redactions", 0),
+            "narrative_by": report.get("narrative_by"),
+            "created_at": datetime.now(DEFAULT_ZONE).isoformat(timespec="seconds"),
+            "seconds": round(seconds, 2),
+        }
+        meta["files"] = {fmt: {"url": f"/api/reports/{rid}.{fmt}", "name": file_name(meta, fmt)} for fmt in FORMATS}
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+        self.prune()
+        return meta
+
+    def prune(self) -> None:
+        if not self.root.is_dir():
+            return
+        dirs = sorted(
+            (d for d in self.root.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime, reverse=True
+        )
+        for d in dirs[self.keep :]:
+            if d.name not in self.running:
+                shutil.rmtree(d, ignore_errors=True)
+
+    def file(self, rid: str, fmt: str) -> Path:
+        """The report in ``fmt``; the PNG share card is rendered (headless Chromium) on first request."""
+        if fmt not in FORMATS:
+            raise NotFoundError(f"no format {fmt!r}; use one of {', '.join(FORMATS)}")
+        folder = self.folder(rid)
+        if self.meta(rid) is None:
+            raise NotFoundError(f"no report {rid}: it was never made or was replaced by a newer one")
+        path = folder / f"report.{fmt}"
+        if fmt == "png" and not path.exists():
+            from ..insights.render.png import card_html, render_png
+
+            with self._png_lock:
+                if not path.exists():
+                    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+                    tmp = folder / "report.tmp.png"
+                    render_png(card_html(report), tmp)
+                    tmp.rename(path)
+        return path
+
+
+def make_report(
+    brain: Brain,
+    opts: ReportOptions,
+    store: ReportStore,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict[str, Any]:
+    """Make the report ``opts`` asks for with ``brain`` and store it; returns its meta (with the download URLs)."""
+    from ..insights.common import check_stop
+
+    started = time.monotonic()
+    rid = report_id(brain, opts)  # the archive as this job sees it
+    check_stop(should_stop)
+    if opts.kind == "portrait":
+        from ..insights.portrait import portrait
+
+        report = portrait(
+            brain,
+            kb=opts.kb,
+            aspects=opts.aspects,
+            public=opts.public,
+            use_llm=opts.use_llm,
+            progress=progress,
+            should_stop=should_stop,
+            sections=opts.sections,
+        )
+    else:
+        from ..insights.yearly import year_review
+
+        report = year_review(
+            brain,
+            opts.year,
+            kb=opts.kb,
+            public=opts.public,
+            use_llm=opts.use_llm,
+            progress=progress,
+            should_stop=should_stop,
+            sections=opts.sections,
+        )
+    check_stop(should_stop)
+    if progress is not None:
+        progress("render", 0, 1)
+    meta = store.save(rid, report, opts, time.monotonic() - started)
+    if progress is not None:
+        progress("render", 1, 1)
+    return meta

@@ -1,0 +1,88 @@
+"""Fusion arithmetic, near-duplicate collapse and snippets."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from socialbrain.index.stores.base import ScoredUnit
+from socialbrain.models import Post, PostFilter
+from socialbrain.retrieve.filters import combine
+from socialbrain.retrieve.search import FusionParams, collapse_duplicates, fuse, rrf, snippet
+from socialbrain.retrieve.types import Hit
+
+CN = timezone(timedelta(hours=8))
+
+
+def test_rrf_sums_weighted_reciprocal_ranks() -> None:
+    fused = dict(rrf([["a", "b", "c"], ["c", "a"]], [1.0, 2.0], k=10))
+    assert fused["a"] == pytest.approx(1 / 11 + 2 / 12)
+    assert fused["c"] == pytest.approx(1 / 13 + 2 / 11)
+    assert fused["b"] == pytest.approx(1 / 12)
+    assert [u for u, _ in rrf([["a", "b", "c"], ["c", "a"]], [1.0, 2.0], k=10)] == ["c", "a", "b"]
+
+
+def test_score_fusion_mixes_normalised_scores() -> None:
+    kw = [ScoredUnit("a", 12.0), ScoredUnit("b", 6.0), ScoredUnit("c", 0.0)]
+    dn = [ScoredUnit("b", 0.9), ScoredUnit("d", 0.8), ScoredUnit("a", 0.7)]
+    fused = dict(fuse(kw, dn, FusionParams(method="score", score_alpha=0.4)))
+    assert fused["a"] == pytest.approx(0.4 * 1.0 + 0.6 * 0.0)
+    assert fused["b"] == pytest.approx(0.4 * 0.5 + 0.6 * 1.0)
+    assert fused["d"] == pytest.approx(0.6 * 0.5)
+    # one side empty: the other side's own order
+    assert [u for u, _ in fuse(kw, [], FusionParams(method="score"))] == ["a", "b", "c"]
+
+
+def test_units_without_vectors_are_not_pushed_down() -> None:
+    kw = [ScoredUnit("new", 10.0), ScoredUnit("old", 1.0)]
+    dn = [ScoredUnit("other", 0.9), ScoredUnit("old", 0.5)]
+    for params in (FusionParams(method="score"), FusionParams(method="rrf")):
+        plain = [u for u, _ in fuse(kw, dn, params)]
+        imputed = [u for u, _ in fuse(kw, dn, params, no_vector={"new"})]
+        assert imputed[0] == "new"
+        assert plain[0] != "new" or params.method == "rrf"
+
+
+def _hit(i: int, text: str) -> Hit:
+    p = Post(
+        platform="weibo", account="me", created_at=datetime(2018, 1, 1, tzinfo=CN), text=text, post_id=str(i)
+    )
+    p.id = i
+    return Hit(post=p, score=1.0 / i, text=text, snippet=text)
+
+
+def test_near_duplicates_collapse_into_the_best_ranked() -> None:
+    original = "北京马拉松报名今天开始，名额有限先到先得，大家快去报名吧"
+    hits = [
+        _hit(1, "转发微博\n//@bj: " + original),
+        _hit(2, "今天天气不错"),
+        _hit(3, "转发微博 //@bj: " + original),
+        _hit(4, "冲！//@bj: " + original),
+        _hit(5, "今天天气不错！"),
+    ]
+    kept = collapse_duplicates(hits)
+    assert [h.post.id for h in kept] == [1, 2]
+    assert kept[0].duplicates == [3, 4] and kept[1].duplicates == [5]
+
+
+def test_snippet_highlights_matches_even_in_traditional_text() -> None:
+    assert snippet("我今天去跑步了，跑步真开心", ["跑步"]) == "我今天去【跑步】了，【跑步】真开心"
+    assert snippet("參加北京馬拉松", ["马拉松"]) == "參加北京【馬拉松】"
+    long = "无关的话。" * 60 + "最后提到了马拉松。"
+    s = snippet(long, ["马拉松"], width=40)
+    assert s.startswith("…") and "【马拉松】" in s and len(s) < 60
+
+
+def test_combined_filters_intersect() -> None:
+    a = PostFilter(since=datetime(2015, 1, 1, tzinfo=CN), platforms=["weibo", "twitter"], ids=[1, 2, 3])
+    b = PostFilter(
+        since=datetime(2016, 1, 1, tzinfo=CN),
+        until=datetime(2017, 1, 1, tzinfo=CN),
+        platforms=["weibo"],
+        ids=[2, 3, 4],
+        min_likes=5,
+    )
+    c = combine(a, b)
+    assert c.since.year == 2016 and c.until.year == 2017
+    assert c.platforms == ["weibo"] and c.ids == [2, 3] and c.min_likes == 5
