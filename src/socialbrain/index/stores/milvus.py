@@ -290,21 +290,22 @@ class MilvusIndex:
     def iter_rows(
         self, fields: list[str], *, after: str | None = None, name: str | None = None, page: int = PAGE
     ) -> Iterator[list[dict[str, Any]]]:
-        """The user's unit rows in primary-key order, a page at a time (each row carries its ``pk``)."""
+        """The user's unit rows in ascending primary-key order, a page at a time (each row carries its ``pk``).
+
+        Uses Milvus's query iterator (a plain query with a limit returns *some* rows, not the first ones)."""
         name = name or self.collection
-        cursor = after
-        while True:
-            expr = tenant_filter(self.user)
-            if cursor is not None:
-                expr += " and pk > " + string_literal(cursor)
-            rows = self._query(name, expr, ["pk", *fields], limit=page)
-            if not rows:
-                return
-            rows.sort(key=lambda r: r["pk"])
-            yield rows
-            cursor = rows[-1]["pk"]
-            if len(rows) < page:
-                return
+        expr = tenant_filter(self.user)
+        if after is not None:
+            expr += " and pk > " + string_literal(after)
+        it = self.client.query_iterator(name, batch_size=page, filter=expr, output_fields=["pk", *fields])
+        try:
+            while True:
+                rows = it.next()
+                if not rows:
+                    return
+                yield sorted(rows, key=lambda r: r["pk"])
+        finally:
+            it.close()
 
     # -- writing ---------------------------------------------------------------------------------
     def add_units(self, units: list[Unit]) -> None:

@@ -82,7 +82,7 @@ export async function waitForJob(id, onProgress) {
   for (;;) {
     const job = await getJSON(`/api/jobs/${encodeURIComponent(id)}`);
     onProgress(job);
-    if (job.status === "done" || job.status === "error") return job;
+    if (job.status === "done" || job.status === "error" || job.status === "cancelled") return job;
     await new Promise((r) => setTimeout(r, 400));
   }
 }

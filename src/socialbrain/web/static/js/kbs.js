@@ -32,7 +32,7 @@ export async function loadKBs() {
       el("td", { class: "kb-count", text: String(kb.posts) }),
       actions));
   }
-  for (const id of ["chat-kb", "tl-kb", "upload-kb"]) {
+  for (const id of ["chat-kb", "tl-kb", "upload-kb", "report-kb"]) {
     const select = $(id);
     const keep = select.value;
     clear(select);

@@ -1,13 +1,14 @@
-// Entry point: language, login, page switching (#chat / #timeline / #kbs).
+// Entry point: language, login, page switching (#chat / #timeline / #reports / #kbs).
 import { getJSON, send } from "./api.js";
 import { loadModels, initChat } from "./chat.js";
 import { applyLanguage, currentLang, setLanguage, t } from "./i18n.js";
 import { initKBs, loadImports, loadKBs } from "./kbs.js";
 import { initPanel } from "./panel.js";
+import { initReports, loadReportOptions } from "./reports.js";
 import { initTimeline, loadCalendar, loadPlatforms, loadPosts } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
-const PAGES = ["chat", "timeline", "kbs"];
+const PAGES = ["chat", "timeline", "reports", "kbs"];
 
 function show(page) {
   if (!PAGES.includes(page)) page = "chat";
@@ -15,6 +16,7 @@ function show(page) {
   for (const b of document.querySelectorAll(".tab")) b.classList.toggle("active", b.dataset.page === page);
   document.body.dataset.page = page;
   if (page === "timeline") { loadCalendar(); loadPlatforms(); loadPosts(); }
+  if (page === "reports") loadReportOptions();
   if (page === "kbs") { loadKBs(); loadImports(); }
 }
 
@@ -35,6 +37,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   initPanel();
   initChat();
   initTimeline();
+  initReports();
   initKBs(() => { if (document.body.dataset.page === "timeline") { loadCalendar(); loadPosts(); } });
   for (const b of document.querySelectorAll(".tab")) b.addEventListener("click", () => { location.hash = b.dataset.page; });
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
