@@ -18,7 +18,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 demo: setup
-	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) import samples/lin-xiaoyu/weibo samples/lin-xiaoyu/twitter samples/lin-xiaoyu/wechat
+	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) import samples/lin-xiaoyu
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) stats
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) search "迄今为止发生过的最好的事" -k 5
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) ask "从微博中看，人生不快乐的原因有哪些？"

@@ -101,3 +101,15 @@ def test_missing_path_is_a_clear_error(tmp_path):
     a = SQLiteArchive(tmp_path / "a.db")
     report = import_paths(a, [tmp_path / "nope.json"])
     assert report.files[0].status == "failed" and "no such file" in (report.files[0].message or "")
+
+
+def test_folder_walk_skips_readme_and_scripts(tmp_path):
+    from socialbrain.sources.files import iter_input_files
+
+    (tmp_path / "README.md").write_text("# 这是说明，不是帖子\n", encoding="utf-8")
+    (tmp_path / "build.py").write_text("print('weibo')\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("今天跑了五公里。\n", encoding="utf-8")
+    found = [f.path.name for f in iter_input_files([tmp_path], tmp_path / "work")]
+    assert found == ["notes.md"]
+    # named explicitly, a README is imported like any other file
+    assert [f.path.name for f in iter_input_files([tmp_path / "README.md"], tmp_path / "w2")] == ["README.md"]

@@ -14,6 +14,10 @@ from ..errors import ImportFormatError
 MAX_ZIP_TOTAL = 4 * 1024**3  # bytes unpacked from one zip
 MAX_ZIP_RATIO = 200  # unpacked / packed, per entry larger than 1 MB
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+# inside a folder, a README/LICENSE or a script describes the export, it is not part of it
+# (name such a file explicitly to import it anyway)
+_SKIP_PREFIXES = ("readme", "license", "licence", "changelog")
+_SKIP_SUFFIXES = {".py", ".pyc", ".sh", ".bat", ".exe"}
 
 
 @dataclass
@@ -111,6 +115,8 @@ def _walk(folder: Path) -> Iterator[Path]:
             any(part.startswith(".") for part in rel.parts)
             or p.name in _SKIP_NAMES
             or p.name.startswith("~$")
+            or p.name.lower().startswith(_SKIP_PREFIXES)
+            or p.suffix.lower() in _SKIP_SUFFIXES
         ):
             continue
         if p.is_file():
