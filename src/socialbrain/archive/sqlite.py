@@ -166,52 +166,8 @@ class SQLiteArchive:
 
     # -- writing ------------------------------------------------------------------------------
     def upsert(self, post: Post, *, import_id: int | None = None) -> UpsertResult:
-        """Insert or update one post keyed by (platform, account, post id or content hash)."""
-        key = post.key()
-        raw_json = _raw_to_text(post.raw)
-        chash = _content_hash(post, raw_json)
-        with self.transaction():
-            c = self.conn
-            if c.execute(
-                "SELECT 1 FROM forgotten WHERE platform=? AND account=? AND post_key=?",
-                (post.platform, post.account, key),
-            ).fetchone():
-                return "forgotten"
-            row = c.execute(
-                "SELECT id, content_hash FROM posts WHERE platform=? AND account=? AND post_key=?",
-                (post.platform, post.account, key),
-            ).fetchone()
-            values = (
-                post.post_id, post.created_at.isoformat(), post.created_at.timestamp(), str(post.kind),
-                post.text, post.ref_text, post.ref_author, post.url,
-                json.dumps(post.media, ensure_ascii=False) if post.media else None, post.location, post.likes,
-                post.reposts, post.comments, post.source_tool, post.source_file, post.conversation,
-                post.author, post.reply_to, int(post.private), raw_json, chash,
-            )
-            now = _now()
-            if row is None:
-                cur = c.execute(
-                    "INSERT INTO posts (post_id, created_at, created_ts, kind, text, ref_text, ref_author, url,"
-                    " media, location, likes, reposts, comments, source_tool, source_file, conversation, author,"
-                    " reply_to, private, raw, content_hash, platform, account, post_key, import_id, imported_at,"
-                    " updated_at) VALUES (" + ",".join("?" * 27) + ")",
-                    (*values, post.platform, post.account, key, import_id, now, now),
-                )
-                post.id = cur.lastrowid
-                c.execute("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", (post.id,))
-                return "new"
-            post.id = row[0]
-            if row[1] == chash:
-                return "unchanged"
-            c.execute(
-                "UPDATE posts SET post_id=?, created_at=?, created_ts=?, kind=?, text=?, ref_text=?, ref_author=?,"
-                " url=?, media=?, location=?, likes=?, reposts=?, comments=?, source_tool=?, source_file=?,"
-                " conversation=?, author=?, reply_to=?, private=?, raw=?, content_hash=?, import_id=?,"
-                " updated_at=? WHERE id=?",
-                (*values, import_id, now, row[0]),
-            )
-            c.execute("INSERT INTO changes (post_id, op) VALUES (?, 'upsert')", (row[0],))
-            return "updated"
+        """Insert or update one post keyed by (platform, account, post id or content hash); sets ``post.id``."""
+        return self.upsert_many([post], import_id=import_id)[0]
 
     def upsert_many(self, posts: list[Post], *, import_id: int | None = None) -> list[UpsertResult]:
         """``upsert`` for a batch (same results, same change log), with one lookup query per batch."""

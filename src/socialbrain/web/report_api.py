@@ -99,7 +99,9 @@ async def start_report(body: ReportRequest, request: Request) -> dict[str, Any]:
 
     def work(brain: Brain, job: Job) -> dict[str, Any]:
         try:
-            return {"report": make_report(brain, opts, store, progress=job.progress, should_stop=job.should_stop)}
+            return {
+                "report": make_report(brain, opts, store, progress=job.progress, should_stop=job.should_stop)
+            }
         finally:
             store.running.pop(rid, None)
 
@@ -121,8 +123,15 @@ async def report_events(job_id: str, request: Request) -> StreamingResponse:
             now = (job.status, job.stage, job.done, job.total)
             if now != last and job.status not in FINAL:
                 last = now
-                yield sse({"type": "progress", "status": job.status, "stage": job.stage, "done": job.done,
-                           "total": job.total})
+                yield sse(
+                    {
+                        "type": "progress",
+                        "status": job.status,
+                        "stage": job.stage,
+                        "done": job.done,
+                        "total": job.total,
+                    }
+                )
             if job.status == "done":
                 yield sse({"type": "done", "report": job.result.get("report")})
                 return
@@ -134,7 +143,9 @@ async def report_events(job_id: str, request: Request) -> StreamingResponse:
             await asyncio.sleep(POLL_SECONDS)
 
     return StreamingResponse(
-        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 

@@ -120,7 +120,9 @@ def resolve_options(
     if kind == "year":
         years = available_years(brain, kb)
         if not years:
-            raise NotFoundError("no posts to review yet: import your exports first (知识库 / Knowledge bases)")
+            raise NotFoundError(
+                "no posts to review yet: import your exports first (知识库 / Knowledge bases)"
+            )
         if year is None or str(year).strip() == "":
             opts.year = default_year(years)
         elif str(year).strip().lower() in ("all", "全部"):
@@ -164,7 +166,9 @@ def llm_cost(brain: Brain, opts: ReportOptions) -> dict[str, int]:
 
         have = available_years(brain, opts.kb)
         years = sorted(have) if opts.year == "all" else [int(opts.year)]  # type: ignore[arg-type]
-        posts, calls, tokens = year_llm_cost(brain, report_filter(opts.kb, public=opts.public), years, brain.llm)
+        posts, calls, tokens = year_llm_cost(
+            brain, report_filter(opts.kb, public=opts.public), years, brain.llm
+        )
     return {"posts": posts, "calls": calls, "tokens": tokens}
 
 
@@ -172,8 +176,8 @@ def report_id(brain: Brain, opts: ReportOptions) -> str:
     """The cache key: the options, the archive's last change seq and what the KB means right now."""
     kb_state: Any = None
     if opts.kb:
-        from ..retrieve.filters import resolve_kb
         from ..models import PostFilter
+        from ..retrieve.filters import resolve_kb
 
         resolved = resolve_kb(brain, PostFilter(kb=opts.kb))
         kb_state = {k: (sorted(v) if k == "ids" and v else v) for k, v in vars(resolved).items()}
@@ -191,7 +195,12 @@ def file_name(meta: dict[str, Any], fmt: str) -> str:
     """A download name like ``report-2016.html``, ``report-portrait-public.png`` (ASCII only)."""
     what = "portrait" if meta.get("kind") == "portrait" else str(meta.get("year", "year"))
     kb = re.sub(r"[^A-Za-z0-9_-]+", "", meta.get("kb") or "")
-    parts = ["report", what, *([kb] if kb and kb != "all" else []), *(["public"] if meta.get("public") else [])]
+    parts = [
+        "report",
+        what,
+        *([kb] if kb and kb != "all" else []),
+        *(["public"] if meta.get("public") else []),
+    ]
     return "-".join(parts) + f".{fmt}"
 
 
@@ -246,7 +255,9 @@ class ReportStore:
             "created_at": datetime.now(DEFAULT_ZONE).isoformat(timespec="seconds"),
             "seconds": round(seconds, 2),
         }
-        meta["files"] = {fmt: {"url": f"/api/reports/{rid}.{fmt}", "name": file_name(meta, fmt)} for fmt in FORMATS}
+        meta["files"] = {
+            fmt: {"url": f"/api/reports/{rid}.{fmt}", "name": file_name(meta, fmt)} for fmt in FORMATS
+        }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
@@ -297,6 +308,15 @@ def make_report(
     started = time.monotonic()
     rid = report_id(brain, opts)  # the archive as this job sees it
     check_stop(should_stop)
+    outer = progress
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # every progress tick is also a cancellation point, so a cancel lands between two LLM calls of the
+        # map-reduce too (its per-period summaries are cached, nothing done is lost)
+        if outer is not None:
+            outer(stage, done, total)
+        check_stop(should_stop)
+
     if opts.kind == "portrait":
         from ..insights.portrait import portrait
 
@@ -323,10 +343,8 @@ def make_report(
             should_stop=should_stop,
             sections=opts.sections,
         )
-    check_stop(should_stop)
-    if progress is not None:
-        progress("render", 0, 1)
+    progress("render", 0, 1)
     meta = store.save(rid, report, opts, time.monotonic() - started)
-    if progress is not None:
-        progress("render", 1, 1)
+    if outer is not None:
+        outer("render", 1, 1)
     return meta
