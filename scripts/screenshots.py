@@ -1,4 +1,4 @@
-"""Regenerate docs/screenshots/*.png: the chat, timeline and knowledge-base pages, desktop and phone.
+"""Regenerate docs/screenshots/*.png: the chat, timeline, knowledge-base and review pages, desktop and phone.
 
     .venv/bin/python scripts/screenshots.py
 
@@ -84,6 +84,14 @@ def shoot(url: str) -> list[Path]:
             page.goto(url + "/#kbs")
             page.wait_for_selector("tr[data-kb='东京']")
             written.append(_save(page, f"kbs-{size}.png"))
+            page.goto(url + "/#reports")
+            page.wait_for_selector("#report-year option[value='2019']", state="attached")
+            page.select_option("#report-year", "2019")
+            page.uncheck("#report-llm")
+            page.click("#report-go")
+            page.wait_for_selector("#report-frame:not([hidden])")
+            page.frame_locator("#report-frame").locator("svg").first.wait_for()
+            written.append(_save(page, f"report-{size}.png"))
             ctx.close()
         browser.close()
     return written

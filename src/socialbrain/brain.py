@@ -31,7 +31,11 @@ class Brain:
     def open(cls, data_dir: Path | str | None = None, **overrides: Any) -> Brain:
         """Open (creating if needed) the data directory. ``overrides`` replace settings for this process:
         ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``, ``llm_key``, ``llm_timeout``, ``llm_redact``, ``user``."""
-        return cls(Settings.load(data_dir), {k: v for k, v in overrides.items() if v is not None})
+        from .index import segment
+
+        settings = Settings.load(data_dir)
+        segment.configure(settings)  # the user dictionary of this data directory, for search and reports alike
+        return cls(settings, {k: v for k, v in overrides.items() if v is not None})
 
     @property
     def data_dir(self) -> Path:

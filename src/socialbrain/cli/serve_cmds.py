@@ -43,7 +43,8 @@ def serve(
     check_bind(host, token)
     brain = get_brain()
     overrides = {
-        k: v for k, v in (("llm_url", llm_url), ("llm_model", llm_model), ("embedder", embedder)) if v
+        **brain.overrides,  # global options such as --index-uri
+        **{k: v for k, v in (("llm_url", llm_url), ("llm_model", llm_model), ("embedder", embedder)) if v},
     }
     application = create_app(
         brain.data_dir, token=token, max_upload=max_upload_mb * 1024 * 1024, overrides=overrides

@@ -114,7 +114,9 @@ def pages(store: IndexStore, after: Any = None, page: int = PAGE) -> Iterator[Pa
 
 
 # -- writing --------------------------------------------------------------------------------------
-def write_page(target: IndexStore, units: list[Unit], vectors: list[np.ndarray | None], model: str | None) -> int:
+def write_page(
+    target: IndexStore, units: list[Unit], vectors: list[np.ndarray | None], model: str | None
+) -> int:
     """Write one page to ``target``; returns how many vectors it carried."""
     with_vec = [i for i, v in enumerate(vectors) if v is not None]
     bulk = getattr(target, "add_units_with_vectors", None)
@@ -123,7 +125,9 @@ def write_page(target: IndexStore, units: list[Unit], vectors: list[np.ndarray |
         return len(units)
     target.add_units(units)
     if with_vec and model:
-        target.set_vectors([units[i].unit_id for i in with_vec], np.stack([vectors[i] for i in with_vec]), model)
+        target.set_vectors(
+            [units[i].unit_id for i in with_vec], np.stack([vectors[i] for i in with_vec]), model
+        )
     return len(with_vec)
 
 

@@ -324,10 +324,14 @@ def search(
             check = getattr(index, "check_model", None)
             if check:
                 check(embedder.name)
-            counts = index.counts()
-            if counts.get("vectors", 0):
+            cheap_pending = getattr(index, "pending", None)
+            if cheap_pending is not None:  # no full count per query
+                pending, has_vectors = cheap_pending(), index.model is not None
+            else:
+                counts = index.counts()
+                pending, has_vectors = counts.get("pending", 0), counts.get("vectors", 0) > 0
+            if has_vectors:
                 dense = index.vector_search(embedder.embed_query(text), index_filter, params.depth)
-            pending = counts.get("pending", 0)
             if pending and dense:
                 missing = getattr(index, "units_without_vector_among", None)
                 no_vector = set(missing([s.unit_id for s in keyword])) if missing else set()

@@ -256,7 +256,9 @@ def _cn_decade(m, now, zone):
     return datetime(d, 1, 1, tzinfo=zone), datetime(d + 10, 1, 1, tzinfo=zone)
 
 
-@_rule(r"(?<![0-9])(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?!天|饼|光|亮|球|台|子|经|嫂)份?(?:\s*(?P<d>[0-9]{1,2})\s*[日号])?")
+@_rule(
+    r"(?<![0-9])(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?!天|饼|光|亮|球|台|子|经|嫂)份?(?:\s*(?P<d>[0-9]{1,2})\s*[日号])?"
+)
 def _cn_month_this_year(m, now, zone):
     mo = _number(m.group("m"))
     if not 1 <= mo <= 12:

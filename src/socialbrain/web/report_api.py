@@ -4,6 +4,7 @@ cancel it, download it as HTML, Markdown, JSON or a PNG share card. Reports are 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -98,10 +99,19 @@ async def start_report(body: ReportRequest, request: Request) -> dict[str, Any]:
         return {"cached": False, "report": None, "job": running.to_json()}
 
     def work(brain: Brain, job: Job) -> dict[str, Any]:
+        log = store.progress_log(job.id)
+        last = [0.0]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            job.progress(stage, done, total)
+            now = time.monotonic()
+            # every new stage and the end of each, else at most ~10 steps a second
+            if not log or log[-1][0] != stage or done >= total or now - last[0] > 0.1:
+                log.append((stage, done, total))
+                last[0] = now
+
         try:
-            return {
-                "report": make_report(brain, opts, store, progress=job.progress, should_stop=job.should_stop)
-            }
+            return {"report": make_report(brain, opts, store, progress=progress, should_stop=job.should_stop)}
         finally:
             store.running.pop(rid, None)
 
@@ -115,28 +125,27 @@ async def start_report(body: ReportRequest, request: Request) -> dict[str, Any]:
 async def report_events(job_id: str, request: Request) -> StreamingResponse:
     """Server-sent events: ``progress`` {status, stage, done, total} whenever it changes, then one of ``done``
     {report}, ``error`` {message} or ``cancelled`` {message}. One JSON object per ``data:`` line."""
-    job = _job(get_state(request), job_id)
+    st = get_state(request)
+    job = _job(st, job_id)
+    store = store_of(st)
 
     async def events() -> AsyncIterator[str]:
-        last: tuple[Any, ...] | None = None
+        log = store.progress_log(job.id)
+        sent = 0
+        yield sse({"type": "progress", "status": job.status, "stage": "", "done": 0, "total": 0})
         while True:
-            now = (job.status, job.stage, job.done, job.total)
-            if now != last and job.status not in FINAL:
-                last = now
+            final = job.status in FINAL  # read before the log, so no step logged before the end is missed
+            while sent < len(log):
+                stage, done, total = log[sent]
+                sent += 1
                 yield sse(
-                    {
-                        "type": "progress",
-                        "status": job.status,
-                        "stage": job.stage,
-                        "done": job.done,
-                        "total": job.total,
-                    }
+                    {"type": "progress", "status": "running", "stage": stage, "done": done, "total": total}
                 )
-            if job.status == "done":
-                yield sse({"type": "done", "report": job.result.get("report")})
-                return
-            if job.status in ("error", "cancelled"):
-                yield sse({"type": job.status, "message": job.message})
+            if final:
+                if job.status == "done":
+                    yield sse({"type": "done", "report": job.result.get("report")})
+                else:
+                    yield sse({"type": job.status, "message": job.message})
                 return
             if await request.is_disconnected():
                 return

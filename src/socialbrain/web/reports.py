@@ -212,6 +212,15 @@ class ReportStore:
     keep: int = KEEP_REPORTS
     _png_lock: threading.Lock = field(default_factory=threading.Lock)
     running: dict[str, str] = field(default_factory=dict)  # report id -> job id making it
+    logs: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # job id -> its progress steps
+
+    def progress_log(self, job_id: str) -> list[tuple[str, int, int]]:
+        """The list a job's progress steps go to (every stage change is kept, for the event stream)."""
+        if job_id not in self.logs:
+            for old in list(self.logs)[: max(0, len(self.logs) - 2 * self.keep)]:
+                del self.logs[old]
+            self.logs[job_id] = []
+        return self.logs[job_id]
 
     def folder(self, rid: str) -> Path:
         if not REPORT_ID.match(rid):

@@ -1,4 +1,4 @@
-"""Pick the index store: ``sqlite`` (embedded, default) or a Milvus URI (later).
+"""Pick the index store: ``sqlite`` (embedded, default) or a Milvus URI (``*.db`` = Milvus Lite, ``http(s)://``).
 
 ``uri``: the ``--index`` option / ``$SOCIALBRAIN_INDEX_URI`` / config ``[index] uri``.
 """

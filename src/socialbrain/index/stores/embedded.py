@@ -359,6 +359,11 @@ class EmbeddedIndex:
                 )
             ]
 
+    def pending(self) -> int:
+        """Units without a vector (cheap: a partial index)."""
+        with self._lock:
+            return self.conn.execute("SELECT COUNT(*) FROM units WHERE vector IS NULL").fetchone()[0]
+
     def counts(self) -> dict[str, int]:
         with self._lock:
             units, vectors = self.conn.execute("SELECT COUNT(*), COUNT(vector) FROM units").fetchone()

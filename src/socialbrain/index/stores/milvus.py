@@ -198,7 +198,9 @@ class MilvusIndex:
             )
             if dim is not None:
                 if self.hnsw:
-                    ip.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 16, "efConstruction": 200})
+                    ip.add_index(
+                        "dense", index_type="HNSW", metric_type="IP", params={"M": 16, "efConstruction": 200}
+                    )
                 else:
                     ip.add_index("dense", index_type="FLAT", metric_type="IP")
             for field in ("platform", "account", "kind", "has_vector", "created_ts", "likes"):
@@ -259,7 +261,9 @@ class MilvusIndex:
         }
         if dim is not None:
             row["dense"] = (
-                np.asarray(vector, dtype=np.float32).reshape(-1).tolist() if vector is not None else [0.0] * dim
+                np.asarray(vector, dtype=np.float32).reshape(-1).tolist()
+                if vector is not None
+                else [0.0] * dim
             )
         return row
 
@@ -277,7 +281,9 @@ class MilvusIndex:
             tokens=r["tokens"].split(" ") if r.get("tokens") else [],
         )
 
-    def _query(self, name: str, expr: str, fields: list[str], limit: int | None = None) -> list[dict[str, Any]]:
+    def _query(
+        self, name: str, expr: str, fields: list[str], limit: int | None = None
+    ) -> list[dict[str, Any]]:
         kw: dict[str, Any] = {"filter": expr, "output_fields": fields}
         if limit is not None:
             kw["limit"] = limit
@@ -288,13 +294,19 @@ class MilvusIndex:
         return int(rows[0]["count(*)"]) if rows else 0
 
     def iter_rows(
-        self, fields: list[str], *, after: str | None = None, name: str | None = None, page: int = PAGE
+        self,
+        fields: list[str],
+        *,
+        after: str | None = None,
+        name: str | None = None,
+        page: int = PAGE,
+        where: str = "",
     ) -> Iterator[list[dict[str, Any]]]:
         """The user's unit rows in ascending primary-key order, a page at a time (each row carries its ``pk``).
 
         Uses Milvus's query iterator (a plain query with a limit returns *some* rows, not the first ones)."""
         name = name or self.collection
-        expr = tenant_filter(self.user)
+        expr = tenant_filter(self.user) + (f" and {where}" if where else "")
         if after is not None:
             expr += " and pk > " + string_literal(after)
         it = self.client.query_iterator(name, batch_size=page, filter=expr, output_fields=["pk", *fields])
@@ -317,7 +329,9 @@ class MilvusIndex:
         for start in range(0, len(rows), PAGE):
             self.client.upsert(name, rows[start : start + PAGE])
 
-    def add_units_with_vectors(self, units: list[Unit], vectors: np.ndarray | None, model: str | None) -> None:
+    def add_units_with_vectors(
+        self, units: list[Unit], vectors: np.ndarray | None, model: str | None
+    ) -> None:
         """Units and their vectors in one write (migration, bulk loads): no embedding, no second pass."""
         if not units:
             return
@@ -337,30 +351,37 @@ class MilvusIndex:
         name, _ = self._current()
         ids = sorted({int(p) for p in post_ids})
         for start in range(0, len(ids), PAGE):
-            self.client.delete(name, filter=build_filter(self.user, IndexFilter(post_ids=ids[start : start + PAGE])))
+            self.client.delete(
+                name, filter=build_filter(self.user, IndexFilter(post_ids=ids[start : start + PAGE]))
+            )
 
     def _prepare_model(self, model: str, dim: int) -> None:
         """Make the user's units live in ``model``'s collection (moving them once), and record the model."""
         with self._lock:
-            self.check_model(model)
-            known = self.dim
-            current, current_dim = self._current()
-            if self.model is not None and known is not None and known != dim:
+            meta = self._meta_all()
+            built = meta.get("model")
+            if built is not None and built != model:
+                self.check_model(model)
+            if built is not None and meta.get("dim") and int(meta["dim"]) != dim:
                 raise IndexMismatchError(
-                    f"index holds {known}-dim vectors, {model} gives {dim}: run `socialbrain index rebuild`"
+                    f"index holds {meta['dim']}-dim vectors, {model} gives {dim}: run `socialbrain index rebuild`"
                 )
+            current = meta.get("collection") or KEYWORD_ONLY
             target = collection_for(model, dim)
+            if current == target and built == model:
+                return
+            self._current()  # makes sure the current collection exists and is loaded
             if current != target:
                 self._ensure_units(target, dim)
-                self._move(current, target, dim, keep_vectors=False)
+                self._move(current, target, dim)
             self._set_meta({"collection": target, "model": model, "dim": str(dim)})
             if current != target:
                 self.client.delete(current, filter=tenant_filter(self.user))
 
-    def _move(self, source: str, target: str, dim: int, *, keep_vectors: bool) -> None:
+    def _move(self, source: str, target: str, dim: int) -> None:
+        """Copy the user's units from ``source`` to ``target`` (without vectors: another model made them)."""
         for rows in self.iter_rows(_UNIT_FIELDS, name=source):
-            out = [self._row(self._to_unit(r), dim) for r in rows]
-            self.client.upsert(target, out)
+            self.client.upsert(target, [self._row(self._to_unit(r), dim) for r in rows])
 
     def set_vectors(self, unit_ids: list[str], vectors: np.ndarray, model: str) -> None:
         if len(unit_ids) != len(vectors):
@@ -371,9 +392,7 @@ class MilvusIndex:
         self._prepare_model(model, dim)
         name, _ = self._current()
         by_id = {u.unit_id: u for u in self.get_units(unit_ids)}
-        rows = [
-            self._row(by_id[uid], dim, vectors[i]) for i, uid in enumerate(unit_ids) if uid in by_id
-        ]
+        rows = [self._row(by_id[uid], dim, vectors[i]) for i, uid in enumerate(unit_ids) if uid in by_id]
         if rows:
             self.client.upsert(name, rows)
 
@@ -431,8 +450,8 @@ class MilvusIndex:
         vectors = self._count(name, expr + " and has_vector == true") if units else 0
         posts = self._count(name, expr + ' and head == true and kind != "chat"') if units else 0
         if units and self._count(name, expr + ' and kind == "chat"'):
-            for rows in self.iter_rows(["n_posts", "kind"], name=name):
-                posts += sum(int(r["n_posts"]) for r in rows if r["kind"] == "chat")
+            for rows in self.iter_rows(["n_posts"], name=name, where='kind == "chat"'):
+                posts += sum(int(r["n_posts"]) for r in rows)
         return {"units": units, "vectors": vectors, "posts": posts, "pending": units - vectors}
 
     def keyword_search(self, tokens: list[str], flt: IndexFilter, k: int) -> list[ScoredUnit]:
@@ -505,7 +524,9 @@ def connect(uri: str, token: str | None = None) -> Any:
             try:
                 _clients[key] = MilvusClient(uri=uri, token=token or "")
             except Exception as e:  # noqa: BLE001 - connection problems become one line for the user
-                raise ConfigError(f"index {uri}: cannot connect to Milvus ({e}); check the URI and token") from e
+                raise ConfigError(
+                    f"index {uri}: cannot connect to Milvus ({e}); check the URI and token"
+                ) from e
         return _clients[key]
 
 
@@ -522,11 +543,12 @@ def resolve_uri(settings: Settings, value: str) -> str:
     return str(path)
 
 
-def open_milvus(settings: Settings, value: str, token: str | None = None, user: str | None = None) -> MilvusIndex:
+def open_milvus(
+    settings: Settings, value: str, token: str | None = None, user: str | None = None
+) -> MilvusIndex:
     """The Milvus index for ``settings`` at ``value`` (see :func:`socialbrain.index.stores.open_index`)."""
     token = token or settings.get("index", "token", env=("SOCIALBRAIN_INDEX_TOKEN",))
     user = user or settings.get("index", "user", env=("SOCIALBRAIN_USER",)) or default_user(settings)
     hnsw = settings.get("index", "hnsw", env=("SOCIALBRAIN_INDEX_HNSW",))
     flag = None if hnsw is None else str(hnsw).lower() in ("1", "true", "yes", "on")
     return MilvusIndex(resolve_uri(settings, value), user=user, token=token, hnsw=flag)
-

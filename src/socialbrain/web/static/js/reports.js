@@ -47,7 +47,7 @@ export async function loadReportOptions() {
   const select = $("report-year");
   const keep = select.value;
   clear(select);
-  for (const y of options.years) select.append(el("option", { value: String(y.year), text: `${y.year}（${t("posts_n", { n: y.posts })}）` }));
+  for (const y of options.years) select.append(el("option", { value: String(y.year), text: `${y.year} · ${t("posts_n", { n: y.posts })}` }));
   if (options.years.length > 1) select.append(el("option", { value: "all", text: t("all_years") }));
   if ([...select.options].some((o) => o.value === keep)) select.value = keep;
   else if (options.default_year) select.value = String(options.default_year);
