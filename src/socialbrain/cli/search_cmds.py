@@ -305,7 +305,7 @@ def register(app: typer.Typer) -> None:
             f"from {escape(report.source)} to {escape(report.target)}; counts match: "
             f"{report.counts.get('units', 0)} units, {report.counts.get('vectors', 0)} vectors"
         )
-        console.print(f"use it with --index-uri {escape(to)} (or SOCIALBRAIN_INDEX_URI / config [index] uri)")
+        console.print(f"use it with --index-uri {escape(to)} (or SOCIALBRAIN_INDEX_URI / config {escape('[index]')} uri)")
 
 
 def _result_json(result) -> dict:  # noqa: ANN001

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, EmbedderUnavailable
@@ -39,7 +40,7 @@ class FusionParams:
     rrf_k: float = 60.0
     keyword_weight: float = 1.0
     dense_weight: float = 1.0
-    score_alpha: float = 0.4  # "score": keyword share of the mix
+    score_alpha: float = 0.45  # "score": keyword share of the mix
     depth: int = 100  # candidates taken from each retriever
     rerank_depth: int = 30
     dedupe_jaccard: float = 0.7
@@ -139,20 +140,19 @@ def collapse_duplicates(hits: list[Hit], threshold: float = 0.7) -> list[Hit]:
 
 
 # -- snippets ----------------------------------------------------------------------------------------
+@lru_cache(maxsize=2048)
 def _fold(text: str) -> str:
     """Lowercased, traditional → simplified, same length as ``text`` (so positions carry over)."""
     low = text.lower()
-    try:
-        from zhconv import convert
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in low):
+        return low
+    from zhconv import convert
 
-        folded = (
-            "".join(convert(ch, "zh-hans") if len(convert(ch, "zh-hans")) == 1 else ch for ch in low)
-            if any("\u4e00" <= ch <= "\u9fff" for ch in low)
-            else low
-        )
-    except ImportError:  # pragma: no cover
-        folded = low
-    return folded if len(folded) == len(text) else low
+    whole = convert(low, "zh-hans")
+    if len(whole) == len(low):
+        return whole
+    folded = "".join(c if len(c := convert(ch, "zh-hans")) == 1 else ch for ch in low)
+    return folded if len(folded) == len(low) else low
 
 
 def matched_words(text: str, tokens: list[str]) -> list[str]:

@@ -23,6 +23,7 @@ A user's units first live in ``sb_kw``; the first vectors move them to their mod
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from collections.abc import Iterator
@@ -518,6 +519,8 @@ def connect(uri: str, token: str | None = None) -> Any:
         from pymilvus import MilvusClient
     except ImportError:
         raise ConfigError("the Milvus index needs pymilvus: pip install 'pymilvus[milvus-lite]'") from None
+    # pymilvus warns on every query iterator against Milvus Lite (no server timestamps); our users need not see it
+    logging.getLogger("pymilvus").setLevel(logging.ERROR)
     key = (uri, token)
     with _clients_lock:
         if key not in _clients:
