@@ -1,15 +1,25 @@
-"""What every CLI command shares: the console, the Brain for --data-dir, date options, error rendering."""
+"""What every CLI command shares: the console, the Brain for --data-dir, date options, error rendering,
+the progress bar."""
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from ..brain import Brain
 from ..errors import SocialbrainError
@@ -70,3 +80,97 @@ def date_option(value: str | None, *, end: bool = False) -> datetime | None:
         return parse_user_date(value, end=end)
     except ValueError as e:
         raise fail(f"bad date {value!r}: {e}") from None
+
+
+#: Descriptions of the index/import stages; progress_bar() uses them unless given other labels.
+STAGE_LABELS = {
+    "index": "索引 indexing",
+    "embed": "向量 embedding",
+    "import": "导入 importing",
+    "migrate": "迁移 migrating",
+}
+
+
+class ProgressBar:
+    """A rich progress bar on stderr driven by (stage, done, total) callbacks; build it with progress_bar().
+
+    Use it as a context manager (``with progress_bar() as progress: work(progress=progress)``) or call it
+    directly and ``close()`` it: the bar starts on the first call (or on entry when it has a ``title``).
+    """
+
+    def __init__(
+        self,
+        *,
+        labels: Mapping[str, str] | Callable[[str], str] = STAGE_LABELS,
+        per_stage: bool = True,
+        title: str | None = None,
+        clock: Literal["remaining", "elapsed"] | None = "remaining",
+        show: bool = True,
+    ) -> None:
+        self._labels = labels
+        self._per_stage = per_stage
+        self._title = title
+        self._clock = clock
+        self._show = show
+        self._bar: Progress | None = None
+        self._tasks: dict[str | None, Any] = {}
+
+    def _label(self, stage: str) -> str:
+        if callable(self._labels):
+            return self._labels(stage)
+        return self._labels.get(stage, str(stage))
+
+    def _start(self) -> Progress:
+        columns: list[ProgressColumn] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+        if self._clock == "remaining":
+            columns.append(TimeRemainingColumn())
+        elif self._clock == "elapsed":
+            columns.append(TimeElapsedColumn())
+        bar = Progress(*columns, console=err_console, disable=not self._show, transient=True)
+        bar.start()
+        self._bar = bar
+        if self._title is not None:
+            self._tasks[None] = bar.add_task(self._title, total=None)
+        return bar
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        bar = self._bar or self._start()
+        label = self._label(stage)
+        key = stage if self._per_stage else None
+        if key not in self._tasks:
+            self._tasks[key] = bar.add_task(label, total=total or None)
+        bar.update(self._tasks[key], description=label, completed=done, total=total or None)
+
+    def close(self) -> None:
+        """Take the bar off the screen (a later call starts a new one)."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+            self._tasks.clear()
+
+    def __enter__(self) -> ProgressBar:
+        if self._title is not None and self._bar is None:
+            self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def progress_bar(
+    labels: Mapping[str, str] | Callable[[str], str] = STAGE_LABELS,
+    *,
+    per_stage: bool = True,
+    title: str | None = None,
+    clock: Literal["remaining", "elapsed"] | None = "remaining",
+    show: bool = True,
+) -> ProgressBar:
+    """A rich progress bar on stderr driven by (stage, done, total) callbacks.
+
+    ``labels`` turns a stage into its description (a mapping falls back to the stage itself; pass ``str``
+    to show stages as they are);
+    ``per_stage`` gives every stage its own bar, otherwise one bar whose description follows the stage;
+    ``title`` shows that one bar from the start; ``clock`` adds the time remaining or elapsed;
+    ``show=False`` runs silently.
+    """
+    return ProgressBar(labels=labels, per_stage=per_stage, title=title, clock=clock, show=show)

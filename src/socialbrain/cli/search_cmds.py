@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..models import PostFilter
-from .common import console, date_option, err_console, get_brain, user_errors
+from .common import console, date_option, err_console, get_brain, progress_bar, user_errors
 
 kb_app = typer.Typer(
     help="Knowledge bases: named parts of the archive to search in.  知识库。", no_args_is_help=True
@@ -22,35 +19,6 @@ kb_app = typer.Typer(
 index_app = typer.Typer(
     help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True
 )
-
-_STAGES = {
-    "index": "索引 indexing",
-    "embed": "向量 embedding",
-    "import": "导入 importing",
-    "migrate": "迁移 migrating",
-}
-
-
-@contextmanager
-def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar on stderr driven by (stage, done, total) callbacks."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(_STAGES.get(stage, str(stage)), total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
-
-        yield update
-
 
 def _filter(
     platform: list[str] | None,
