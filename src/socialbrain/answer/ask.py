@@ -147,6 +147,27 @@ def _iso(d: datetime | None) -> str | None:
 # -- the stream -------------------------------------------------------------------------------
 
 
+def _sources_and_done(
+    items: list[NumberedPost], parts: list[str], cf: CitationStreamFilter, usage: dict
+) -> Iterator[AnswerEvent]:
+    """The last two events of a streamed answer: the numbered sources, then the answer with its citations."""
+    by_n = {i.n: i for i in items}
+    yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
+    yield {
+        "type": "done",
+        "answer": "".join(parts).strip(),
+        "citations": [by_n[n].post.id for n in cf.cited],
+        "dropped_citations": cf.dropped,
+        "usage": usage,
+    }
+
+
+def _no_sources(text: str, usage: dict) -> Iterator[AnswerEvent]:
+    """The last two events of an answer made without posts (cancelled, nothing found): ``text`` as it is."""
+    yield {"type": "sources", "sources": []}
+    yield {"type": "done", "answer": text, "citations": [], "dropped_citations": [], "usage": usage}
+
+
 def ask_stream(
     brain: Brain,
     question: str,
@@ -239,16 +260,8 @@ def ask_stream(
     if tail:
         parts.append(tail)
         yield {"type": "delta", "text": tail}
-    by_n = {i.n: i for i in items}
-    yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
     usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1 + (1 if history else 0)}
-    yield {
-        "type": "done",
-        "answer": "".join(parts).strip(),
-        "citations": [by_n[n].post.id for n in cf.cited],
-        "dropped_citations": cf.dropped,
-        "usage": usage,
-    }
+    yield from _sources_and_done(items, parts, cf, usage)
 
 
 def _whole_history(
@@ -280,14 +293,7 @@ def _whole_history(
     yield {"type": "meta", "mode": "llm", "standalone_question": question, "scope": scope_info}
     if confirm is not None and not confirm(est):
         text = "已取消。" if lang == "zh" else "Cancelled."
-        yield {"type": "sources", "sources": []}
-        yield {
-            "type": "done",
-            "answer": text,
-            "citations": [],
-            "dropped_citations": [],
-            "usage": {"llm_calls": 0},
-        }
+        yield from _no_sources(text, {"llm_calls": 0})
         return
     run = run_map(
         brain, scope_flt, theme=theme, granularity=est.granularity, llm=llm, progress=progress, lang=lang
@@ -300,14 +306,7 @@ def _whole_history(
             else f"None of your posts in range ({est.posts}) say anything about this."
         )
         yield {"type": "delta", "text": text}
-        yield {"type": "sources", "sources": []}
-        yield {
-            "type": "done",
-            "answer": text,
-            "citations": [],
-            "dropped_citations": [],
-            "usage": {**usage, "llm_calls": run.map_calls},
-        }
+        yield from _no_sources(text, {**usage, "llm_calls": run.map_calls})
         return
     items, gen, cf = reduce_stream(brain, question, run.summaries, llm, lang=lang)
     parts = []
@@ -318,15 +317,7 @@ def _whole_history(
     usage["prompt_tokens"] += int(last.get("prompt_tokens") or 0)
     usage["completion_tokens"] += int(last.get("completion_tokens") or 0)
     usage["llm_calls"] = run.map_calls + 1
-    by_n = {i.n: i for i in items}
-    yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
-    yield {
-        "type": "done",
-        "answer": "".join(parts).strip(),
-        "citations": [by_n[n].post.id for n in cf.cited],
-        "dropped_citations": cf.dropped,
-        "usage": usage,
-    }
+    yield from _sources_and_done(items, parts, cf, usage)
 
 
 def ask(brain: Brain, question: str, **kwargs: Any) -> Answer:

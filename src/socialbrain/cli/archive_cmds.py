@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..models import Kind, PostFilter
-from .common import console, date_option, err_console, fail, get_brain, user_errors
+from .common import console, err_console, fail, get_brain, post_filter, progress_bar, user_errors
 
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date (2016, 2016-05, 2016-05-04).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to the end of this date/month/year.")]
@@ -36,15 +35,7 @@ def _filter(
     for k in kind or []:
         if k not in {x.value for x in Kind}:
             raise fail(f"--kind {k!r}: use one of {', '.join(x.value for x in Kind)}")
-    return PostFilter(
-        since=date_option(since),
-        until=date_option(until, end=True),
-        platforms=platform or None,
-        accounts=account or None,
-        kinds=kind or None,
-        ids=ids or None,
-        include_hidden=include_hidden,
-    )
+    return post_filter(since, until, platform, account, kind, ids=ids or None, include_hidden=include_hidden)
 
 
 def _one_line(text: str, width: int = 80) -> str:
@@ -68,19 +59,13 @@ def _sync_index(show_progress: bool, *, embed: bool = True) -> None:
         err_console.print("[dim]search index not built here yet: run the index sync command later[/dim]")
         return
     try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err_console,
-            disable=not show_progress,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("索引 indexing", total=None)
-
-            def progress(label: str, done: int, total: int) -> None:
-                bar.update(task, description=f"索引 {label}", completed=done, total=total or None)
-
+        with progress_bar(
+            lambda stage: f"索引 {stage}",
+            per_stage=False,
+            title="索引 indexing",
+            clock=None,
+            show=show_progress,
+        ) as progress:
             sync_index(get_brain(), embed=embed, progress=progress)
     except Exception as e:  # the archive change is committed whatever the index does
         err_console.print(
@@ -122,19 +107,9 @@ def import_cmd(
         format=fmt, platform=platform, account=account, mapping=parse_map(mapping), tz=tz, per_file=per_file
     )
     brain = get_brain()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("导入 importing", total=None)
-
-        def progress(label: str, done: int, total: int) -> None:
-            bar.update(task, description=f"导入 {label}", completed=done, total=total or None)
-
+    with progress_bar(
+        lambda stage: f"导入 {stage}", per_stage=False, title="导入 importing", clock="elapsed"
+    ) as progress:
         report = import_paths(brain.archive, paths, options=options, progress=progress)
 
     table = Table(title="导入结果 import summary", show_lines=False)

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..models import PostFilter
-from .common import console, date_option, err_console, fail, get_brain, user_errors
+from .common import console, date_option, err_console, fail, get_brain, progress_bar, user_errors
 
 KbOpt = Annotated[
     str | None, typer.Option("--kb", help="Knowledge base to ask (default: the whole archive).")
@@ -109,33 +108,6 @@ def _confirm(llm: Any, yes: bool) -> Any:
     return confirm
 
 
-class _Bar:
-    """A rich progress bar on stderr, started on the first progress call, closed before the answer streams."""
-
-    def __init__(self) -> None:
-        self.progress: Progress | None = None
-        self.task: Any = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.progress is None:
-            self.progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err_console,
-                transient=True,
-            )
-            self.progress.start()
-            self.task = self.progress.add_task(stage, total=total)
-        self.progress.update(self.task, description=stage, completed=done, total=total)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-            self.progress = None
-
-
 def render_sources(sources: list[dict], cited_ids: list[int] | None = None) -> None:
     if not sources:
         return
@@ -172,7 +144,7 @@ def _run(
     llm = None if no_llm else brain.llm
     if llm is not None and show_prompt:
         llm.on_send = _print_request(err_console if json_out else console)
-    bar = _Bar()
+    bar = progress_bar(str, per_stage=False, clock="elapsed")  # closed before the answer streams
     from ..answer.ask import ask_stream
 
     result: dict[str, Any] = {"answer": "", "sources": []}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -15,12 +17,19 @@ from ..collect.engine import CollectReport
 from ..collect.http import Politeness
 from ..config import Settings
 from ..errors import ConfigError, SocialbrainError
-from .common import console, date_option, err_console, get_brain, user_errors
+from .common import console, date_option, err_console, get_brain, progress_bar, user_errors
 
 collect_app = typer.Typer(
     help="Collect your own posts from Weibo or Mastodon into the archive (resumable, polite).  抓取自己的微博/嘟文。",
     no_args_is_help=True,
 )
+
+FullOpt = Annotated[bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")]
+MaxPagesOpt = Annotated[
+    int | None, typer.Option("--max-pages", help="Stop after this many pages (resumable).")
+]
+NoSyncOpt = Annotated[bool, typer.Option("--no-sync", help="Do not update the search index afterwards.")]
+_COLUMNS = ("pages", "new", "updated", "unchanged", "skipped", "truncated", "media", "requests")
 
 
 def _politeness(
@@ -40,6 +49,13 @@ def _politeness(
 
 def _on_wait(seconds: float, reason: str) -> None:
     err_console.print(f"[yellow]{reason}[/yellow]: the site asks us to slow down, waiting {seconds:.0f}s …")
+
+
+def _collect(label: str, fn: Callable[..., CollectReport], no_sync: bool) -> None:
+    """Run a collector (``fn(progress=…, on_wait=…)``) under a spinner, print its summary, update the index."""
+    report = _run_with_progress(label, lambda progress: fn(progress=progress, on_wait=_on_wait))
+    _summary(report)
+    _sync_index(no_sync, report)
 
 
 def _run_with_progress(label: str, fn):  # type: ignore[no-untyped-def]
@@ -64,14 +80,9 @@ def _run_with_progress(label: str, fn):  # type: ignore[no-untyped-def]
 
 def _summary(report: CollectReport) -> None:
     t = Table(title=f"{report.platform} · {report.account}", show_header=True, header_style="bold")
-    for col in ("pages", "new", "updated", "unchanged", "skipped", "truncated", "media", "requests"):
+    for col in _COLUMNS:
         t.add_column(col, justify="right")
-    t.add_row(
-        *(
-            str(getattr(report, c))
-            for c in ("pages", "new", "updated", "unchanged", "skipped", "truncated", "media", "requests")
-        )
-    )
+    t.add_row(*(str(getattr(report, c)) for c in _COLUMNS))
     console.print(t)
     if report.resumed:
         console.print("resumed the run that stopped earlier  已从上次中断处继续")
@@ -103,14 +114,9 @@ def _sync_index(no_sync: bool, report: CollectReport) -> None:
     from ..index.sync import sync_index
 
     try:
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True
-        ) as bar:
-            task = bar.add_task("indexing", total=None)
-
-            def progress(*args: object) -> None:
-                bar.update(task, description="indexing " + " ".join(str(a) for a in args))
-
+        with progress_bar(
+            lambda stage: f"indexing {stage}", per_stage=False, title="indexing", clock=None
+        ) as progress:
             sync_index(get_brain(), progress=progress)
     except SocialbrainError as e:
         err_console.print(f"[yellow]collected, but the index was not updated: {e}[/yellow]")
@@ -147,21 +153,15 @@ def weibo_cmd(
     via: Annotated[
         str, typer.Option("--via", help="api (m.weibo.cn JSON) or weibo.cn (HTML pages, as weiboSpider).")
     ] = "api",
-    full: Annotated[
-        bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")
-    ] = False,
-    max_pages: Annotated[
-        int | None, typer.Option("--max-pages", help="Stop after this many pages (resumable).")
-    ] = None,
+    full: FullOpt = False,
+    max_pages: MaxPagesOpt = None,
     delay: Annotated[
         float | None,
         typer.Option(
             "--delay", help="Seconds between requests (±50% jitter). Default 3, or config collect.delay."
         ),
     ] = None,
-    no_sync: Annotated[
-        bool, typer.Option("--no-sync", help="Do not update the search index afterwards.")
-    ] = False,
+    no_sync: NoSyncOpt = False,
 ) -> None:
     """Collect your own Weibo posts (m.weibo.cn API, or weibo.cn pages) into the archive.  抓取自己的微博。
 
@@ -197,11 +197,7 @@ def weibo_cmd(
         max_pages=max_pages,
         politeness=_politeness(settings, delay, 3.0, 60.0),
     )
-    report = _run_with_progress(
-        f"weibo {uid}", lambda progress: collect_weibo(brain, opts, progress=progress, on_wait=_on_wait)
-    )
-    _summary(report)
-    _sync_index(no_sync, report)
+    _collect(f"weibo {uid}", functools.partial(collect_weibo, brain, opts), no_sync)
 
 
 @collect_app.command("mastodon")
@@ -229,18 +225,12 @@ def mastodon_cmd(
     media: Annotated[
         bool, typer.Option("--media", help="Also download attachments into <data-dir>/media/mastodon/.")
     ] = False,
-    full: Annotated[
-        bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")
-    ] = False,
-    max_pages: Annotated[
-        int | None, typer.Option("--max-pages", help="Stop after this many pages (resumable).")
-    ] = None,
+    full: FullOpt = False,
+    max_pages: MaxPagesOpt = None,
     delay: Annotated[
         float | None, typer.Option("--delay", help="Seconds between requests (default 1).")
     ] = None,
-    no_sync: Annotated[
-        bool, typer.Option("--no-sync", help="Do not update the search index afterwards.")
-    ] = False,
+    no_sync: NoSyncOpt = False,
 ) -> None:
     """Collect your own Mastodon statuses (boosts, replies, private ones with a token) into the archive.  抓取嘟文。"""
     from ..collect.mastodon import MastodonOptions, collect_mastodon
@@ -270,12 +260,7 @@ def mastodon_cmd(
         max_pages=max_pages,
         politeness=_politeness(settings, delay, 1.0, 10.0),
     )
-    report = _run_with_progress(
-        f"mastodon {host}",
-        lambda progress: collect_mastodon(brain, opts, progress=progress, on_wait=_on_wait),
-    )
-    _summary(report)
-    _sync_index(no_sync, report)
+    _collect(f"mastodon {host}", functools.partial(collect_mastodon, brain, opts), no_sync)
 
 
 @collect_app.command("status")

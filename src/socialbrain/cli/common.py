@@ -23,6 +23,7 @@ from rich.progress import (
 
 from ..brain import Brain
 from ..errors import SocialbrainError
+from ..models import PostFilter
 from ..timeparse import parse_user_date
 
 console = Console(highlight=False)
@@ -80,6 +81,25 @@ def date_option(value: str | None, *, end: bool = False) -> datetime | None:
         return parse_user_date(value, end=end)
     except ValueError as e:
         raise fail(f"bad date {value!r}: {e}") from None
+
+
+def post_filter(
+    since: str | None,
+    until: str | None,
+    platform: list[str] | None,
+    account: list[str] | None,
+    kind: list[str] | None,
+    **more: Any,
+) -> PostFilter:
+    """The PostFilter of the options most commands share (--since/--until/--platform/--account/--kind)."""
+    return PostFilter(
+        since=date_option(since),
+        until=date_option(until, end=True),
+        platforms=platform or None,
+        accounts=account or None,
+        kinds=kind or None,
+        **more,
+    )
 
 
 #: Descriptions of the index/import stages; progress_bar() uses them unless given other labels.

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import ConfigError
-from .common import console, err_console, get_brain, user_errors
+from .common import ProgressBar, console, err_console, get_brain, progress_bar, user_errors
 
 report_app = typer.Typer(help="Yearly reviews and portraits.  年度回顾与个人画像。", no_args_is_help=True)
 
@@ -44,21 +43,8 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before sen
 NoLlmOpt = Annotated[bool, typer.Option("--no-llm", help="Statistics and retrieval only, no LLM narrative.")]
 
 
-def _progress() -> tuple[Progress, Any]:
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
-    task = bar.add_task("统计 / statistics", total=None)
-
-    def update(stage: str, done: int, total: int) -> None:
-        bar.update(task, description=stage, completed=done, total=total or None)
-
-    return bar, update
+def _progress() -> ProgressBar:
+    return progress_bar(str, per_stage=False, title="统计 / statistics", clock="elapsed")
 
 
 def _confirm_llm(brain: Any, cost: tuple[int, int, int], yes: bool) -> bool:
@@ -138,8 +124,7 @@ def year_cmd(
         else:
             years = sorted(have) if year else ([default_year(have)] if have else [])
         use_llm = _confirm_llm(brain, year_llm_cost(brain, base, years, brain.llm), yes)
-    bar, update = _progress()
-    with bar:
+    with _progress() as update:
         report = year_review(
             brain, year, kb=kb, public=public, use_llm=use_llm, progress=update, sections=chosen
         )
@@ -175,8 +160,7 @@ def portrait_cmd(
     use_llm = False
     if not no_llm and brain.llm is not None:
         use_llm = _confirm_llm(brain, llm_cost(len(aspect_list or DEFAULT_ASPECTS)), yes)
-    bar, update = _progress()
-    with bar:
+    with _progress() as update:
         report = portrait(
             brain,
             kb=kb,

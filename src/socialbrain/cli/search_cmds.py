@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..models import PostFilter
-from .common import console, date_option, err_console, get_brain, progress_bar, user_errors
+from .common import console, err_console, get_brain, post_filter, progress_bar, user_errors
 
 kb_app = typer.Typer(
     help="Knowledge bases: named parts of the archive to search in.  知识库。", no_args_is_help=True
@@ -19,6 +19,7 @@ kb_app = typer.Typer(
 index_app = typer.Typer(
     help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True
 )
+
 
 def _filter(
     platform: list[str] | None,
@@ -28,14 +29,7 @@ def _filter(
     until: str | None,
     min_likes: int | None = None,
 ) -> PostFilter:
-    return PostFilter(
-        since=date_option(since),
-        until=date_option(until, end=True),
-        platforms=platform or None,
-        accounts=account or None,
-        kinds=kind or None,
-        min_likes=min_likes,
-    )
+    return post_filter(since, until, platform, account, kind, min_likes=min_likes)
 
 
 PlatformOpt = Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeatable).")]

@@ -14,11 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..archive.sqlite import SQLiteArchive
 from ..models import Kind, Post
+from .media import download_media
 from .state import load_state, save_state
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+    from .http import PoliteClient
 
 
 @dataclass
@@ -236,3 +241,38 @@ class Collector:
                 self.report.finished = True
                 self.report.stop_reason = done_reason
                 return True
+
+
+def collect_source(
+    brain: Brain,
+    source: Source,
+    opts: Any,
+    *,
+    client: PoliteClient,
+    media_client: PoliteClient,
+    progress: Callable[[CollectReport], None] | None = None,
+) -> CollectReport:
+    """Run ``source`` into ``brain.archive`` with the options every platform shares (``opts.since``,
+    ``originals_only``, ``full``, ``max_pages``, ``media``): media of each page's new posts is fetched with
+    ``media_client``; the report counts ``client``'s requests and the source's truncated long texts."""
+
+    def fetch_media(new_posts: list[Post], report: CollectReport) -> None:
+        got, failed = download_media(media_client, brain.data_dir, new_posts)
+        report.media += got
+        report.media_failed += failed
+
+    collector = Collector(
+        brain.archive,
+        source,
+        since=opts.since,
+        originals_only=opts.originals_only,
+        full=opts.full,
+        max_pages=opts.max_pages,
+        progress=progress,
+        after_page=fetch_media if opts.media else None,
+    )
+    try:
+        return collector.run()
+    finally:
+        collector.report.requests = client.requests
+        collector.report.truncated = getattr(source, "truncated", 0)

@@ -20,9 +20,8 @@ from urllib.parse import parse_qs, urlparse
 from ..errors import CollectError, ConfigError, CookieExpired, NotFoundError
 from ..models import Kind, Post
 from ..sources.text import html_to_text
-from .engine import Collector, CollectReport, Page, PageItem
+from .engine import CollectReport, Page, PageItem, collect_source
 from .http import PoliteClient, Politeness
-from .media import download_media
 
 if TYPE_CHECKING:
     from ..brain import Brain
@@ -230,23 +229,6 @@ def collect_mastodon(
         media_client,
     ):
         source = MastodonSource(client, opts)
-
-        def fetch_media(new_posts: list[Post], report: CollectReport) -> None:
-            got, failed = download_media(media_client, brain.data_dir, new_posts)
-            report.media += got
-            report.media_failed += failed
-
-        collector = Collector(
-            brain.archive,
-            source,
-            since=opts.since,
-            originals_only=opts.originals_only,
-            full=opts.full,
-            max_pages=opts.max_pages,
-            progress=progress,
-            after_page=fetch_media if opts.media else None,
+        return collect_source(
+            brain, source, opts, client=client, media_client=media_client, progress=progress
         )
-        try:
-            return collector.run()
-        finally:
-            collector.report.requests = client.requests

@@ -19,15 +19,13 @@ import httpx
 
 from ..errors import CollectError, ConfigError, CookieExpired
 from .credentials import scrub
-from .engine import Collector, CollectReport, Page, PageItem
+from .engine import CollectReport, Page, PageItem, collect_source
 from .http import PoliteClient, Politeness
-from .media import download_media
 from .weibo_mblog import is_pinned, mblog_text_html, mblog_to_post, needs_long_text
 
 if TYPE_CHECKING:
     from ..archive.sqlite import SQLiteArchive
     from ..brain import Brain
-    from ..models import Post
 
 DEFAULT_API_BASE = "https://m.weibo.cn"
 DEFAULT_CN_BASE = "https://weibo.cn"
@@ -314,24 +312,6 @@ def collect_weibo(
             source = WeiboCnSource(client, opts, now=now)
         else:
             source = WeiboApiSource(client, opts, now=now, archive=brain.archive)
-
-        def fetch_media(new_posts: list[Post], report: CollectReport) -> None:
-            got, failed = download_media(media_client, brain.data_dir, new_posts)
-            report.media += got
-            report.media_failed += failed
-
-        collector = Collector(
-            brain.archive,
-            source,
-            since=opts.since,
-            originals_only=opts.originals_only,
-            full=opts.full,
-            max_pages=opts.max_pages,
-            progress=progress,
-            after_page=fetch_media if opts.media else None,
+        return collect_source(
+            brain, source, opts, client=client, media_client=media_client, progress=progress
         )
-        try:
-            return collector.run()
-        finally:
-            collector.report.requests = client.requests
-            collector.report.truncated = source.truncated

@@ -142,6 +142,18 @@ def _day(y: int, m: int, d: int, zone: ZoneInfo) -> Range:
     return start, start + timedelta(days=1)
 
 
+def _month_or_day(y: int, mo: int, d: str | None, zone: ZoneInfo) -> Range | None:
+    """Month ``mo`` of year ``y``, or its day ``d`` when given; None when there is no such month or day."""
+    if not 1 <= mo <= 12:
+        return None
+    if d:
+        try:
+            return _day(y, mo, int(d), zone)
+        except ValueError:
+            return None
+    return _months(y, mo, 1, zone)
+
+
 # --- the year anchor shared by Chinese phrases: "2016年", "去年", "三年前" ------------------------------------
 _CN_NUM = r"[0-9零〇一二两俩三四五六七八九十]+"
 _YEAR_CN = (
@@ -218,14 +230,7 @@ def _cn_year_part(m, now, zone):
 )
 def _cn_year_month(m, now, zone):
     y, mo = _anchor_year(m, now), _number(m.group("m"))
-    if not 1 <= mo <= 12:
-        return None
-    if m.group("d"):
-        try:
-            return _day(y, mo, int(m.group("d")), zone)
-        except ValueError:
-            return None
-    return _months(y, mo, 1, zone)
+    return _month_or_day(y, mo, m.group("d"), zone)
 
 
 @_rule(_YEAR_CN + r"(?:\s*(?P<open>以来|至今|起|开始|以后|之后|后(?!来)|以前|之前|前(?!后)))?")
@@ -362,14 +367,7 @@ def _en_month_year(m, now, zone):
 @_rule(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?(?![\d.])")
 def _iso_date(m, now, zone):
     y, mo = int(m.group("y")), int(m.group("m"))
-    if not 1 <= mo <= 12:
-        return None
-    if m.group("d"):
-        try:
-            return _day(y, mo, int(m.group("d")), zone)
-        except ValueError:
-            return None
-    return _months(y, mo, 1, zone)
+    return _month_or_day(y, mo, m.group("d"), zone)
 
 
 @_rule(r"\b(?P<kw>since|after|before|until|till)\s+((?:19|20)\d{2})\b")

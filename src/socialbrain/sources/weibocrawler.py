@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,55 @@ from .weibo_common import PLATFORM, account_from_name, weibo_mid, weibo_url
 def _location(value: Any) -> str | None:
     v = clean(value)
     return v.removeprefix("发布于").strip() or None if v else None
+
+
+# where each format keeps: bid, picture urls, video urls, location, likes, reposts, comments, tool
+_CSV_KEYS = ("bid", "原始图片url", "视频url", "位置", "点赞数", "转发数", "评论数", "工具")
+_JSON_KEYS = (
+    "bid",
+    "pics",
+    "video_url",
+    "location",
+    "attitudes_count",
+    "reposts_count",
+    "comments_count",
+    "source",
+)
+
+
+def _post(
+    record: dict[str, Any],
+    keys: tuple[str, ...],
+    options: ImportOptions,
+    *,
+    account: str,
+    mid: str,
+    created: datetime,
+    text: str,
+    repost: bool,
+    ref_text: str | None,
+    ref_author: str | None,
+) -> Post:
+    """The Post both formats make, reading the fields they share under their own ``keys``."""
+    bid, pics, video, location, likes, reposts, comments, tool = keys
+    return Post(
+        platform=options.platform or PLATFORM,
+        account=account,
+        post_id=mid,
+        created_at=created,
+        text=text,
+        kind=Kind.REPOST if repost else Kind.ORIGINAL,
+        raw=record,
+        ref_text=ref_text or None,
+        ref_author=ref_author,
+        url=weibo_url(account, clean(record.get(bid)), mid),
+        media=split_list(record.get(pics)) + split_list(record.get(video)),
+        location=_location(record.get(location)),
+        likes=to_int(record.get(likes)),
+        reposts=to_int(record.get(reposts)),
+        comments=to_int(record.get(comments)),
+        source_tool=clean(record.get(tool)),
+    )
 
 
 class WeiboCrawlerCsv:
@@ -47,24 +97,17 @@ class WeiboCrawlerCsv:
             if not text and not ref_text:
                 yield Rejected("empty post text", n)
                 continue
-            bid = clean(row.get("bid"))
-            yield Post(
-                platform=options.platform or PLATFORM,
+            yield _post(
+                row,
+                _CSV_KEYS,
+                options,
                 account=account,
-                post_id=mid,
-                created_at=created,
+                mid=mid,
+                created=created,
                 text=text,
-                kind=Kind.ORIGINAL if is_original else Kind.REPOST,
-                raw=row,
+                repost=not is_original,
                 ref_text=ref_text,
                 ref_author=clean(row.get("源用户昵称")),
-                url=weibo_url(account, bid, mid),
-                media=split_list(row.get("原始图片url")) + split_list(row.get("视频url")),
-                location=_location(row.get("位置")),
-                likes=to_int(row.get("点赞数")),
-                reposts=to_int(row.get("转发数")),
-                comments=to_int(row.get("评论数")),
-                source_tool=clean(row.get("工具")),
             )
 
 
@@ -103,24 +146,17 @@ class WeiboCrawlerJson:
             if not text and not ref_text:
                 yield Rejected(f"weibo[{i}] has empty text")
                 continue
-            bid = clean(w.get("bid"))
-            yield Post(
-                platform=options.platform or PLATFORM,
+            yield _post(
+                w,
+                _JSON_KEYS,
+                options,
                 account=account,
-                post_id=mid,
-                created_at=created,
+                mid=mid,
+                created=created,
                 text=text,
-                kind=Kind.REPOST if rt else Kind.ORIGINAL,
-                raw=w,
-                ref_text=ref_text or None,
+                repost=rt is not None,
+                ref_text=ref_text,
                 ref_author=clean(rt.get("screen_name")) if rt else None,
-                url=weibo_url(account, bid, mid),
-                media=split_list(w.get("pics")) + split_list(w.get("video_url")),
-                location=_location(w.get("location")),
-                likes=to_int(w.get("attitudes_count")),
-                reposts=to_int(w.get("reposts_count")),
-                comments=to_int(w.get("comments_count")),
-                source_tool=clean(w.get("source")),
             )
 
 
