@@ -105,7 +105,8 @@ def test_pages_with_max_id_and_maps_boosts_replies_private_media(server, brain):
 
 def test_429_waits_until_x_ratelimit_reset(server, brain):
     seed(server)
-    reset = (datetime.now(UTC) + timedelta(seconds=0.4)).isoformat()
+    # far enough ahead that a slow, loaded machine still has time left to wait when the 429 arrives
+    reset = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
     server.state.script["/api/v1/accounts/109/statuses"] = [
         ("status", 429, {"X-RateLimit-Reset": reset, "X-RateLimit-Remaining": "0"})
     ]
@@ -113,7 +114,7 @@ def test_429_waits_until_x_ratelimit_reset(server, brain):
     started = time.monotonic()
     report = collect_mastodon(brain, opts(server), on_wait=lambda s, why: waits.append(s))
     assert report.finished and report.new == 7
-    assert len(waits) == 1 and 0.1 < waits[0] <= 0.4
+    assert len(waits) == 1 and 0.3 < waits[0] <= 2.0
     assert time.monotonic() - started >= waits[0]
 
 
