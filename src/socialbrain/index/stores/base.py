@@ -11,6 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
+from ...errors import IndexMismatchError
+
 
 @dataclass
 class Unit:
@@ -71,3 +73,12 @@ class IndexStore(Protocol):
     #   unit_ids_for_posts(post_ids) -> list[str]       units holding these posts (sync re-windows chat neighbours)
     #   units_without_vector_among(unit_ids) -> list[str]  keyword hits not embedded yet (fair fusion)
     #   close() -> None
+
+
+def ensure_same_model(built: str | None, configured: str) -> None:
+    """Every backend's ``check_model``: refuse vectors from another embedder than the one that built the index."""
+    if built is not None and built != configured:
+        raise IndexMismatchError(
+            f"index built with {built}, configured {configured}: run `socialbrain index rebuild` "
+            "(or set the embedder back)"
+        )

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ArchiveError, IndexMismatchError
-from .base import IndexFilter, ScoredUnit, Unit
+from .base import IndexFilter, ScoredUnit, Unit, ensure_same_model
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -223,12 +223,7 @@ class EmbeddedIndex:
 
     def check_model(self, name: str) -> None:
         """Raise IndexMismatchError when vectors in the index come from another model than ``name``."""
-        built = self.model
-        if built is not None and built != name:
-            raise IndexMismatchError(
-                f"index built with {built}, configured {name}: run `socialbrain index rebuild` "
-                "(or set the embedder back)"
-            )
+        ensure_same_model(self.model, name)
 
     # -- writing --------------------------------------------------------------------------------
     def add_units(self, units: list[Unit]) -> None:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import ConfigError, IndexMismatchError
-from .base import IndexFilter, ScoredUnit, Unit
+from .base import IndexFilter, ScoredUnit, Unit, ensure_same_model
 from .milvus_filters import build_filter, check_user, string_literal, tenant_filter
 
 if TYPE_CHECKING:
@@ -231,12 +231,7 @@ class MilvusIndex:
         return int(v) if v else None
 
     def check_model(self, name: str) -> None:
-        built = self.model
-        if built is not None and built != name:
-            raise IndexMismatchError(
-                f"index built with {built}, configured {name}: run `socialbrain index rebuild` "
-                "(or set the embedder back)"
-            )
+        ensure_same_model(self.model, name)
 
     # -- rows ------------------------------------------------------------------------------------
     def _row(self, u: Unit, dim: int | None, vector: np.ndarray | None = None) -> dict[str, Any]:
