@@ -7,13 +7,13 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import ArchiveError, NotFoundError
 from ..models import Kind, Post, PostFilter
+from ..sqlite_tx import NestedTransactions
 from .base import Change, UpsertResult
 from .migrations import MIGRATIONS, migrate
 
@@ -116,7 +116,7 @@ def filter_sql(flt: PostFilter | None, alias: str = "posts") -> tuple[str, list[
     return (" AND ".join(clauses) or "1"), params
 
 
-class SQLiteArchive:
+class SQLiteArchive(NestedTransactions):
     """The default archive store. One connection per instance; safe to share across threads (a lock guards it)."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False):
@@ -135,26 +135,6 @@ class SQLiteArchive:
         except sqlite3.DatabaseError as e:
             raise ArchiveError(f"{self.path}: cannot open the archive ({e})") from e
         self._depth = 0
-
-    # -- transactions -------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """All-or-nothing: nested calls join the outer transaction."""
-        with self._lock:
-            if self._depth == 0:
-                self.conn.execute("BEGIN IMMEDIATE")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                if self._depth == 0:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self._depth -= 1
-                if self._depth == 0:
-                    self.conn.execute("COMMIT")
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         with self._lock:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ArchiveError, IndexMismatchError
+from ...sqlite_tx import NestedTransactions
 from .base import IndexFilter, ScoredUnit, Unit, ensure_same_model
 
 SCHEMA = """
@@ -144,7 +144,7 @@ class _VectorCache:
         return m
 
 
-class EmbeddedIndex:
+class EmbeddedIndex(NestedTransactions):
     """SQLite + FTS5 + numpy. Safe to share across threads (one connection behind a lock)."""
 
     backend = "embedded"
@@ -168,24 +168,6 @@ class EmbeddedIndex:
         self._cache: _VectorCache | None = None
 
     # -- plumbing -------------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            if self._depth == 0:
-                self.conn.execute("BEGIN IMMEDIATE")
-            self._depth += 1
-            try:
-                yield self.conn
-            except BaseException:
-                self._depth -= 1
-                if self._depth == 0:
-                    self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self._depth -= 1
-                if self._depth == 0:
-                    self.conn.execute("COMMIT")
-
     def _meta(self, key: str) -> str | None:
         with self._lock:
             row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
