@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -51,6 +52,22 @@ def decode_text(data: bytes, path: str) -> str:
 
 def read_text(path: Path, shown: str | None = None) -> str:
     return decode_text(path.read_bytes(), shown or str(path))
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSON-lines file; one clear error for a bad line."""
+    for n, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ImportFormatError(
+                str(path), f"not valid JSON ({e.msg}); is the file cut short?", line=n
+            ) from None
+        if not isinstance(record, dict):
+            raise ImportFormatError(str(path), "each line must be a JSON object", line=n)
+        yield n, record
 
 
 def sha256_file(path: Path) -> str:

@@ -7,7 +7,6 @@ name what the file does not (defaults ``generic`` / ``me``); ``--tz`` is the zon
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from ..errors import ConfigError, ImportFormatError
 from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register
 from .fields import clean, date_field, read_csv, split_list, to_int
-from .files import read_text
+from .files import iter_json_lines
 from .text import html_to_text
 
 GUESSES: dict[str, tuple[str, ...]] = {
@@ -180,17 +179,7 @@ class GenericJsonl:
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
         cols: dict[str, str] | None = None
-        for n, line in enumerate(read_text(path).splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ImportFormatError(
-                    str(path), f"not valid JSON ({e.msg}); is the file cut short?", line=n
-                ) from None
-            if not isinstance(record, dict):
-                raise ImportFormatError(str(path), "each line must be a JSON object", line=n)
+        for n, record in iter_json_lines(path):
             if cols is None:
                 cols = _resolve(list(record), options.mapping, str(path))
             yield _to_post(record, cols, _dig, options, str(path), n)

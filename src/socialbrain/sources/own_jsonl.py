@@ -10,7 +10,7 @@ from ..errors import ImportFormatError
 from ..models import Post
 from .base import ImportOptions, Rejected, register
 from .fields import head_text
-from .files import read_text
+from .files import iter_json_lines
 
 OWN_KEYS = {"platform", "account", "created_at", "text", "kind", "raw", "ref_text"}
 
@@ -29,17 +29,7 @@ class SocialbrainJsonl:
         return 0.97 if isinstance(d, dict) and set(d) >= OWN_KEYS else 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
-        for n, line in enumerate(read_text(path).splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ImportFormatError(
-                    str(path), f"not valid JSON ({e.msg}); is the file cut short?", line=n
-                ) from None
-            if not isinstance(d, dict):
-                raise ImportFormatError(str(path), "each line must be a JSON object", line=n)
+        for n, d in iter_json_lines(path):
             d.pop("id", None)
             try:
                 post = Post.from_json(d)
