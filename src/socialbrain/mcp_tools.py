@@ -295,6 +295,7 @@ def ask(
         "answer": ans.text,
         "citations": ans.citations,
         "dropped_citations": ans.dropped_citations,
+        "unsupported_claims": ans.unsupported_claims,
         "posts": ans.sources,
         "scope": ans.scope,
     }

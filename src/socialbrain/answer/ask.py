@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError
 from ..models import PostFilter
 from ..retrieve.timeexpr import parse_time_expression
-from .citations import CitationStreamFilter
+from .citations import ClaimStreamFilter
 from .mapreduce import CostEstimate, estimate_cost, is_whole_history_question, reduce_stream, run_map
 from .nollm import _query_words, retrieved_answer
 from .prompts import NumberedPost, answer_messages, language_of, rewrite_messages
@@ -53,6 +53,7 @@ class Answer:
     sources: list[dict] = field(default_factory=list)
     citations: list[int] = field(default_factory=list)  # post ids
     dropped_citations: list[int] = field(default_factory=list)
+    unsupported_claims: list[str] = field(default_factory=list)  # sentences dropped for lack of a valid [n]
     usage: dict[str, Any] = field(default_factory=dict)
     standalone_question: str = ""
     scope: dict[str, Any] = field(default_factory=dict)
@@ -147,10 +148,20 @@ def _iso(d: datetime | None) -> str | None:
 # -- the stream -------------------------------------------------------------------------------
 
 
+_ALL_UNCITED = {
+    "zh": "（模型的回答里没有一句能对上所给的帖子，已全部删去；相关的帖子见下面的来源。）",
+    "en": "(None of the model's sentences cited the posts it was given, so they were removed; see the sources below.)",
+}
+
+
 def _sources_and_done(
-    items: list[NumberedPost], parts: list[str], cf: CitationStreamFilter, usage: dict
+    items: list[NumberedPost], parts: list[str], cf: ClaimStreamFilter, usage: dict, lang: str = "zh"
 ) -> Iterator[AnswerEvent]:
-    """The last two events of a streamed answer: the numbered sources, then the answer with its citations."""
+    """The last events of a streamed answer: a notice when every claim was dropped, the numbered sources, then the
+    answer with its citations."""
+    if not cf.kept and cf.unsupported:
+        parts.append(_ALL_UNCITED[lang])
+        yield {"type": "delta", "text": _ALL_UNCITED[lang]}
     by_n = {i.n: i for i in items}
     yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
     yield {
@@ -158,6 +169,7 @@ def _sources_and_done(
         "answer": "".join(parts).strip(),
         "citations": [by_n[n].post.id for n in cf.cited],
         "dropped_citations": cf.dropped,
+        "unsupported_claims": cf.unsupported,
         "usage": usage,
     }
 
@@ -249,7 +261,7 @@ def ask_stream(
         )
     messages = answer_messages(standalone, items, scope=span, lang=lang)
     yield {"type": "meta", "mode": "llm", "standalone_question": standalone, "scope": scope_info}
-    cf = CitationStreamFilter(range(1, len(items) + 1))
+    cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
     parts: list[str] = []
     for delta in llm.complete(messages, stream=True):
         out = cf.feed(delta)
@@ -261,7 +273,7 @@ def ask_stream(
         parts.append(tail)
         yield {"type": "delta", "text": tail}
     usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1 + (1 if history else 0)}
-    yield from _sources_and_done(items, parts, cf, usage)
+    yield from _sources_and_done(items, parts, cf, usage, lang)
 
 
 def _whole_history(
@@ -317,7 +329,7 @@ def _whole_history(
     usage["prompt_tokens"] += int(last.get("prompt_tokens") or 0)
     usage["completion_tokens"] += int(last.get("completion_tokens") or 0)
     usage["llm_calls"] = run.map_calls + 1
-    yield from _sources_and_done(items, parts, cf, usage)
+    yield from _sources_and_done(items, parts, cf, usage, lang)
 
 
 def ask(brain: Brain, question: str, **kwargs: Any) -> Answer:
@@ -338,5 +350,6 @@ def ask(brain: Brain, question: str, **kwargs: Any) -> Answer:
             ans.text = ev["answer"] or "".join(parts).strip()
             ans.citations = ev["citations"]
             ans.dropped_citations = ev["dropped_citations"]
+            ans.unsupported_claims = ev.get("unsupported_claims", [])
             ans.usage = ev["usage"]
     return ans

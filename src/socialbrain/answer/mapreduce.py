@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMUnavailable
 from ..models import Post, PostFilter
-from .citations import CitationStreamFilter, check_citations
+from .citations import ClaimStreamFilter, check_claims
 from .prompts import PROMPT_VERSION, NumberedPost, map_messages, post_line, reduce_messages
 from .tokens import estimate_messages_tokens, estimate_tokens
 
@@ -254,7 +254,7 @@ def _map_chunk(
 ) -> tuple[str, list[int]]:
     items = [NumberedPost(i, p, p.full_text) for i, p in enumerate(chunk.posts, start=1)]
     text = "".join(llm.complete(map_messages(theme, chunk.period, items, lang=lang), stream=False))
-    check = check_citations(text.strip(), range(1, len(items) + 1))
+    check = check_claims(text.strip(), range(1, len(items) + 1), lang=lang)
     id_of = {i.n: i.post.id for i in items}
     as_ids = re.sub(r"\[(\d+)\]", lambda m: f"[#{id_of[int(m.group(1))]}]", check.text)
     cited = [int(id_of[n]) for n in check.cited if id_of.get(n) is not None]
@@ -362,10 +362,11 @@ def reduce_inputs(
 
 def reduce_stream(
     brain: Brain, question: str, summaries: list[PeriodSummary], llm: LLM, *, lang: str
-) -> tuple[list[NumberedPost], Iterator[str], CitationStreamFilter]:
-    """The reduce step's numbered posts, its streamed (citation-checked) text, and the filter (cited/dropped)."""
+) -> tuple[list[NumberedPost], Iterator[str], ClaimStreamFilter]:
+    """The reduce step's numbered posts, its streamed text checked claim by claim, and the filter
+    (cited/dropped/unsupported)."""
     period_texts, items = reduce_inputs(brain, summaries)
-    flt = CitationStreamFilter(range(1, len(items) + 1))
+    flt = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
 
     def gen() -> Iterator[str]:
         for delta in llm.complete(reduce_messages(question, period_texts, items, lang=lang), stream=True):

@@ -185,6 +185,7 @@ def _run(
                     answer=ev["answer"],
                     citations=ev["citations"],
                     dropped_citations=ev["dropped_citations"],
+                    unsupported_claims=ev.get("unsupported_claims", []),
                     usage=ev["usage"],
                 )
     finally:
@@ -197,6 +198,11 @@ def _run(
         err_console.print(
             f"[yellow]已删除不存在的引用 removed citations of posts not given: "
             f"{result['dropped_citations']}[/yellow]"
+        )
+    if result.get("unsupported_claims"):
+        err_console.print(
+            f"[yellow]已删除 {len(result['unsupported_claims'])} 句没有引用帖子的话 "
+            f"removed sentences citing no post given[/yellow]"
         )
     if show_sources:
         render_sources(result["sources"], result.get("citations"))
