@@ -84,19 +84,20 @@ class _Privacy:
 
     def redactor(self) -> Redactor:
         if self._redactor is None:
-            from .answer.redact import Redactor
+            from .answer.redact import Redactor, hidden_from_settings
             from .insights.publish import own_accounts
 
             keep = own_accounts(self.brain) if self.brain.settings.archive_path.exists() else []
-            self._redactor = Redactor("public", keep=keep)
+            self._redactor = Redactor("public", keep=keep, hide=hidden_from_settings(self.brain.settings))
         return self._redactor
 
     def apply(self, result: T) -> T:
         if not self.enabled:
             return result
-        from .insights.publish import iter_strings
+        from .insights.publish import iter_strings, own_urls
 
         r = self.redactor()
+        r.keep_urls |= own_urls(result)  # the owner's own post links stay; third-party links do not
         r.learn(iter_strings(result))
         return r.redact_obj(result)
 

@@ -34,7 +34,7 @@ import httpx
 
 from ..config import Settings
 from ..errors import ConfigError, LLMError, LLMUnavailable
-from .redact import Redactor
+from .redact import Redactor, hidden_from_settings
 from .tokens import estimate_messages_tokens, estimate_tokens
 
 DEFAULT_TIMEOUT = 120.0
@@ -438,9 +438,13 @@ def load_llm(
         redact = _as_bool(settings.get("llm", "redact", env=("SOCIALBRAIN_LLM_REDACT",)), "[llm] redact")
     log_on = _as_bool(settings.get("llm", "log_requests", env=("SOCIALBRAIN_LLM_LOG",)), "[llm] log_requests")
     log_path = None if log_on is False else settings.data_dir / "logs" / "llm-requests.jsonl"
-    return OpenAICompatLLM(
+    client = OpenAICompatLLM(
         url, model=model, key=key, timeout=t_val, retries=retries, redact=redact, log_path=log_path
     )
+    client.redactor.hide(
+        hidden_from_settings(settings)
+    )  # names the user chose to hide ([privacy] hide_names)
+    return client
 
 
 __all__ = ["LLM", "OpenAICompatLLM", "is_loopback", "load_llm", "normalise_base_url"]

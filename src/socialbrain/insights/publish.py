@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..answer.redact import Redactor
+from ..answer.redact import Redactor, hidden_from_settings
 from ..errors import ConfigError
 
 if TYPE_CHECKING:
@@ -73,6 +73,24 @@ def own_accounts(brain: Brain) -> list[str]:
     return [r[0] for r in brain.archive.execute("SELECT DISTINCT account FROM posts").fetchall()]
 
 
+def own_urls(report: dict[str, Any]) -> set[str]:
+    """Permalinks of the owner's own posts quoted in a report (post dicts: id, date, text, url): they stay linked."""
+    urls: set[str] = set()
+
+    def walk(obj: Any) -> None:
+        if isinstance(obj, dict):
+            if isinstance(obj.get("id"), int) and "date" in obj and isinstance(obj.get("url"), str):
+                urls.add(obj["url"])
+            for v in obj.values():
+                walk(v)
+        elif isinstance(obj, list | tuple):
+            for v in obj:
+                walk(v)
+
+    walk(report)
+    return urls
+
+
 def iter_strings(obj: Any) -> Iterator[str]:
     if isinstance(obj, str):
         yield obj
@@ -105,7 +123,12 @@ def publish(
     report["public"] = public
     if not public:
         return report
-    redactor = Redactor("public", keep=own_accounts(brain))
+    redactor = Redactor(
+        "public",
+        keep=own_accounts(brain),
+        keep_urls=own_urls(report),
+        hide=hidden_from_settings(brain.settings),
+    )
     for chapter in report.get("chapters", [report]):
         for name, _count in chapter.get("people") or []:
             redactor.pseudonym(str(name))  # the people list holds bare names: they are @names by origin
