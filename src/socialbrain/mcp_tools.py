@@ -291,11 +291,12 @@ def ask(
         }
     ans = ask_archive(brain, question, kb=kb or None, mode="llm", scope="topk", k=k, now=now)
     return {
-        "mode": "llm",
+        "mode": ans.mode,  # "retrieval" when the endpoint was down (llm_error says why)
         "answer": ans.text,
         "citations": ans.citations,
         "dropped_citations": ans.dropped_citations,
         "unsupported_claims": ans.unsupported_claims,
+        "llm_error": ans.llm_error,
         "posts": ans.sources,
         "scope": ans.scope,
     }

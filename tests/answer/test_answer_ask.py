@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from answer_fixtures import fill, make_post, open_brain
 
 from socialbrain.answer.ask import ask, ask_stream, heuristic_rewrite, looks_like_followup
 from socialbrain.answer.llm import OpenAICompatLLM
-from socialbrain.errors import ConfigError, LLMUnavailable
+from socialbrain.errors import ConfigError, LLMError
 from socialbrain.testing.llm_server import Behaviour, start_server
 
 
@@ -128,11 +130,37 @@ def test_auto_mode_without_llm_configured_is_retrieval(brain):
         ask(brain, "火锅", mode="llm")
 
 
-def test_endpoint_down_is_one_clear_error(brain):
+@pytest.mark.parametrize("how", ["down", "silent"])
+def test_endpoint_down_answers_from_the_retrieved_posts_with_a_notice(brain, how):
+    """A closed port (refused) and a port that never accepts (connect timeout): both fall back within ~3 s."""
+    h = start_server(Behaviour(**{how: True}))
+    try:
+        llm = OpenAICompatLLM(h.url, "test-model")  # default retries and connect timeout
+        t = time.perf_counter()
+        a = ask(brain, "火锅", llm=llm)
+        elapsed = time.perf_counter() - t
+    finally:
+        h.stop()
+    assert elapsed < 4.5, elapsed
+    assert a.mode == "retrieval" and a.text.startswith("（模型暂时连不上，下面是直接检索到的帖子。）\n")
+    assert "以下内容直接摘自你的帖子" in a.text and any("火锅" in s["text"] for s in a.sources)
+    en = ask(brain, "what about hotpot 火锅?", llm=OpenAICompatLLM(start_server(down=True).url, "m"))
+    assert en.text.startswith("(The model could not be reached")
+
+
+def test_endpoint_down_in_a_follow_up_and_a_whole_life_question_falls_back_too(brain):
     h = start_server(Behaviour(down=True))
-    llm = OpenAICompatLLM(h.url, "test-model", retries=0)
-    with pytest.raises(LLMUnavailable, match="cannot reach the LLM at"):
-        ask(brain, "火锅", llm=llm)
+    llm = OpenAICompatLLM(h.url, "test-model")
+    hist = [{"role": "user", "content": "我吃过火锅吗"}, {"role": "assistant", "content": "吃过[1]。"}]
+    a = ask(brain, "那后来呢？", llm=llm, history=hist)
+    assert a.text.startswith("（模型暂时连不上") and a.sources
+    whole = ask(brain, "总结一下这些年我的健身", llm=llm, scope="all", confirm=lambda est: True)
+    assert whole.text.startswith("（模型暂时连不上") and any("健身" in s["text"] for s in whole.sources)
+
+
+def test_a_wrong_model_is_still_an_error_not_a_fallback(brain, server):
+    with pytest.raises(LLMError, match="404"):
+        ask(brain, "火锅", llm=OpenAICompatLLM(server.url, "no-such-model"))
 
 
 def test_hidden_posts_are_never_sent(brain, server):

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mcp_fixtures import Sample, Transcript
+from mcp_fixtures import Sample, Transcript, run_stdio_session
 
 from socialbrain.brain import Brain
 from socialbrain.mcp_server import TOOL_NAMES
@@ -168,3 +168,17 @@ def test_post_resource_and_portrait_prompt(stdio: Transcript, sample: Sample) ->
     for aspect in ("工作", "健身", "个人项目", "学习总结", "兴趣发展", "人际关系"):
         assert aspect in prompt
     assert "search_posts" in prompt and "[#" in prompt
+
+
+def test_ask_with_the_llm_down_answers_from_the_posts_with_a_notice(sample: Sample) -> None:
+    from socialbrain.testing.llm_server import start_server
+
+    with start_server(down=True) as llm:
+        calls = [("ask", "tool", ("ask", {"question": "我什么时候开始跑步的？"}))]
+        data = run_stdio_session(
+            sample.home, [], calls, SOCIALBRAIN_LLM_URL=llm.url, SOCIALBRAIN_LLM_MODEL="m"
+        ).data("ask")
+    assert data["mode"] == "retrieval" and data["answer"].startswith(
+        "（模型暂时连不上，下面是直接检索到的帖子。）"
+    )
+    assert data["llm_error"].startswith("cannot reach the LLM") and data["posts"]

@@ -13,13 +13,14 @@ point at posts that were not given are removed from the text and listed in ``dro
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, LLMUnavailable
 from ..models import PostFilter
 from ..retrieve.timeexpr import parse_time_expression
 from .citations import ClaimStreamFilter
@@ -54,6 +55,7 @@ class Answer:
     citations: list[int] = field(default_factory=list)  # post ids
     dropped_citations: list[int] = field(default_factory=list)
     unsupported_claims: list[str] = field(default_factory=list)  # sentences dropped for lack of a valid [n]
+    llm_error: str | None = None  # the endpoint failed: the answer was made from the retrieved posts
     usage: dict[str, Any] = field(default_factory=dict)
     standalone_question: str = ""
     scope: dict[str, Any] = field(default_factory=dict)
@@ -146,6 +148,45 @@ def _iso(d: datetime | None) -> str | None:
 
 
 # -- the stream -------------------------------------------------------------------------------
+LLM_DOWN_NOTICE = {
+    "zh": "（模型暂时连不上，下面是直接检索到的帖子。）",
+    "en": "(The model could not be reached; here are the retrieved posts instead.)",
+}
+
+
+class _Fallback(Exception):  # noqa: N818 - internal signal, never leaves this module
+    """The LLM failed inside a whole-history answer: answer from retrieved posts instead."""
+
+    def __init__(self, error: LLMUnavailable):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _retrieved(
+    brain: Brain,
+    question: str,
+    result: Any,
+    kb: str | None,
+    flt: PostFilter | None,
+    lang: str,
+    failure: LLMUnavailable | None = None,
+) -> Iterator[AnswerEvent]:
+    """The no-LLM answer's events (after meta): text, sources, done. With ``failure``, a one-line notice first."""
+    text, hits = retrieved_answer(brain.archive, question, result, _kb_filter(brain, kb, flt), lang=lang)
+    if failure is not None:
+        text = LLM_DOWN_NOTICE[lang] + "\n" + text
+    yield {"type": "delta", "text": text}
+    yield {"type": "sources", "sources": [_source(n, h.post, h.text) for n, h in enumerate(hits, start=1)]}
+    done: AnswerEvent = {
+        "type": "done",
+        "answer": text,
+        "citations": [h.post.id for h in hits],
+        "dropped_citations": [],
+        "usage": {"llm_calls": 0},
+    }
+    if failure is not None:
+        done["llm_error"] = str(failure)
+    yield done
 
 
 _ALL_UNCITED = {
@@ -214,14 +255,25 @@ def ask_stream(
         llm = llm or brain.llm
         if llm is None and mode == "llm":
             raise ConfigError("no LLM configured: set SOCIALBRAIN_LLM_URL or --llm-url (or use --no-llm)")
-    standalone = standalone_question(question, history, llm, now)
     lang = language_of(question)
+    failure: LLMUnavailable | None = None
+    try:
+        standalone = standalone_question(question, history, llm, now)
+    except LLMUnavailable as e:  # the endpoint is down: the rest of the answer is made without it
+        failure, llm = e, None
+        standalone = heuristic_rewrite(question, history, now)
     whole = scope == "all" or (scope == "auto" and is_whole_history_question(standalone))
+    sent_meta = False
     if llm is not None and whole:
-        yield from _whole_history(
-            brain, standalone, lang, kb=kb, flt=flt, now=now, llm=llm, confirm=confirm, progress=progress
-        )
-        return
+        try:
+            for ev in _whole_history(
+                brain, standalone, lang, kb=kb, flt=flt, now=now, llm=llm, confirm=confirm, progress=progress
+            ):
+                sent_meta = sent_meta or ev["type"] == "meta"
+                yield ev
+            return
+        except _Fallback as fb:
+            failure, llm = fb.error, None
 
     from ..retrieve.search import search
 
@@ -237,20 +289,14 @@ def ask_stream(
         "notes": list(result.notes),
     }
     if llm is None:
-        text, hits = retrieved_answer(
-            brain.archive, standalone, result, _kb_filter(brain, kb, flt), lang=lang
-        )
-        yield {"type": "meta", "mode": "retrieval", "standalone_question": standalone, "scope": scope_info}
-        yield {"type": "delta", "text": text}
-        sources = [_source(n, h.post, h.text) for n, h in enumerate(hits, start=1)]
-        yield {"type": "sources", "sources": sources}
-        yield {
-            "type": "done",
-            "answer": text,
-            "citations": [h.post.id for h in hits],
-            "dropped_citations": [],
-            "usage": {"llm_calls": 0},
-        }
+        if not sent_meta or failure is not None:  # a second meta corrects the mode after a failed map-reduce
+            yield {
+                "type": "meta",
+                "mode": "retrieval",
+                "standalone_question": standalone,
+                "scope": scope_info,
+            }
+        yield from _retrieved(brain, standalone, result, kb, flt, lang, failure)
         return
 
     items = [NumberedPost(n, h.post, h.text) for n, h in enumerate(result.hits, start=1)]
@@ -260,14 +306,27 @@ def ask_stream(
             f"{result.since.date() if result.since else '…'} – {result.until.date() if result.until else '…'}"
         )
     messages = answer_messages(standalone, items, scope=span, lang=lang)
+    stream = llm.complete(messages, stream=True)
+    try:  # connect before saying which mode answers: a dead endpoint turns this into a retrieved answer
+        first = [next(stream, "")]
+    except LLMUnavailable as e:
+        yield {"type": "meta", "mode": "retrieval", "standalone_question": standalone, "scope": scope_info}
+        yield from _retrieved(brain, standalone, result, kb, flt, lang, e)
+        return
     yield {"type": "meta", "mode": "llm", "standalone_question": standalone, "scope": scope_info}
     cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
     parts: list[str] = []
-    for delta in llm.complete(messages, stream=True):
-        out = cf.feed(delta)
-        if out:
-            parts.append(out)
-            yield {"type": "delta", "text": out}
+    try:
+        for delta in itertools.chain(first, stream):
+            out = cf.feed(delta)
+            if out:
+                parts.append(out)
+                yield {"type": "delta", "text": out}
+    except LLMUnavailable as e:
+        if parts:
+            yield {"type": "delta", "text": "\n\n"}
+        yield from _retrieved(brain, standalone, result, kb, flt, lang, e)
+        return
     tail = cf.flush()
     if tail:
         parts.append(tail)
@@ -307,9 +366,12 @@ def _whole_history(
         text = "已取消。" if lang == "zh" else "Cancelled."
         yield from _no_sources(text, {"llm_calls": 0})
         return
-    run = run_map(
-        brain, scope_flt, theme=theme, granularity=est.granularity, llm=llm, progress=progress, lang=lang
-    )
+    try:
+        run = run_map(
+            brain, scope_flt, theme=theme, granularity=est.granularity, llm=llm, progress=progress, lang=lang
+        )
+    except LLMUnavailable as e:
+        raise _Fallback(e) from e
     usage: dict[str, Any] = {**run.usage, "map_calls": run.map_calls, "cached_map_calls": run.cached_calls}
     if not run.summaries:
         text = (
@@ -322,9 +384,12 @@ def _whole_history(
         return
     items, gen, cf = reduce_stream(brain, question, run.summaries, llm, lang=lang)
     parts = []
-    for out in gen:
-        parts.append(out)
-        yield {"type": "delta", "text": out}
+    try:
+        for out in gen:
+            parts.append(out)
+            yield {"type": "delta", "text": out}
+    except LLMUnavailable as e:
+        raise _Fallback(e) from e
     last = getattr(llm, "last_usage", {}) or {}
     usage["prompt_tokens"] += int(last.get("prompt_tokens") or 0)
     usage["completion_tokens"] += int(last.get("completion_tokens") or 0)
@@ -351,5 +416,6 @@ def ask(brain: Brain, question: str, **kwargs: Any) -> Answer:
             ans.citations = ev["citations"]
             ans.dropped_citations = ev["dropped_citations"]
             ans.unsupported_claims = ev.get("unsupported_claims", [])
+            ans.llm_error = ev.get("llm_error")
             ans.usage = ev["usage"]
     return ans

@@ -7,6 +7,7 @@ Zhipu GLM, Qwen (DashScope compatible mode) and OpenAI (see docs/llm.md). Config
     model    --model        > $SOCIALBRAIN_LLM_MODEL > [llm] model      > the endpoint's first /models entry
     key      --llm-key      > $SOCIALBRAIN_LLM_KEY   > $OPENAI_API_KEY  > [llm] key
     timeout  --llm-timeout  > $SOCIALBRAIN_LLM_TIMEOUT > [llm] timeout  > 120 s
+    connect  $SOCIALBRAIN_LLM_CONNECT_TIMEOUT > [llm] connect_timeout > 3 s (capped by timeout)
     redact   --redact/--no-redact > $SOCIALBRAIN_LLM_REDACT > [llm] redact > on unless the URL is loopback
 
 No URL (or ``none``) means no-LLM mode: :func:`load_llm` returns None. Nothing leaves the machine unless a URL is
@@ -38,6 +39,7 @@ from .redact import Redactor, hidden_from_settings
 from .tokens import estimate_messages_tokens, estimate_tokens
 
 DEFAULT_TIMEOUT = 120.0
+DEFAULT_CONNECT_TIMEOUT = 3.0  # a refused or silent endpoint is reported within this, then answers fall back
 DEFAULT_RETRIES = 3
 _FALSE = {"0", "false", "no", "off"}
 _TRUE = {"1", "true", "yes", "on"}
@@ -135,11 +137,13 @@ class OpenAICompatLLM:
         redact: bool | None = None,
         log_path: Path | None = None,
         backoff: float = 0.5,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     ):
         self.base_url = normalise_base_url(url)
         self.model = model
         self.key = key
         self.timeout = timeout
+        self.connect_timeout = min(connect_timeout, timeout)
         self.retries = max(0, retries)
         self.backoff = backoff
         self.remote = not is_loopback(self.base_url)
@@ -159,7 +163,7 @@ class OpenAICompatLLM:
         return f"{self.model or '?'}@{host}"
 
     def _timeouts(self) -> httpx.Timeout:
-        return httpx.Timeout(self.timeout, connect=min(10.0, self.timeout))
+        return httpx.Timeout(self.timeout, connect=self.connect_timeout)
 
     def _headers(self) -> dict[str, str]:
         h = {"Accept": "application/json, text/event-stream"}
@@ -216,6 +220,8 @@ class OpenAICompatLLM:
             return self.model
         try:
             r = self._client.get(self.base_url + "/models")
+        except httpx.ConnectTimeout as e:
+            raise self._down(f"no connection within {self.connect_timeout:g} s") from e
         except httpx.HTTPError as e:
             raise self._down(type(e).__name__) from e
         if r.status_code == 200:
@@ -269,6 +275,10 @@ class OpenAICompatLLM:
             try:
                 req = self._client.build_request("POST", url, json=body)
                 resp = self._client.send(req, stream=True)
+            except httpx.ConnectTimeout as e:  # nothing answers at all: no retry, callers fall back at once
+                raise self._down(f"no connection within {self.connect_timeout:g} s") from e
+            except httpx.ConnectError as e:  # refused: the server is not running; retrying only adds waiting
+                raise self._down(type(e).__name__) from e
             except httpx.TimeoutException as e:
                 raise LLMUnavailable(
                     f"the LLM at {self.base_url} did not answer within {self.timeout:g} s: "
@@ -429,6 +439,15 @@ def load_llm(
         raise ConfigError(f"LLM timeout must be a number of seconds, got {t!r}") from None
     if t_val <= 0:
         raise ConfigError(f"LLM timeout must be positive, got {t_val:g}")
+    ct_raw = settings.get(
+        "llm", "connect_timeout", env=("SOCIALBRAIN_LLM_CONNECT_TIMEOUT",), default=DEFAULT_CONNECT_TIMEOUT
+    )
+    try:
+        connect_timeout = float(ct_raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"[llm] connect_timeout must be a number of seconds, got {ct_raw!r}") from None
+    if connect_timeout <= 0:
+        raise ConfigError(f"[llm] connect_timeout must be positive, got {connect_timeout:g}")
     retries_raw = settings.get("llm", "retries", env=("SOCIALBRAIN_LLM_RETRIES",), default=DEFAULT_RETRIES)
     try:
         retries = int(retries_raw)
@@ -439,7 +458,14 @@ def load_llm(
     log_on = _as_bool(settings.get("llm", "log_requests", env=("SOCIALBRAIN_LLM_LOG",)), "[llm] log_requests")
     log_path = None if log_on is False else settings.data_dir / "logs" / "llm-requests.jsonl"
     client = OpenAICompatLLM(
-        url, model=model, key=key, timeout=t_val, retries=retries, redact=redact, log_path=log_path
+        url,
+        model=model,
+        key=key,
+        timeout=t_val,
+        retries=retries,
+        redact=redact,
+        log_path=log_path,
+        connect_timeout=connect_timeout,
     )
     client.redactor.hide(
         hidden_from_settings(settings)

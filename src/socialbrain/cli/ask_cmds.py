@@ -188,6 +188,8 @@ def _run(
                     unsupported_claims=ev.get("unsupported_claims", []),
                     usage=ev["usage"],
                 )
+                if ev.get("llm_error"):
+                    result["llm_error"] = ev["llm_error"]
     finally:
         bar.close()
     if json_out:

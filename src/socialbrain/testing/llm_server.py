@@ -20,6 +20,7 @@ the history joined with the follow-up.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -57,7 +58,8 @@ class Behaviour:
     fail_status: int = 429
     hang: float = 0.0  # sleep this long before answering a chat request (client timeouts)
     stall_after_first: float = 0.0  # in a stream, sleep this long after the first chunk (mid-reply timeouts)
-    down: bool = False  # nothing listens at the URL (endpoint down)
+    down: bool = False  # nothing listens at the URL (endpoint down: connection refused)
+    silent: bool = False  # a port whose accept queue is full: connections are never made (connect timeouts)
     models: list[str] = field(default_factory=lambda: ["test-model"])
     chunk_chars: int = 6  # characters per streamed delta
     reply: str | None = None  # answer this text instead of composing one
@@ -81,12 +83,16 @@ class ServerHandle:
     behaviour: Behaviour
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
+    _sockets: list[socket.socket] = field(default_factory=list)
 
     @property
     def chat_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests_log if r.path.endswith("/chat/completions")]
 
     def stop(self) -> None:
+        for s in self._sockets:
+            s.close()
+        self._sockets.clear()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -360,6 +366,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _silent_port(log: list[RecordedRequest], b: Behaviour) -> ServerHandle:
+    """A real listening socket that never accepts, its backlog filled: new connections hang until timeout."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = int(listener.getsockname()[1])
+    socks = [listener]
+    for _ in range(3):
+        c = socket.socket()
+        c.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            c.connect(("127.0.0.1", port))
+        socks.append(c)
+    time.sleep(0.05)
+    return ServerHandle(f"http://127.0.0.1:{port}/v1", log, b, _sockets=socks)
+
+
 def start_server(behaviour: Behaviour | None = None, **kwargs: Any) -> ServerHandle:
     """Start the server in a background thread; ``kwargs`` are Behaviour fields (``fail_first=1``…)."""
     b = behaviour or Behaviour(**kwargs)
@@ -369,6 +392,8 @@ def start_server(behaviour: Behaviour | None = None, **kwargs: Any) -> ServerHan
     log: list[RecordedRequest] = []
     if b.down:
         return ServerHandle(f"http://127.0.0.1:{_free_port()}/v1", log, b)
+    if b.silent:
+        return _silent_port(log, b)
     handle = ServerHandle("", log, b)
     server = _Server(handle)
     handle.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
