@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,8 @@ def test_chat_streams_sse_events_with_real_citations(live: LiveServer, ids: dict
         events = sse_events(r)
         types = [e["type"] for e in events]
         assert types[0] == "meta" and events[0]["mode"] == "llm" and types[-1] == "done"
-        assert types.count("delta") >= 2  # streamed in pieces
+        deltas = [e["text"] for e in events if e["type"] == "delta"]
+        assert deltas and all(re.search(r"\[\d+\]", d) for d in deltas)  # streamed claim by claim, each cited
         sources = next(e for e in events if e["type"] == "sources")["sources"]
         assert ids["坚持跑步两年了，今天跑完了第一个半程马拉松！"] in [s["id"] for s in sources]
         done = events[-1]
