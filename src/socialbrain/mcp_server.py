@@ -28,6 +28,7 @@ from pydantic import Field
 
 from . import __version__, mcp_tools
 from .errors import ConfigError, NotFoundError, SocialbrainError
+from .limits import Limits
 
 if TYPE_CHECKING:
     from .answer.redact import Redactor
@@ -122,6 +123,15 @@ def build_server(
     enabled = parse_tool_list(tools) or list(TOOL_NAMES)
     run = runner or serial_runner()
     privacy = _Privacy(brain, redact)
+    limits = Limits.from_settings(brain.settings)
+
+    def bounded(text: str, what: str) -> str:
+        """``text``, or a tool error when it is longer than [serve] max_message_chars (socialbrain/limits.py)."""
+        try:
+            return limits.check_message(text, what)
+        except SocialbrainError as e:
+            raise ToolError(str(e)) from None
+
     server = MCPServer(
         "socialbrain",
         title="socialbrain",
@@ -169,7 +179,13 @@ def build_server(
         """Search the user's own posts: hybrid keyword + semantic, time-aware. Returns posts with id, date,
         platform, url, text, a snippet with 【matched words】 and why each matched. 检索自己的帖子。"""
         return await call(
-            mcp_tools.search_posts, query, since=since, until=until, platform=platform, kb=kb, k=k
+            mcp_tools.search_posts,
+            bounded(query, "query"),
+            since=since,
+            until=until,
+            platform=platform,
+            kb=kb,
+            k=k,
         )
 
     async def get_post(
@@ -200,7 +216,7 @@ def build_server(
     ) -> dict[str, Any]:
         """A cited answer from the archive when socialbrain has an LLM configured; otherwise the most relevant
         posts with a note, so you can answer from them yourself (cite post ids). 问自己的过去。"""
-        return await call(mcp_tools.ask, question, kb=kb)
+        return await call(mcp_tools.ask, bounded(question, "question"), kb=kb)
 
     async def year_review(
         year: Annotated[

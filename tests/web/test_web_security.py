@@ -162,8 +162,9 @@ def test_zip_bomb_is_refused(live: LiveServer) -> None:
         while (j := c.get(f"/api/jobs/{job['id']}").json())["status"] not in ("done", "error"):
             assert time.monotonic() < deadline
             time.sleep(0.1)
-    assert j["status"] == "done" and j["result"]["files"][0]["status"] == "failed"
-    assert "zip bomb" in j["result"]["files"][0]["message"]
+    # the only file failed: the job is an error (not "done"), and says why
+    assert j["status"] == "error" and j["result"]["files"][0]["status"] == "failed"
+    assert "zip bomb" in j["result"]["files"][0]["message"] and "zip bomb" in j["message"]
 
 
 def test_uploaded_file_names_never_become_paths() -> None:

@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field
 
 from ..brain import Brain
 from ..errors import ConfigError, NotFoundError, SocialbrainError
+from ..limits import Limits
 from . import services
 from .jobs import Job
-from .security import TOKEN_COOKIE, token_matches
+from .security import TOKEN_COOKIE, strip_paths, token_matches
 from .state import WebState, get_state
 
 router = APIRouter(prefix="/api")
@@ -145,7 +146,7 @@ async def search(
 
 # -- chat ---------------------------------------------------------------------------------------------
 class ChatRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=4000)
+    question: str = Field(min_length=1)  # length: [serve] max_message_chars (413 above it)
     kb: str | None = None
     since: str | None = None
     until: str | None = None
@@ -159,13 +160,16 @@ class ChatRequest(BaseModel):
 async def chat(body: ChatRequest, request: Request) -> StreamingResponse:
     """Server-sent events: meta, delta…, sources, done (or error). One JSON object per `data:` line."""
     st = get_state(request)
+    limits = st.limits or Limits()
+    question = limits.check_message(body.question)
+    history = limits.trim_history(body.history)
     flt = services.build_filter(since=body.since, until=body.until, kb=body.kb)
     kb = body.kb if body.kb and body.kb != "all" else None
     llm = st.llm_for_model(body.model) if body.mode != "retrieval" else None
 
     def events() -> Iterator[dict]:
         return services.ask_stream(
-            st.brain, body.question, kb=kb, flt=flt, history=body.history, mode=body.mode, k=body.k, llm=llm
+            st.brain, question, kb=kb, flt=flt, history=history, mode=body.mode, k=body.k, llm=llm
         )
 
     return StreamingResponse(
@@ -261,7 +265,7 @@ async def upload_to_kb(
             else:
                 result = services.add_files_to_kb(brain, name, paths, job.progress)
             result["index"] = services.sync_index(brain, job.progress)
-            return result
+            return _flag_nothing_imported(result)
         finally:
             shutil.rmtree(paths[0].parent, ignore_errors=True)
 
@@ -271,7 +275,8 @@ async def upload_to_kb(
 # -- imports ------------------------------------------------------------------------------------------
 @router.get("/imports")
 def imports(request: Request) -> list[dict[str, Any]]:
-    return get_state(request).brain.archive.imports()
+    # file names only: where the server keeps its (upload) files is nobody's business
+    return strip_paths(get_state(request).brain.archive.imports())  # type: ignore[no-any-return]
 
 
 @router.post("/imports")
@@ -283,7 +288,7 @@ async def upload_import(request: Request, files: Annotated[list[UploadFile], Fil
         try:
             result = services.import_paths(brain, paths, job.progress)
             result["index"] = services.sync_index(brain, job.progress)
-            return result
+            return _flag_nothing_imported(result)
         finally:
             shutil.rmtree(paths[0].parent, ignore_errors=True)
 
@@ -301,6 +306,20 @@ def job(job_id: str, request: Request) -> dict[str, Any]:
     if j is None:
         raise NotFoundError(f"no job {job_id}")
     return j.to_json()
+
+
+def _flag_nothing_imported(result: dict[str, Any]) -> dict[str, Any]:
+    """An upload whose every file failed is a failed job (status ``error``), not ``done``: ``result["error"]``
+    names the files and why (the job runner strips server paths)."""
+    files = result.get("files") or []
+    failed = [f for f in files if f.get("status") == "failed"]
+    if failed and not any(f.get("status") == "imported" for f in files):
+        why = "; ".join(
+            str(f.get("message") or Path(str(f.get("path", "?"))).name + ": failed") for f in failed[:3]
+        )
+        more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+        result["error"] = f"nothing imported: {why}{more}"
+    return result
 
 
 def _save_uploads(st: WebState, files: list[UploadFile]) -> list[Path]:

@@ -22,6 +22,7 @@ from ..errors import (
     NotFoundError,
     SocialbrainError,
 )
+from ..limits import Limits, MessageTooLong
 from ..mcp_server import mount_http
 from . import api, openai_face, report_api
 from .security import DEFAULT_MAX_UPLOAD, SecurityMiddleware
@@ -34,7 +35,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-API_DOCS = ("/docs", "/redoc")  # FastAPI's interactive API pages load their own scripts: no CSP there
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -45,6 +45,7 @@ SECURITY_HEADERS = [
 
 def _status(e: SocialbrainError) -> int:
     for cls, status in (
+        (MessageTooLong, 413),
         (NotFoundError, 404),
         (FeatureUnavailable, 503),
         (LLMUnavailable, 502),
@@ -63,11 +64,16 @@ def create_app(
     *,
     max_upload: int = DEFAULT_MAX_UPLOAD,
     overrides: dict[str, Any] | None = None,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The app for a data directory (or a function returning a Brain, whose directory and overrides are used).
 
     ``token``: required on every request (Bearer header or the login cookie) when set.
-    ``max_upload``: largest request body in bytes.
+    ``max_upload``: largest upload body in bytes. ``limits``: every other body and message (socialbrain/limits.py;
+    default: the data directory's ``[serve]`` settings).
+
+    No interactive API pages (``/docs``, ``/redoc``): FastAPI's load their scripts from a CDN, which the CSP
+    (``script-src 'self'``) and "no network" both rule out. The schema is at ``/openapi.json``.
     """
     if callable(source):
         b = source()
@@ -76,7 +82,9 @@ def create_app(
     else:
         data_dir = Brain.open(source).data_dir if source is None else Path(source)
         ov = dict(overrides or {})
-    state = WebState(data_dir=Path(data_dir), overrides=ov, token=token or None, max_upload=max_upload)
+    state = WebState(
+        data_dir=Path(data_dir), overrides=ov, token=token or None, max_upload=max_upload, limits=limits
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
@@ -89,6 +97,8 @@ def create_app(
         version=__version__,
         description="Your own posts, searchable and askable. 你的社交媒体历史：检索、对话、回顾。",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.web = state
 
@@ -123,7 +133,10 @@ def create_app(
     async def favicon() -> FileResponse:
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
-    app.add_middleware(SecurityMiddleware, token=state.token, max_upload=max_upload)
+    assert state.limits is not None
+    app.add_middleware(
+        SecurityMiddleware, token=state.token, max_upload=max_upload, max_body=state.limits.max_body
+    )
     app.add_middleware(_HeadersMiddleware)
     return app
 
@@ -145,9 +158,11 @@ class _HeadersMiddleware:
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                extra = SECURITY_HEADERS if not scope["path"].startswith(API_DOCS) else SECURITY_HEADERS[1:]
                 have = {k.lower() for k, _ in message.get("headers", [])}  # a route's own CSP/framing wins
-                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in have)]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(h for h in SECURITY_HEADERS if h[0] not in have),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

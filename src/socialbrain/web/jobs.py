@@ -48,10 +48,16 @@ class Job:
 class JobRunner:
     """Runs one job at a time (writes to the archive and index are serialised) in a worker thread."""
 
-    def __init__(self, write_lock: threading.Lock, keep: int = 100):
+    def __init__(
+        self,
+        write_lock: threading.Lock,
+        keep: int = 100,
+        scrub: Callable[[Any], Any] = lambda v: v,
+    ):
         self.jobs: dict[str, Job] = {}
         self.write_lock = write_lock
         self.keep = keep
+        self.scrub = scrub  # applied to every message and result shown to clients (e.g. strip server paths)
 
     def submit(self, kind: str, label: str, work: Callable[[Job], dict[str, Any]]) -> Job:
         job = Job(id=uuid.uuid4().hex[:12], kind=kind, label=label)
@@ -67,12 +73,17 @@ class JobRunner:
         with self.write_lock:
             job.status = "running"
             try:
-                job.result = work(job) or {}
-                job.status = "done"
+                result = self.scrub(work(job) or {})
+                job.result = result
+                # work that ran to the end but achieved nothing (every uploaded file failed) says so
+                job.status = "error" if result.get("error") else "done"
+                job.message = str(result.get("error") or "")
             except SocialbrainError as e:
-                job.status, job.message = ("cancelled" if job.cancel_requested else "error"), str(e)
+                job.status = "cancelled" if job.cancel_requested else "error"
+                job.message = self.scrub(str(e))
             except Exception as e:  # a bug: keep the server alive and show it
-                job.status, job.message = "error", f"internal error: {e.__class__.__name__}: {e}"
+                job.status = "error"
+                job.message = self.scrub(f"internal error: {e.__class__.__name__}: {e}")
                 traceback.print_exc()
             finally:
                 job.finished = time.time()

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import SocialbrainError
+from ..limits import Limits
 from . import services
 from .state import WebState, get_state
 
@@ -119,8 +120,9 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     if not users:
         return openai_error(400, "messages must contain a user message with text", "invalid_messages")
     last = users[-1]
-    question = turns[last]["content"]
-    history = [m for m in turns[:last] if m["role"] in ("user", "assistant")]
+    limits = st.limits or Limits()
+    question = limits.check_message(turns[last]["content"], "the last user message")
+    history = limits.trim_history([m for m in turns[:last] if m["role"] in ("user", "assistant")])
     flt = services.build_filter(kb=kb)
     kb_arg = None if kb == "all" else kb
 

@@ -13,8 +13,12 @@ The scheme (also in docs/web.md):
   ``X-Socialbrain: 1`` or an ``Authorization`` header. Browsers only send custom headers cross-origin after a
   CORS preflight, which this server never grants, so a foreign page cannot forge one. When an ``Origin`` header is
   present it must match the ``Host``.
-- **Uploads**: bodies larger than ``max_upload`` bytes are refused with 413, by ``Content-Length`` up front and
-  by counting while streaming.
+- **Bodies**: every request body is bounded: uploads (``POST /api/imports``, ``POST /api/kbs/{name}/files``) by
+  ``max_upload``, everything else (/api JSON, /v1, /mcp) by ``max_body`` (socialbrain/limits.py). Too big: 413,
+  by ``Content-Length`` before anything is read, or by counting while the body streams in (nothing past the
+  limit is read).
+- **Host parsing**: a ``Host`` header is ``name[:port]`` or ``[v6][:port]`` and nothing else; userinfo
+  (``localhost:8765@evil.example``), paths or spaces make it invalid, never loopback.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
+from ..limits import DEFAULT_MAX_BODY
 
 TOKEN_COOKIE = "sb_token"
 CSRF_HEADER = "x-socialbrain"
@@ -34,6 +40,7 @@ DEFAULT_MAX_UPLOAD = 512 * 1024 * 1024  # bytes; exports with media can be large
 OPEN_PATHS = ("/", "/index.html", "/api/auth", "/api/login", "/favicon.ico")
 OPEN_PREFIXES = ("/static/",)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UPLOAD_PATHS = re.compile(r"^/api/(imports|kbs/[^/]+/files)$")  # multipart uploads: the larger limit
 MCP_PATH = (
     "/mcp"  # MCP over streamable HTTP (mcp_server.py); clients send JSON, never the X-Socialbrain header
 )
@@ -42,19 +49,50 @@ Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1 (with or without brackets/port)."""
+_HOST_HEADER = re.compile(r"^(?:\[(?P<v6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_.-]+))(?::(?P<port>[0-9]{1,5}))?$")
+
+
+def host_name(host: str) -> str | None:
+    """The host part of a ``Host`` header (``name[:port]``, ``[v6][:port]``, or a bare IPv6 address), lower-cased;
+    None when it is anything else: userinfo (``a@b``), a path, spaces, an empty name."""
     h = host.strip().lower()
-    if h.startswith("["):
-        h = h[1 : h.find("]")] if "]" in h else h[1:]
-    elif h.count(":") == 1:
-        h = h.split(":", 1)[0]
+    m = _HOST_HEADER.match(h)
+    if m:
+        return m.group("v6") or m.group("name")
+    if ":" in h and re.fullmatch(
+        r"[0-9a-f:.]+", h
+    ):  # a bare IPv6 address (a bind address, not a Host header)
+        return h
+    return None
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1 (with or without brackets/port); False for anything that is not
+    a plain host (``localhost:8765@evil.example`` names evil.example)."""
+    h = host_name(host)
+    if h is None:
+        return False
     if h in ("localhost", "localhost.", "ip6-localhost") or h.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(h).is_loopback
     except ValueError:
         return False
+
+
+_ABS_DIR = re.compile(r"(?<![\w:/.~-])/(?:[^/\s:'\"]+/)+")
+
+
+def strip_paths(value: Any) -> Any:
+    """``value`` (a string, or lists/dicts of them) with the directories of absolute paths removed, so a job's
+    error or result names ``export.json``, never where the server keeps its files."""
+    if isinstance(value, str):
+        return _ABS_DIR.sub("", value)
+    if isinstance(value, dict):
+        return {k: strip_paths(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strip_paths(v) for v in value]
+    return value
 
 
 def check_bind(host: str, token: str | None) -> None:
@@ -107,10 +145,18 @@ def _bearer(headers: dict[str, str]) -> str | None:
 class SecurityMiddleware:
     """Pure ASGI middleware (so streamed responses pass through untouched)."""
 
-    def __init__(self, app: ASGIApp, *, token: str | None, max_upload: int = DEFAULT_MAX_UPLOAD):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        token: str | None,
+        max_upload: int = DEFAULT_MAX_UPLOAD,
+        max_body: int = DEFAULT_MAX_BODY,
+    ):
         self.app = app
         self.token = token or None
         self.max_upload = max_upload
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[dict]], send: Callable) -> None:
         if scope["type"] != "http":
@@ -148,12 +194,11 @@ class SecurityMiddleware:
             if origin == "null":
                 await _deny(send, 403, "request from an opaque origin refused", path)
                 return
+        upload = method == "POST" and bool(UPLOAD_PATHS.match(path))
+        limit = self.max_upload if upload else self.max_body
         length = headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_upload:
-            await _deny(send, 413, self._too_large(), path)
-            return
-        if method not in UNSAFE_METHODS:
-            await self.app(scope, receive, send)
+        if length is not None and length.strip().isdigit() and int(length) > limit:
+            await _deny(send, 413, self._too_large(limit, upload), path)
             return
         # Count the body while it streams in. Past the limit: stop reading and answer 413 instead of
         # whatever the app says about the cut-off body.
@@ -168,7 +213,7 @@ class SecurityMiddleware:
             message = await receive()
             if message.get("type") == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_upload:
+                if seen > limit:
                     over = True
                     return {"type": "http.disconnect"}
             return message
@@ -178,17 +223,25 @@ class SecurityMiddleware:
             if over:
                 if message["type"] == "http.response.start" and not started:
                     started = True
-                    await _deny(send, 413, self._too_large(), path)
+                    await _deny(send, 413, self._too_large(limit, upload), path)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         await self.app(scope, limited_receive, guarded_send)
         if over and not started:
-            await _deny(send, 413, self._too_large(), path)
+            await _deny(send, 413, self._too_large(limit, upload), path)
 
-    def _too_large(self) -> str:
-        return f"upload too large: limit is {self.max_upload / (1024 * 1024):g} MB (serve --max-upload-mb to change)"
+    @staticmethod
+    def _too_large(limit: int, upload: bool) -> str:
+        if upload:
+            return (
+                f"upload too large: limit is {limit / (1024 * 1024):g} MB (serve --max-upload-mb to change)"
+            )
+        return (
+            f"request body too large: limit is {limit // 1024:,} KB (config [serve] max_body_kb to change; "
+            "files go through POST /api/imports)"
+        )
 
 
 async def _deny(send: Callable, status: int, message: str, path: str) -> None:

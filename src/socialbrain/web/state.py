@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import shutil
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +23,10 @@ from fastapi import Request
 
 from ..brain import Brain
 from ..errors import SocialbrainError
+from ..limits import Limits
 from .jobs import Job, JobRunner
 from .reports import ReportStore
-from .security import DEFAULT_MAX_UPLOAD
+from .security import DEFAULT_MAX_UPLOAD, strip_paths
 
 if TYPE_CHECKING:
     from ..answer.llm import LLM
@@ -40,6 +42,7 @@ class WebState:
     overrides: dict[str, Any] = field(default_factory=dict)
     token: str | None = None
     max_upload: int = DEFAULT_MAX_UPLOAD
+    limits: Limits | None = None  # None: from the data directory's settings ([serve] in config.toml)
     brain: Brain = field(init=False)
     executor: ThreadPoolExecutor = field(init=False)
     jobs: JobRunner = field(init=False)
@@ -48,8 +51,11 @@ class WebState:
 
     def __post_init__(self) -> None:
         self.brain = Brain.open(self.data_dir, **self.overrides)
+        if self.limits is None:
+            self.limits = Limits.from_settings(self.brain.settings)
+        clean_uploads(self.data_dir)
         self.executor = ThreadPoolExecutor(max_workers=BRAIN_THREADS, thread_name_prefix="brain")
-        self.jobs = JobRunner(threading.Lock())
+        self.jobs = JobRunner(threading.Lock(), scrub=strip_paths)
         self.reports = ReportStore(self.data_dir / "reports")  # web/reports.py: cached report pages
         self._init_lock = threading.Lock()
 
@@ -158,6 +164,22 @@ class WebState:
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.brain.close()
+
+
+def clean_uploads(data_dir: Path) -> int:
+    """Remove upload copies a killed server left in ``<data dir>/uploads/`` (a finished job removes its own);
+    returns how many folders went. Run once when a server starts, before it accepts uploads."""
+    root = data_dir / "uploads"
+    if not root.is_dir():
+        return 0
+    gone = 0
+    for child in root.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+        gone += 1
+    return gone
 
 
 def get_state(request: Request) -> WebState:
