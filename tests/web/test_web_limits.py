@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from web_fixtures import LiveServer, seed
 
 from socialbrain.limits import Limits
-from socialbrain.web.security import host_name, is_loopback_host, strip_paths
+from socialbrain.web.security import host_name, is_loopback_host, server_dirs, strip_paths
 
 H = {"X-Socialbrain": "1"}
 V1 = {"Authorization": "Bearer sk-anything-on-loopback"}  # what OpenAI clients send
@@ -202,6 +203,10 @@ def test_upload_whose_only_file_failed_is_an_error_without_server_paths(bounded:
 
 
 def test_strip_paths_keeps_file_names_and_urls() -> None:
+    roots = server_dirs(Path("/home/u/.local/share/socialbrain"))
     msg = "/home/u/.local/share/socialbrain/uploads/ab12/微博.json: line 3: bad date; see http://127.0.0.1:8765/v1/models"
-    assert strip_paths(msg) == "微博.json: line 3: bad date; see http://127.0.0.1:8765/v1/models"
-    assert strip_paths({"files": [{"path": "/tmp/x/y.csv"}]}) == {"files": [{"path": "y.csv"}]}
+    assert strip_paths(msg, roots) == "微博.json: line 3: bad date; see http://127.0.0.1:8765/v1/models"
+    tmp = tempfile.gettempdir()
+    assert strip_paths({"files": [{"path": f"{tmp}/x/y.csv"}]}, roots) == {"files": [{"path": "y.csv"}]}
+    url = {"files": {"html": {"url": "/api/reports/r1.html"}}}
+    assert strip_paths(url, roots) == url

@@ -21,7 +21,7 @@ from ..errors import ConfigError, NotFoundError, SocialbrainError
 from ..limits import Limits
 from . import services
 from .jobs import Job
-from .security import TOKEN_COOKIE, strip_paths, token_matches
+from .security import TOKEN_COOKIE, token_matches
 from .state import WebState, get_state
 
 router = APIRouter(prefix="/api")
@@ -276,7 +276,8 @@ async def upload_to_kb(
 @router.get("/imports")
 def imports(request: Request) -> list[dict[str, Any]]:
     # file names only: where the server keeps its (upload) files is nobody's business
-    return strip_paths(get_state(request).brain.archive.imports())  # type: ignore[no-any-return]
+    st = get_state(request)
+    return st.strip_paths(st.brain.archive.imports())
 
 
 @router.post("/imports")

@@ -27,7 +27,9 @@ import hmac
 import ipaddress
 import json
 import re
+import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -80,18 +82,29 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-_ABS_DIR = re.compile(r"(?<![\w:/.~-])/(?:[^/\s:'\"]+/)+")
+def server_dirs(data_dir: Path) -> tuple[str, ...]:
+    """The directories whose names a client has no business seeing: the data directory, the temp dir, home."""
+    roots = {str(data_dir), str(data_dir.resolve()), tempfile.gettempdir(), str(Path.home())}
+    return tuple(sorted((r.rstrip("/") for r in roots if r.strip("/")), key=len, reverse=True))
 
 
-def strip_paths(value: Any) -> Any:
-    """``value`` (a string, or lists/dicts of them) with the directories of absolute paths removed, so a job's
-    error or result names ``export.json``, never where the server keeps its files."""
+def strip_paths(value: Any, roots: tuple[str, ...]) -> Any:
+    """``value`` (a string, or lists/dicts of them) with every path under one of ``roots`` reduced to its file
+    name, so a job's error or result names ``export.json``, never where the server keeps its files. URLs and
+    other paths (``/api/reports/…``) are left alone."""
+    if not roots:
+        return value
+    pattern = re.compile("(?:" + "|".join(re.escape(r) for r in roots) + r")/(?:[^/\s:'\"]+/)*")
+    return _strip(value, pattern)
+
+
+def _strip(value: Any, pattern: re.Pattern[str]) -> Any:
     if isinstance(value, str):
-        return _ABS_DIR.sub("", value)
+        return pattern.sub("", value)
     if isinstance(value, dict):
-        return {k: strip_paths(v) for k, v in value.items()}
+        return {k: _strip(v, pattern) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [strip_paths(v) for v in value]
+        return [_strip(v, pattern) for v in value]
     return value
 
 

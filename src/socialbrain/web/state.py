@@ -26,7 +26,7 @@ from ..errors import SocialbrainError
 from ..limits import Limits
 from .jobs import Job, JobRunner
 from .reports import ReportStore
-from .security import DEFAULT_MAX_UPLOAD, strip_paths
+from .security import DEFAULT_MAX_UPLOAD, server_dirs, strip_paths
 
 if TYPE_CHECKING:
     from ..answer.llm import LLM
@@ -55,9 +55,13 @@ class WebState:
             self.limits = Limits.from_settings(self.brain.settings)
         clean_uploads(self.data_dir)
         self.executor = ThreadPoolExecutor(max_workers=BRAIN_THREADS, thread_name_prefix="brain")
-        self.jobs = JobRunner(threading.Lock(), scrub=strip_paths)
+        self.jobs = JobRunner(threading.Lock(), scrub=self.strip_paths)
         self.reports = ReportStore(self.data_dir / "reports")  # web/reports.py: cached report pages
         self._init_lock = threading.Lock()
+
+    def strip_paths(self, value: T) -> T:
+        """``value`` with the server's directories removed from every path in it (job messages, import logs)."""
+        return strip_paths(value, server_dirs(self.data_dir))  # type: ignore[no-any-return]
 
     # -- running work --------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
