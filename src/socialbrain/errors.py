@@ -33,6 +33,7 @@ class ImportFormatError(SocialbrainError):
         self.path = str(path)
         self.line = line
         self.field = field
+        self.reason = message
         where = self.path
         if line is not None:
             where += f":{line}"

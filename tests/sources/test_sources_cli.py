@@ -136,3 +136,12 @@ def test_hide_unhide_and_imports_history(cli, data_dir):
     assert cli("hide", "424242").exit_code == 2
     r = cli("imports")
     assert r.exit_code == 0 and "mastodon" in r.output and "done" in r.output
+
+
+def test_import_help_lists_every_format_name():
+    from socialbrain.sources.base import importers
+
+    r = CliRunner().invoke(app, ["import", "--help"], env={"COLUMNS": "300"})
+    flat = " ".join(r.output.split())
+    missing = [i.name for i in importers() if i.name not in flat]
+    assert not missing, f"import --help does not name: {missing}"

@@ -235,13 +235,17 @@ def test_empty_file_is_named_as_empty():
         parse("empty.json", format="telegram")
 
 
-def test_cut_short_weibospider_txt_is_an_error(tmp_path):
+def test_cut_short_weibospider_txt_skips_the_cut_post_and_names_it(tmp_path):
     src = (FIX / "weibospider_1669879400.txt").read_text(encoding="utf-8")
     cut = src[: src.index("点赞数: 3")]
     p = tmp_path / "1669879400.txt"
     p.write_text(cut, encoding="utf-8")
-    with pytest.raises(ImportFormatError, match=r"1669879400.txt:\d+ \[发布工具\]"):
-        list(get_importer("weibospider-txt").parse(p, ImportOptions()))
+    items = list(get_importer("weibospider-txt").parse(p, ImportOptions()))
+    posts = [x for x in items if isinstance(x, Post)]
+    (rej,) = [x for x in items if isinstance(x, Rejected)]
+    assert len(posts) == 2  # the two whole posts import
+    assert "cut short" in rej.reason and "发布工具" in (rej.field or "") and rej.line
+    assert rej.describe(str(p)).startswith(f"{p}:{rej.line} [") and "今天加班" in rej.describe(str(p))
 
 
 def test_unknown_format_name_lists_the_known_ones():

@@ -52,19 +52,35 @@ def test_reimport_adds_nothing_and_counts_unchanged(tmp_path):
     assert len(runs) == 4 and all(r["status"] == "done" and len(r["sha256"]) == 64 for r in runs)
 
 
-def test_a_file_failing_at_its_last_record_imports_nothing(tmp_path):
+def test_a_bad_last_record_is_skipped_and_named_and_the_rest_imports(tmp_path):
     rows = [{"id": str(i), "created_at": f"2020-01-{i + 1:02d} 10:00", "text": f"第{i}条"} for i in range(20)]
     good = _jsonl(tmp_path / "good.jsonl", rows)
-    bad = _jsonl(tmp_path / "bad.jsonl", [*rows[:10], {"id": "x", "created_at": "不是日期", "text": "坏"}])
+    bad = _jsonl(tmp_path / "bad.jsonl", [*rows[:10], {"id": "x", "created_at": "不是日期", "text": "坏记录"}])
     a = SQLiteArchive(tmp_path / "a.db")
     report = import_paths(a, [bad, good], options=ImportOptions(platform="p", account="me"))
     bad_r, good_r = report.files
-    assert bad_r.status == "failed" and bad_r.new == 0
-    assert (
-        bad_r.message
-        == f"{bad}:11 [created_at]: cannot read date '不是日期' (unknown date format '不是日期')"
+    assert bad_r.status == "imported" and (bad_r.new, bad_r.rejected) == (10, 1)
+    assert bad_r.rejections == [
+        f"{bad}:11 [created_at]: cannot read date '不是日期' (unknown date format '不是日期') — «坏记录»"
+    ]
+    assert report.reasons() == {"cannot read date '不是日期' (unknown date format '不是日期')": 1}
+    assert good_r.new == 10 and a.count() == 20  # good.jsonl's first 10 are the same posts
+    assert [r["status"] for r in a.imports()] == ["done", "done"]
+
+
+def test_strict_fails_a_file_with_a_skipped_record_and_stores_none_of_it(tmp_path):
+    rows = [{"id": str(i), "created_at": f"2020-01-{i + 1:02d} 10:00", "text": f"第{i}条"} for i in range(20)]
+    good = _jsonl(tmp_path / "good.jsonl", rows[10:])
+    bad = _jsonl(tmp_path / "bad.jsonl", [*rows[:10], {"id": "x", "created_at": "不是日期", "text": "坏"}])
+    a = SQLiteArchive(tmp_path / "a.db")
+    report = import_paths(a, [bad, good], options=ImportOptions(platform="p", account="me", strict=True))
+    bad_r, good_r = report.files
+    assert bad_r.status == "failed" and bad_r.new == 0 and bad_r.posts == 0
+    assert bad_r.message == (
+        f"{bad}: 1 record(s) could not be read (--strict imports nothing): {bad}:11 [created_at]: cannot read"
+        " date '不是日期' (unknown date format '不是日期') — «坏»"
     )
-    assert good_r.new == 20 and a.count() == 20
+    assert good_r.new == 10 and a.count() == 10
     assert [r["status"] for r in a.imports()] == ["done", "failed"]
 
 

@@ -124,6 +124,15 @@ def m002_collect_state() -> str:
         );
         """
 
+@migration(3)
+def m003_import_owner() -> str:
+    # which process runs an import: a `running` row whose process is gone was killed, and the next run says so
+    return """
+        ALTER TABLE imports ADD COLUMN pid INTEGER;
+        ALTER TABLE imports ADD COLUMN host TEXT;
+        """
+
+
 def migrate(c: sqlite3.Connection) -> None:
     """Bring the schema up to date; refuse a file written by a newer socialbrain."""
     c.execute(

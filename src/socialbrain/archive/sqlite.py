@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -28,6 +30,21 @@ POST_COLUMNS = (
     "source_file", "conversation", "author", "reply_to", "private", "hidden", "raw",
 )
 _SELECT = "SELECT " + ", ".join(POST_COLUMNS) + " FROM posts"
+
+
+def _alive(pid: int | None) -> bool:
+    """Is process ``pid`` running on this machine (this process counts as alive)?"""
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def _now() -> str:
@@ -364,10 +381,25 @@ class SQLiteArchive(NestedTransactions):
     def start_import(self, path: str, sha256: str, importer: str) -> int:
         with self.transaction():
             cur = self.conn.execute(
-                "INSERT INTO imports (path, sha256, importer, started_at, status) VALUES (?,?,?,?, 'running')",
-                (path, sha256, importer, _now()),
+                "INSERT INTO imports (path, sha256, importer, started_at, status, pid, host)"
+                " VALUES (?,?,?,?, 'running', ?, ?)",
+                (path, sha256, importer, _now(), os.getpid(), socket.gethostname()),
             )
             return int(cur.lastrowid or 0)
+
+    def close_stale_imports(self) -> int:
+        """Mark ``running`` import rows whose process is gone (killed, crashed) as ``interrupted``."""
+        host = socket.gethostname()
+        with self.transaction():
+            rows = self.conn.execute("SELECT id, pid, host FROM imports WHERE status = 'running'").fetchall()
+            stale = [r[0] for r in rows if r[2] in (None, host) and not _alive(r[1])]
+            self.conn.executemany(
+                "UPDATE imports SET status='interrupted', finished_at=?,"
+                " message=COALESCE(message, 'the import process stopped before it finished; nothing of it was"
+                " stored') WHERE id=?",
+                [(_now(), i) for i in stale],
+            )
+        return len(stale)
 
     def finish_import(self, import_id: int, counts: dict[str, int], status: str = "done",
                       message: str | None = None) -> None:

@@ -78,7 +78,13 @@ def import_cmd(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="Importer name (default: detect per file; see docs/importing.md)."
+            "--format",
+            "-f",
+            help=(
+                "Importer name (default: detect each file by its content; see docs/importing.md): "
+                "weibospider-txt, weibospider-csv, weibospider-json, weibo-crawler-csv, weibo-crawler-json, "
+                "twitter, mastodon, telegram, wechat, socialbrain-jsonl, csv, jsonl, text."
+            ),
         ),
     ] = None,
     platform: Annotated[
@@ -98,13 +104,25 @@ def import_cmd(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="Do not update the search index afterwards.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="A record that cannot be read fails its whole file (default: skip it and report)."
+        ),
+    ] = False,
 ) -> None:
     """Import exports into the archive (auto-detects the format).  导入导出文件。"""
     from ..sources.generic import parse_map
     from ..sources.ingest import ImportOptions, import_paths
 
     options = ImportOptions(
-        format=fmt, platform=platform, account=account, mapping=parse_map(mapping), tz=tz, per_file=per_file
+        format=fmt,
+        platform=platform,
+        account=account,
+        mapping=parse_map(mapping),
+        tz=tz,
+        per_file=per_file,
+        strict=strict,
     )
     brain = get_brain()
     with progress_bar(
@@ -130,16 +148,28 @@ def import_cmd(
     if totals["files"]:
         console.print(table)
     for f in report.files:
-        for reason in f.rejections[:3]:
-            console.print(f"[dim]rejected: {escape(reason)}[/dim]", soft_wrap=True)
+        for line in f.rejections[:3]:
+            console.print(f"[dim]skipped: {escape(line)}[/dim]", soft_wrap=True)
+        if f.rejected > 3 and f.status == "imported":
+            console.print(f"[dim]  … {f.rejected - 3} more skipped in {escape(_short(f.path))}[/dim]")
+    reasons = report.reasons()
+    if reasons:
+        console.print(f"[dim]{totals['rejected']} record(s) skipped, by reason:[/dim]")
+        for reason, n in list(reasons.items())[:8]:
+            console.print(f"[dim]  {n:>6} × {escape(reason)}[/dim]", soft_wrap=True)
     if totals["skipped"]:
         console.print(f"[dim]{totals['skipped']} file(s) skipped: not a known export format[/dim]")
     for f in report.failed:
         err_console.print(f"[red]error:[/red] {escape(f.message or '')}", soft_wrap=True)
+    if report.failed and totals["files"]:
+        err_console.print(f"{len(report.failed)} file(s) failed, {totals['files']} imported")
     if totals["files"] and not no_index and (totals["new"] or totals["updated"]):
         _sync_index(show_progress=True)
     if report.failed:
         raise typer.Exit(2)
+    if (empty := report.empty_message()) is not None:
+        err_console.print(f"[red]error:[/red] {escape(empty)}", soft_wrap=True)
+        raise typer.Exit(1)
 
 
 @user_errors

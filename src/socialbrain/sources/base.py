@@ -37,6 +37,7 @@ class ImportOptions:
     tz: str | None = None  # zone for dates without one (default Asia/Shanghai)
     per_file: bool = False  # plain text: one post per file instead of one per paragraph
     now: datetime | None = None  # "now" for relative dates ("3分钟前"); default: the file's mtime
+    strict: bool = False  # any skipped record fails its file (nothing of it imported)
 
     @property
     def zone(self) -> tzinfo:
@@ -52,10 +53,42 @@ class ImportOptions:
 
 @dataclass
 class Rejected:
-    """A record an importer skipped on purpose, and why (counted as `rejected`, the file still imports)."""
+    """A record an importer skipped, and why (counted as `rejected`; the rest of the file still imports).
+
+    ``reason`` is short and the same for every record skipped for the same cause (the summary groups by it);
+    ``line``/``field`` say where; ``snippet`` is the record's first characters, so a person can find it.
+    """
 
     reason: str
     line: int | None = None
+    field: str | None = None
+    snippet: str | None = None
+
+    @classmethod
+    def from_error(cls, e: ImportFormatError, snippet: object = None, line: int | None = None) -> Rejected:
+        """A record-level ImportFormatError (a bad date, a missing field) as a skipped record."""
+        return cls(e.reason, e.line if e.line is not None else line, e.field, _snip(snippet))
+
+    def describe(self, shown: str) -> str:
+        """``file:line [field]: reason — «first chars»`` (one line)."""
+        where = shown + (f":{self.line}" if self.line else "") + (f" [{self.field}]" if self.field else "")
+        tail = f" — «{self.snippet}»" if self.snippet else ""
+        return f"{where}: {self.reason}{tail}"
+
+
+def _snip(value: object, width: int = 40) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = next((v for v in value.values() if isinstance(v, str) and v.strip()), "")
+    t = " ".join(str(value).split())
+    t = t.encode("utf-8", "replace").decode("utf-8")  # lone surrogates must not break printing
+    return (t if len(t) <= width else t[: width - 1] + "…") or None
+
+
+def snippet(value: object) -> str | None:
+    """The first characters of a record, one line, for messages."""
+    return _snip(value)
 
 
 @runtime_checkable

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ImportFormatError
+from .base import Rejected, snippet
 from .dates import parse_date
 from .files import read_text
 
@@ -37,15 +39,18 @@ def to_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        return int(value) if math.isfinite(value) and abs(value) < 1e18 else None
     s = clean(value)
     if s is None:
         return None
     m = _COUNT.match(s.replace(",", ""))
     if not m:
         return None
-    n = float(m.group(1)) * _SCALE.get((m.group(2) or "").lower(), 1)
-    return int(n)
+    try:
+        n = float(m.group(1)) * _SCALE.get((m.group(2) or "").lower(), 1)
+    except ValueError:  # "1.2.3"
+        return None
+    return int(n) if math.isfinite(n) and n < 1e18 else None
 
 
 def split_list(value: Any) -> list[str]:
@@ -70,8 +75,13 @@ def load_json(path: Path, shown: str) -> Any:
         ) from None
 
 
-def read_csv(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """Header and (line number, row dict) pairs; ragged rows are padded/trimmed to the header."""
+def read_csv(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | Rejected]]]:
+    """Header and (first line number, row dict) pairs; ragged rows are padded/trimmed to the header.
+
+    A line that is not a record (one lone value where the header has several columns: a timestamp, a second
+    BOM, a note) comes as a :class:`Rejected`. A quote that never closes, or one that swallows following
+    records into a field, is an ImportFormatError naming the lines: importing it would turn rows into text.
+    """
     text = read_text(path, shown)
     if not text.strip():
         raise ImportFormatError(shown, "the file is empty")
@@ -80,19 +90,66 @@ def read_csv(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, dic
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except (csv.Error, StopIteration) as e:
         raise ImportFormatError(shown, f"not a readable CSV header ({e})", line=1) from None
+    unbalanced = text.count('"') % 2 == 1
+    width = len(header)
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+    def rows() -> Iterator[tuple[int, dict[str, str] | Rejected]]:
+        start = reader.line_num + 1
+        multi = (0, 0)  # the last record that spanned lines
         try:
             for row in reader:
+                first, start = start, reader.line_num + 1
                 if not any(c.strip() for c in row):
                     continue
-                if len(row) < len(header):
-                    row = row + [""] * (len(header) - len(row))
-                yield reader.line_num, dict(zip(header, row, strict=False))
+                if reader.line_num > first:  # a quoted field spans lines: legitimate, unless it ate records
+                    multi = (first, reader.line_num)
+                    _check_swallow(row, first, reader.line_num, width, shown)
+                filled = [c for c in row if c.strip().strip("\ufeff")]
+                if width >= 4 and len(filled) <= 1 and len(row) < width // 2:
+                    yield first, Rejected(
+                        f"not a record (1 value where the header has {width} columns)",
+                        first,
+                        snippet=snippet(row[0] if row else ""),
+                    )
+                    continue
+                if len(row) < width:
+                    row = row + [""] * (width - len(row))
+                yield first, dict(zip(header, row, strict=False))
         except csv.Error as e:
             raise ImportFormatError(shown, f"broken CSV ({e})", line=reader.line_num) from None
+        if unbalanced and multi[1] == reader.line_num and multi[1] > multi[0]:
+            raise ImportFormatError(
+                shown,
+                f"a quote opened on line {multi[0]} never closes: lines {multi[0]}–{multi[1]} would run into"
+                " one field (fix the quote, or re-export the file)",
+                line=multi[0],
+            )
 
     return header, rows()
+
+
+def _check_swallow(row: list[str], first: int, last: int, width: int, shown: str) -> None:
+    if any("\n" in c and _looks_like_records(c, width) for c in row):
+        raise ImportFormatError(
+            shown,
+            f"the quoted field starting on line {first} swallows the records on lines up to {last}"
+            " (a stray quote): fix the quote, or re-export the file",
+            line=first,
+        )
+
+
+def _looks_like_records(cell: str, width: int) -> bool:
+    """Does a multi-line field hold lines that are themselves CSV records of this file's width?"""
+    if width < 4:
+        return False
+    for line in cell.split("\n")[1:]:
+        try:
+            fields = next(csv.reader([line]))
+        except (csv.Error, StopIteration):
+            continue
+        if len(fields) >= max(4, width - 1):
+            return True
+    return False
 
 
 def date_field(

@@ -119,9 +119,12 @@ def _to_post(
     text = html_to_text(str(val("text") or ""))
     if not text:
         return Rejected("empty text", line)
-    created = date_field(
-        val("created_at"), shown, field=cols["created_at"], line=line, now=options.now, zone=options.zone
-    )
+    try:
+        created = date_field(
+            val("created_at"), shown, field=cols["created_at"], line=line, now=options.now, zone=options.zone
+        )
+    except ImportFormatError as e:
+        return Rejected.from_error(e, text, line)
     kind_value = (clean(val("kind")) or "original").lower()
     kind = Kind(kind_value) if kind_value in {k.value for k in Kind} else Kind.ORIGINAL
     return Post(
@@ -166,6 +169,9 @@ class GenericCsv:
                     str(path), f"no column {col!r} (from --map {field}={col})", line=1, field=field
                 )
         for n, row in rows:
+            if isinstance(row, Rejected):
+                yield row
+                continue
             yield _to_post(row, cols, lambda r, c: r.get(c), options, str(path), n)
 
 

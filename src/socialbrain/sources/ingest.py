@@ -1,17 +1,27 @@
 """Import files into the archive: detect, parse a whole file, then store it in ONE transaction.
 
-A file that cannot be read imports nothing (its error names file, line or field); records an importer skips on
-purpose are counted as ``rejected``; importing the same file again changes nothing (``unchanged``); posts the
-user forgot stay forgotten. Every file gets a row in ``imports`` (path, sha256, counts, status).
+A record that cannot be read (a bad date, no text) is skipped and reported (``file:line [field]: reason —
+«first chars»``) and the rest of the file imports; with ``strict`` any skipped record fails the file. A file
+that cannot be read at all imports nothing and gets one line naming file, line or field — whatever went wrong,
+never a traceback, and a folder run goes on with the next file. Importing the same file again changes nothing
+(``unchanged``); posts the user forgot stay forgotten. Every file gets a row in ``imports`` (path, sha256,
+counts, status ``done``/``failed``/``interrupted``), closed on every exit path; rows left ``running`` by a
+killed process are marked ``interrupted`` by the next run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import stat
+import sys
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..archive.sqlite import SQLiteArchive
 from ..errors import ImportFormatError
@@ -22,6 +32,8 @@ from .files import InputFile, iter_input_files, sha256_file
 Progress = Callable[[str, int, int], None]
 COUNTS = ("new", "updated", "unchanged", "rejected", "forgotten")
 BATCH = 2000
+MAX_LISTED = 5  # skipped records listed one by one per file (all are counted and grouped by reason)
+MAX_FILE_BYTES = 8 * 1024**3
 
 
 @dataclass
@@ -35,7 +47,9 @@ class FileResult:
     rejected: int = 0
     forgotten: int = 0
     message: str | None = None
-    rejections: list[str] = field(default_factory=list)  # the first few reasons, for the summary
+    rejections: list[str] = field(default_factory=list)  # the first few skipped records, one line each
+    reasons: dict[str, int] = field(default_factory=dict)  # why records were skipped → how many
+    posts: int = 0  # posts the file held (new + updated + unchanged + forgotten)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -57,6 +71,32 @@ class ImportReport:
     def failed(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "failed"]
 
+    @property
+    def posts(self) -> int:
+        """Posts found in all files (a re-import whose posts are all unchanged still counts them)."""
+        return sum(f.posts for f in self.files)
+
+    def reasons(self) -> dict[str, int]:
+        """Why records were skipped, over all files, most frequent first."""
+        out: dict[str, int] = {}
+        for f in self.files:
+            for r, n in f.reasons.items():
+                out[r] = out.get(r, 0) + n
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+    def empty_message(self) -> str | None:
+        """One plain line when the run found no post at all (and no file failed to say why), else None."""
+        if self.posts or self.failed:
+            return None
+        if not self.files:
+            return "no files to import were found"
+        skipped = sum(f.rejected for f in self.files)
+        if skipped:
+            return f"no posts imported: all {skipped} record(s) were skipped (see the reasons above)"
+        return "no posts found in " + (
+            "the file" if len(self.files) == 1 else f"any of the {len(self.files)} files"
+        )
+
 
 def import_paths(
     archive: SQLiteArchive,
@@ -70,16 +110,44 @@ def import_paths(
     options.zone  # noqa: B018 - a bad --tz fails before any work
     forced = get_importer(options.format) if options.format else None
     report = ImportReport()
+    archive.close_stale_imports()
     with tempfile.TemporaryDirectory(prefix="socialbrain-import-") as tmp:
         for i, raw in enumerate(paths):
             try:
-                inputs = list(iter_input_files([Path(raw)], Path(tmp) / str(i)))
+                inputs = iter_input_files([Path(raw)], Path(tmp) / str(i))
+                for f in inputs:
+                    report.files.append(import_file(archive, f, options, forced=forced, progress=progress))
             except ImportFormatError as e:
                 report.files.append(FileResult(str(raw), None, "failed", message=str(e)))
-                continue
-            for f in inputs:
-                report.files.append(import_file(archive, f, options, forced=forced, progress=progress))
+            except (OSError, RecursionError, MemoryError, ValueError, zipfile.BadZipFile, EOFError) as e:
+                report.files.append(FileResult(str(raw), None, "failed", message=_oneline(str(raw), e)))
     return report
+
+
+def _oneline(shown: str, e: BaseException) -> str:
+    """Any error while reading a file as one line naming the file (never a traceback)."""
+    if isinstance(e, ImportFormatError):
+        return str(e)
+    if isinstance(e, RecursionError):
+        return f"{shown}: nested too deeply to read (over {sys.getrecursionlimit()} levels): not an export"
+    if isinstance(e, MemoryError):
+        return f"{shown}: too large to read into memory"
+    if isinstance(e, PermissionError):
+        return f"{shown}: cannot read the file (permission denied)"
+    if isinstance(e, IsADirectoryError):
+        return f"{shown}: is a folder"
+    if isinstance(e, zipfile.BadZipFile | zlib.error | EOFError):
+        return f"{shown}: a damaged zip (bad CRC or compressed data): {_short_msg(e)}"
+    if isinstance(e, OSError):
+        return f"{shown}: cannot read the file ({e.strerror or type(e).__name__})"
+    if isinstance(e, UnicodeError):
+        return f"{shown}: text that is not valid Unicode ({_short_msg(e)})"
+    return f"{shown}: unexpected shape for this format ({type(e).__name__}: {_short_msg(e)})"
+
+
+def _short_msg(e: BaseException, width: int = 120) -> str:
+    t = " ".join(str(e).split())
+    return t if len(t) <= width else t[: width - 1] + "…"
 
 
 def _choose(f: InputFile, forced: Importer | None) -> Importer:
@@ -90,11 +158,9 @@ def _choose(f: InputFile, forced: Importer | None) -> Importer:
     raise ImportFormatError(f.shown, f"not a {forced.name} file")
 
 
-def _shown_error(e: Exception, f: InputFile) -> str:
-    msg = str(e)
-    if isinstance(e, ImportFormatError):
-        return msg.replace(str(f.path), f.shown, 1) if f.shown != str(f.path) else msg
-    return f"{f.shown}: unexpected shape for this format ({type(e).__name__}: {e})"
+def _shown_error(e: BaseException, f: InputFile) -> str:
+    msg = _oneline(f.shown, e)
+    return msg.replace(str(f.path), f.shown) if f.shown != str(f.path) else msg
 
 
 def import_file(
@@ -105,44 +171,89 @@ def import_file(
     forced: Importer | None = None,
     progress: Progress | None = None,
 ) -> FileResult:
-    """Import one file (not a folder or zip): all of it, or nothing."""
+    """Import one file (not a folder or zip): every readable record of it, or nothing; never raises for input."""
     if isinstance(f, Path):
         f = InputFile(f, str(f), explicit=True)
     options = options or ImportOptions()
     try:
+        refuse_special(f.path, f.shown)
         imp = _choose(f, forced)
     except ImportFormatError as e:
-        if f.explicit:
+        if f.explicit or not _quiet_skip(e):
             return FileResult(f.shown, None, "failed", message=_shown_error(e, f))
         return FileResult(f.shown, None, "skipped", message="not a known export format")
-    opts = (
-        options
-        if options.now
-        else replace(
-            options, now=datetime.fromtimestamp(f.path.stat().st_mtime, UTC).astimezone(options.zone)
-        )
-    )
-    import_id = archive.start_import(f.shown, sha256_file(f.path), imp.name)
+    except (OSError, RecursionError, MemoryError, UnicodeError) as e:
+        return FileResult(f.shown, None, "failed", message=_shown_error(e, f))
     result = FileResult(f.shown, imp.name, "imported")
+    import_id: int | None = None
     try:
-        items = list(imp.parse(f.path, opts))  # everything parsed before anything is stored
-    except (ImportFormatError, KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
-        result.status, result.message = "failed", _shown_error(e, f)
-        archive.finish_import(import_id, {}, "failed", result.message)
-        return result
+        opts = (
+            options
+            if options.now
+            else replace(
+                options, now=datetime.fromtimestamp(f.path.stat().st_mtime, UTC).astimezone(options.zone)
+            )
+        )
+        import_id = archive.start_import(f.shown, sha256_file(f.path), imp.name)
+        posts = _parse(imp, f, opts, result)
+        if options.strict and result.rejected:
+            first = result.rejections[0] if result.rejections else ""
+            raise ImportFormatError(
+                f.shown, f"{result.rejected} record(s) could not be read (--strict imports nothing): {first}"
+            )
+        _store(archive, posts, result, import_id, f, progress)
+    except BaseException as e:
+        interrupted = isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit)
+        result.status = "interrupted" if interrupted else "failed"
+        result.message = "interrupted" if interrupted else _shown_error(e, f)
+        for k in ("new", "updated", "unchanged", "forgotten"):
+            setattr(result, k, 0)
+        result.posts = 0
+        if import_id is not None:
+            # if the archive itself is gone/locked, the row is closed as stale by the next run
+            with contextlib.suppress(Exception):
+                archive.finish_import(import_id, {}, result.status, result.message)
+        if interrupted or not isinstance(e, Exception):
+            raise
+    return result
+
+
+def _quiet_skip(e: ImportFormatError) -> bool:
+    """Inside a folder an unknown file is skipped quietly; an unreadable or special one is reported."""
+    return "no importer recognises" in str(e) or "the file is empty" in str(e)
+
+
+def refuse_special(path: Path, shown: str) -> None:
+    """Only regular files are read: a FIFO would block forever, a device (/dev/zero) never ends."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        kind = (
+            "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+            else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket" if stat.S_ISSOCK(st.st_mode)
+            else "a folder" if stat.S_ISDIR(st.st_mode)
+            else "not a regular file"
+        )
+        raise ImportFormatError(shown, f"is {kind}, not a file: refusing to read it")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ImportFormatError(
+            shown, f"is {st.st_size / 1024**3:.1f} GB, over the {MAX_FILE_BYTES // 1024**3} GB limit for one file"
+        )
+
+
+def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult) -> list[Post]:
+    """Every post of the file (all parsed before anything is stored); skipped records counted in ``result``."""
     posts: list[Post] = []
-    for item in items:
+    for item in imp.parse(f.path, opts):
         if isinstance(item, Rejected):
             result.rejected += 1
-            if len(result.rejections) < 5:
-                result.rejections.append(
-                    f"{f.shown}:{item.line}: {item.reason}" if item.line else item.reason
-                )
+            result.reasons[item.reason] = result.reasons.get(item.reason, 0) + 1
+            if len(result.rejections) < MAX_LISTED:
+                result.rejections.append(item.describe(f.shown))
         else:
             if item.source_file is None:
                 item.source_file = f.shown
             posts.append(item)
-    del items
     # the same key twice in one file: keep the last record, so a re-import finds every post unchanged
     last: dict[tuple[str, str, str], int] = {}
     for i, post in enumerate(posts):
@@ -151,11 +262,41 @@ def import_file(
         keep = set(last.values())
         dropped = len(posts) - len(keep)
         result.rejected += dropped
-        result.rejections.append(
-            f"{dropped} record(s) repeat the id of a later record in the file (the later kept)"
-        )
+        reason = "repeats the id of a later record in the file (the later kept)"
+        result.reasons[reason] = result.reasons.get(reason, 0) + dropped
+        result.rejections.append(f"{f.shown}: {dropped} record(s) {reason}")
         posts = [p for i, p in enumerate(posts) if i in keep]
+    return posts
+
+
+def _store(
+    archive: SQLiteArchive,
+    posts: list[Post],
+    result: FileResult,
+    import_id: int,
+    f: InputFile,
+    progress: Progress | None,
+) -> None:
     label = Path(f.shown).name
+    try:
+        _store_once(archive, posts, result, import_id, label, progress)
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800") cannot be stored: replace it and retry
+        for k in ("new", "updated", "unchanged", "forgotten"):
+            setattr(result, k, 0)
+        for p in posts:
+            _scrub(p)
+        _store_once(archive, posts, result, import_id, label, progress)
+    result.posts = result.new + result.updated + result.unchanged + result.forgotten
+
+
+def _store_once(
+    archive: SQLiteArchive,
+    posts: list[Post],
+    result: FileResult,
+    import_id: int,
+    label: str,
+    progress: Progress | None,
+) -> None:
     with archive.transaction():
         for start in range(0, len(posts), BATCH):
             batch = posts[start : start + BATCH]
@@ -165,10 +306,27 @@ def import_file(
                     archive.set_hidden(post.id, True)
             if progress:
                 progress(label, min(start + BATCH, len(posts)), len(posts))
-        archive.finish_import(import_id, result.counts, "done", "; ".join(result.rejections) or None)
+        summary = "; ".join(f"{n}× {r}" for r, n in result.reasons.items()) or None
+        archive.finish_import(import_id, result.counts, "done", summary)
     if progress and not posts:
         progress(label, 0, 0)
-    return result
+
+
+def _fix(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_fix(v) for v in value]
+    if isinstance(value, dict):
+        return {_fix(k): _fix(v) for k, v in value.items()}
+    return value
+
+
+def _scrub(post: Post) -> None:
+    """Replace lone surrogates (unencodable) in every text field of a post with ``?``."""
+    for name in ("text", "ref_text", "ref_author", "url", "location", "source_tool", "source_file",
+                 "conversation", "author", "reply_to", "post_id", "account", "raw", "media"):
+        setattr(post, name, _fix(getattr(post, name)))
 
 
 __all__ = ["FileResult", "ImportOptions", "ImportReport", "import_file", "import_paths"]

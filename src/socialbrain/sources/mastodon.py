@@ -78,13 +78,18 @@ class MastodonOutbox:
                 if not uri:
                     yield Rejected(f"{where}: boost without an object")
                     continue
+                try:
+                    created = date_field(
+                        act.get("published"), str(path), field=f"{where}.published", zone=options.zone
+                    )
+                except ImportFormatError as e:
+                    yield Rejected.from_error(e, uri)
+                    continue
                 yield Post(
                     platform=platform,
                     account=account,
                     post_id=_status_id(str(act.get("id") or uri)),
-                    created_at=date_field(
-                        act.get("published"), str(path), field=f"{where}.published", zone=options.zone
-                    ),
+                    created_at=created,
                     text="",
                     kind=Kind.REPOST,
                     raw=act,
@@ -105,16 +110,21 @@ class MastodonOutbox:
                 yield Rejected(f"{where}: empty post")
                 continue
             reply_to = obj.get("inReplyTo")
-            yield Post(
-                platform=platform,
-                account=account,
-                post_id=_status_id(str(obj.get("id") or act.get("id"))),
-                created_at=date_field(
+            try:
+                created = date_field(
                     obj.get("published") or act.get("published"),
                     str(path),
                     field=f"{where}.object.published",
                     zone=options.zone,
-                ),
+                )
+            except ImportFormatError as e:
+                yield Rejected.from_error(e, text)
+                continue
+            yield Post(
+                platform=platform,
+                account=account,
+                post_id=_status_id(str(obj.get("id") or act.get("id"))),
+                created_at=created,
                 text=text,
                 kind=Kind.REPLY if reply_to else Kind.ORIGINAL,
                 raw=act,

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ImportFormatError
 from ..models import Kind, Post
-from .base import ImportOptions, Rejected, register
+from .base import ImportOptions, Rejected, register, snippet
 from .fields import date_field, head_text, load_json
 
 PLATFORM = "telegram"
@@ -79,7 +79,8 @@ class TelegramExport:
             for i, msg in enumerate(chat.get("messages") or []):
                 where = f"{chat_info['name'] or chat_id}.messages[{i}]"
                 if not isinstance(msg, dict):
-                    raise ImportFormatError(str(path), "each message must be an object", field=where)
+                    yield Rejected("not a message object", field=where, snippet=snippet(msg))
+                    continue
                 if msg.get("type") != "message":
                     yield Rejected(f"{where}: {msg.get('type')} message")
                     continue
@@ -89,7 +90,11 @@ class TelegramExport:
                     yield Rejected(f"{where}: no text")
                     continue
                 when = msg.get("date_unixtime") or msg.get("date")
-                created = date_field(when, str(path), field=f"{where}.date", zone=options.zone)
+                try:
+                    created = date_field(when, str(path), field=f"{where}.date", zone=options.zone)
+                except ImportFormatError as e:
+                    yield Rejected.from_error(e, text)
+                    continue
                 from_id = str(msg.get("from_id") or "")
                 mine = bool(owner) and from_id == f"user{owner}" or chat.get("type") == "saved_messages"
                 reply = msg.get("reply_to_message_id")

@@ -125,7 +125,13 @@ class TwitterArchive:
             if not tid:
                 yield Rejected(f"[{i}] has no id_str")
                 continue
-            created = date_field(t.get("created_at"), str(path), field=f"[{i}].created_at", zone=options.zone)
+            try:
+                created = date_field(
+                    t.get("created_at"), str(path), field=f"[{i}].created_at", zone=options.zone
+                )
+            except ImportFormatError as e:
+                yield Rejected.from_error(e, t.get("full_text") or t.get("text"))
+                continue
             full = html.unescape(t.get("full_text") or t.get("text") or "")
             entities = t.get("extended_entities") or {}
             text, media = _expand(

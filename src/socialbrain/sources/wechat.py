@@ -53,6 +53,9 @@ class MemoTraceCsv:
         account = options.account or "me"
         fallback_chat = path.stem.removesuffix("_utf8")
         for n, row in rows:
+            if isinstance(row, Rejected):
+                yield row
+                continue
             typ, sub = (row.get("Type") or "").strip(), (row.get("SubType") or "").strip()
             if typ in NO_TEXT:
                 yield Rejected(f"{NO_TEXT[typ]} message has no text", n)
@@ -66,7 +69,11 @@ class MemoTraceCsv:
                 continue
             when = clean(row.get("CreateTime")) or row.get("StrTime")
             field = "CreateTime" if clean(row.get("CreateTime")) else "StrTime"
-            created = date_field(when, str(path), field=field, line=n, zone=options.zone)
+            try:
+                created = date_field(when, str(path), field=field, line=n, zone=options.zone)
+            except ImportFormatError as e:
+                yield Rejected.from_error(e, text, n)
+                continue
             chat = clean(row.get("TalkerId")) or fallback_chat
             mine = (row.get("IsSender") or "").strip() == "1"
             local_id = clean(row.get("MsgSvrID")) or clean(row.get("localId"))

@@ -8,10 +8,20 @@ from pathlib import Path
 from ..collect.weibo_mblog import bid_to_mid
 
 PLATFORM = "weibo"
+# weiboSpider ≥ 2018-11 (a33d057): "转发理由:R\n原始用户: U\n转发内容: T"; ≥ 2019-12 (f7920d0) drops the
+# 原始用户 line when the original's author is gone
 _REPOST = re.compile(
-    r"^(?P<reason>.*?)\n?原始用户[:：]\s*(?P<author>[^\n]*)\n转发内容[:：]\s*(?P<orig>.*)$", re.S
+    r"^(?P<reason>.*?)\n?(?:原始用户[:：][ \t\u00a0]*(?P<author>[^\n]*)\n)?转发内容[:：]\s*(?P<orig>.*)$", re.S
+)
+# weiboSpider PR #9 (a3f1323, 2018-01): "转发了 U 的微博:\n原文\n转发理由:R" (nbsp around U, as weibo.cn shows it)
+_REPOST_OF = re.compile(
+    r"^转发了[\s\u00a0]*(?:(?P<author>[^\n]*?)[\s\u00a0]*的)?微博[:：][\s\u00a0]*(?P<orig>.*?)"
+    r"(?:\n转发理由[:：][\s\u00a0]*(?P<reason>.*))?$",
+    re.S,
 )
 _TRAILING = re.compile(r"\s*(原图|\S{1,30}的微博视频)\s*$")
+# a long post whose 全文 weiboSpider could not fetch ends with the link label: "……\xa0全文"
+_FULLTEXT = re.compile(r"(?:(?:\.\.\.|…+)[ \t\u00a0]*|[ \t\u00a0]+)全文[ \t\u00a0]*$")
 
 
 def weibo_mid(value: str | None) -> str | None:
@@ -44,14 +54,36 @@ def weibo_url(uid: str | None, bid: str | None, mid: str | None) -> str | None:
 
 
 def split_flattened_repost(content: str) -> tuple[str, str | None, str | None]:
-    """weiboSpider writes a repost as ``转发理由:…\\n原始用户: X\\n转发内容: 原文``: (own text, author, original)."""
+    """A repost weiboSpider flattened into its text → (own text, original author, original text).
+
+    ``转发理由:R\\n原始用户: U\\n转发内容: T`` (2018-11 on; no 原始用户 line when the author is gone) and
+    ``转发了 U 的微博:\\nT\\n转发理由:R`` (2018-01, PR #9). Not a repost: ``(content, None, None)``.
+    """
     m = _REPOST.match(content)
-    if not m:
-        return content, None, None
-    reason = re.sub(r"^转发理由[:：]\s*", "", m.group("reason").strip())
-    return reason, m.group("author").strip() or None, m.group("orig").strip() or None
+    if m:
+        reason = _strip_reason(m.group("reason"))
+        author = (m.group("author") or "").strip(" \t\u00a0") or None
+        return reason, author, m.group("orig").strip() or ""
+    m = _REPOST_OF.match(content)
+    if m:
+        author = (m.group("author") or "").strip(" \t\u00a0") or None
+        return _strip_reason(m.group("reason") or ""), author, m.group("orig").strip(" \n\t\u00a0")
+    return content, None, None
+
+
+def _strip_reason(reason: str) -> str:
+    r = re.sub(r"^转发理由[:：]", "", reason.strip(" \n\t\u00a0"))
+    return r.strip(" \n\t\u00a0")
+
+
+def cut_fulltext(text: str) -> tuple[str, bool]:
+    """(text without a trailing ``全文`` link label, whether it was there: the post is cut short)."""
+    m = _FULLTEXT.search(text)
+    if not m or not text[: m.start()].strip():
+        return text, False
+    return text[: m.start()].rstrip(" \u00a0"), True
 
 
 def strip_artefacts(text: str) -> str:
     """weiboSpider's trailing ``原图`` / ``xxx的微博视频`` link labels."""
-    return _TRAILING.sub("", text).strip()
+    return _TRAILING.sub("", text.replace("\u200b", "")).strip()

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import ImportFormatError
 from ..models import Kind, Post
-from .base import ImportOptions, Rejected, register
+from .base import ImportOptions, Rejected, register, snippet
 from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
 from .text import html_to_text
 from .weibo_common import PLATFORM, account_from_name, weibo_mid, weibo_url
@@ -69,13 +69,24 @@ def _post(
     )
 
 
+def _prefixed(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The reposted post's columns (``源微博正文`` …) as a record of their own (``正文`` …)."""
+    return {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
+
+
 class WeiboCrawlerCsv:
     name = "weibo-crawler-csv"
     platform = PLATFORM
-    description = "weibo-crawler .csv (id, bid, 正文, … 日期, 工具, 点赞数, 评论数, 转发数; reposts add 源微博… columns)"
+    description = (
+        "weibo-crawler .csv (id, bid, 正文, … 日期, 工具, 点赞数, 评论数, 转发数; 11–18 columns, reposts add"
+        " 是否原创, 源用户…, 源微博… columns — 原始微博… in 2019)"
+    )
 
     def sniff(self, path: Path, head: bytes) -> float:
-        return 0.95 if {"id", "bid", "正文"} <= csv_header(head) else 0.0
+        cols = csv_header(head)
+        if {"id", "正文"} <= cols and ({"bid", "日期"} & cols):
+            return 0.95
+        return 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
         header, rows = read_csv(path, str(path))
@@ -83,31 +94,46 @@ class WeiboCrawlerCsv:
             if col not in header:
                 raise ImportFormatError(str(path), f"no {col} column", line=1, field=col)
         date_col = "完整日期" if "完整日期" in header else "日期"
+        # 2019-06 (c312f74) named the reposted columns 原始微博…/原始用户…; later versions 源微博…/源用户…
+        src = "源微博" if any(h.startswith("源微博") for h in header) else "原始微博"
+        src_user = "源用户" if src == "源微博" else "原始用户"
         account = options.account or account_from_name(path)
         for n, row in rows:
+            if isinstance(row, Rejected):
+                yield row
+                continue
             mid = weibo_mid(clean(row.get("id")))
-            if not mid:
-                yield Rejected("no id", n)
+            if not mid or not mid.isdigit():
+                yield Rejected("no numeric id (not a weibo row)", n, "id", snippet(row.get("id") or row))
                 continue
             when = clean(row.get("完整日期")) or row.get("日期")
-            created = date_field(when, str(path), field=date_col, line=n, now=options.now, zone=options.zone)
+            try:
+                created = date_field(when, str(path), field=date_col, line=n, now=options.now, zone=options.zone)
+            except ImportFormatError as e:
+                yield Rejected.from_error(e, row.get("正文"), n)
+                continue
             text = html_to_text(row.get("正文"))
             is_original = (clean(row.get("是否原创")) or "true").lower() != "false"
-            ref_text = html_to_text(row.get("源微博正文")) or None
+            ref = _prefixed(row, src)
+            ref_text = html_to_text(ref.get("正文")) or None
             if not text and not ref_text:
-                yield Rejected("empty post text", n)
+                yield Rejected("empty post text", n, "正文", snippet(row.get("id")))
                 continue
+            ref_mid = weibo_mid(clean(ref.get("id")))
+            raw = dict(row)
+            if ref_mid:  # the reposted post, findable by its own id
+                raw["_source"] = {"id": ref_mid, "bid": clean(ref.get("bid"))}
             yield _post(
-                row,
+                raw,
                 _CSV_KEYS,
                 options,
                 account=account,
                 mid=mid,
                 created=created,
                 text=text,
-                repost=not is_original,
+                repost=not is_original or ref_text is not None,
                 ref_text=ref_text,
-                ref_author=clean(row.get("源用户昵称")),
+                ref_author=clean(row.get(f"{src_user}昵称")),
             )
 
 
@@ -131,20 +157,25 @@ class WeiboCrawlerJson:
         user = data.get("user") if isinstance(data.get("user"), dict) else {}
         for i, w in enumerate(data["weibo"]):
             if not isinstance(w, dict):
-                raise ImportFormatError(str(path), "each weibo must be an object", field=f"weibo[{i}]")
+                yield Rejected("not a weibo object", field=f"weibo[{i}]", snippet=snippet(w))
+                continue
             account = options.account or str(w.get("user_id") or user.get("id") or account_from_name(path))
             mid = weibo_mid(str(w.get("id") or "")) or None
             if not mid:
-                yield Rejected(f"weibo[{i}] has no id")
+                yield Rejected("no id", field=f"weibo[{i}].id", snippet=snippet(w.get("text")))
                 continue
             when = w.get("full_created_at") or w.get("created_at")
             field = f"weibo[{i}].{'full_created_at' if w.get('full_created_at') else 'created_at'}"
-            created = date_field(when, str(path), field=field, now=options.now, zone=options.zone)
-            text = html_to_text(w.get("text"))
+            try:
+                created = date_field(when, str(path), field=field, now=options.now, zone=options.zone)
+            except ImportFormatError as e:
+                yield Rejected.from_error(e, w.get("text"))
+                continue
+            text = html_to_text(str(w.get("text") or ""))
             rt = w.get("retweet") if isinstance(w.get("retweet"), dict) else None
-            ref_text = html_to_text(rt.get("text")) if rt else None
+            ref_text = html_to_text(str(rt.get("text") or "")) if rt else None
             if not text and not ref_text:
-                yield Rejected(f"weibo[{i}] has empty text")
+                yield Rejected("empty post text", field=f"weibo[{i}].text", snippet=snippet(mid))
                 continue
             yield _post(
                 w,

@@ -9,26 +9,33 @@ from typing import Any
 
 from ..errors import ImportFormatError
 from ..models import Kind, Post
-from .base import ImportOptions, Rejected, register
+from .base import ImportOptions, Rejected, register, snippet
 from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
 from .files import read_text
 from .weibo_common import (
     PLATFORM,
     account_from_name,
+    cut_fulltext,
     split_flattened_repost,
     strip_artefacts,
     weibo_mid,
     weibo_url,
 )
 
-_META = re.compile(r"^(微博位置|发布位置|发布时间|点赞数|发布工具)[:：]\s*(.*)$")
-_COUNTS = re.compile(r"点赞数[:：]\s*(\S+)\s+转发数[:：]\s*(\S+)\s+评论数[:：]\s*(\S+)")
-_HEADER_UID = re.compile(r"用户id[:：]\s*(\S+)")
-_HEADER_NICK = re.compile(r"用户昵称[:：]\s*(.+)")
-_SECTION = re.compile(r"^(原创)?微博内容[:：]\s*$")
-_HEADER_LINE = re.compile(
-    r"^(用户信息|(用户昵称|用户id|微博数|关注数|粉丝数)[:：].*|(原创)?微博内容[:：]\s*)$"
+# a field line: one of weiboSpider's labels, ASCII or full-width colon (several may share a line: the counts)
+_FIELD = re.compile(
+    r"^(微博发布位置|微博位置|发布位置|发布时间|点赞数|转发数|评论数|发布工具|url|微博链接)[ \t]*[:：][ \t\u00a0]*(.*)$"
 )
+_COUNT_PART = re.compile(r"(点赞数|转发数|评论数)[ \t]*[:：][ \t]*([^\s]*)")
+_USER_HEAD = re.compile(r"^用户信息[ \t]*[:：]?[ \t]*$")
+_USER_FIELD = re.compile(r"^(用户昵称|用户id|微博数|关注数|粉丝数)[ \t]*[:：][ \t]*(.*)$")
+_SECTION = re.compile(r"^(原创)?微博内容[ \t]*[:：][ \t]*$")
+_NUMBERED = re.compile(r"^(\d{1,6}):")
+_COMMENT_URL = re.compile(r"/comment/([A-Za-z0-9]+)")
+_FIELD_NAMES = {
+    "微博发布位置": "place", "微博位置": "place", "发布位置": "place", "发布时间": "time", "点赞数": "likes",
+    "转发数": "reposts", "评论数": "comments", "发布工具": "tool", "url": "url", "微博链接": "url",
+}
 
 
 def _account(path: Path, options: ImportOptions, uid: Any = None) -> str:
@@ -58,14 +65,22 @@ def _post(
     pics: list[str],
     raw: Any,
 ) -> Post | Rejected:
+    """One post from any weiboSpider output; a record without a readable date or text is a Rejected."""
+    try:
+        created = date_field(when, str(path), field=field, line=line, now=options.now, zone=options.zone)
+    except ImportFormatError as e:
+        return Rejected.from_error(e, content or raw, line)
     text, ref_author, ref_text = split_flattened_repost(content.strip())
-    text = strip_artefacts(text)
-    ref_text = strip_artefacts(ref_text) if ref_text else ref_text
-    created = date_field(when, str(path), field=field, line=line, now=options.now, zone=options.zone)
+    text, cut = cut_fulltext(strip_artefacts(text))
+    if ref_text is not None:
+        ref_text, ref_cut = cut_fulltext(strip_artefacts(ref_text))
+        cut = cut or ref_cut
     kind = Kind.REPOST if ref_text is not None or original is False else Kind.ORIGINAL
     if not text and not ref_text and not pics:
-        return Rejected("empty post text", line)
+        return Rejected("empty post text", line, field="微博内容", snippet=snippet(raw))
     mid = weibo_mid(pid)
+    if cut:  # 全文 could not be fetched: say so in the record kept with the post
+        raw = {"record": raw, "truncated": True} if not isinstance(raw, dict) else {**raw, "truncated": True}
     return Post(
         platform=options.platform or PLATFORM,
         account=account,
@@ -74,7 +89,7 @@ def _post(
         text=text,
         kind=kind,
         raw=raw,
-        ref_text=ref_text,
+        ref_text=ref_text or None,
         ref_author=ref_author,
         url=weibo_url(account, pid, mid) if pid else None,
         media=pics,
@@ -86,6 +101,77 @@ def _post(
     )
 
 
+class _Record:
+    """One post of a weiboSpider .txt: its content lines, then its field lines."""
+
+    __slots__ = ("content", "fields", "first", "last")
+
+    def __init__(self) -> None:
+        self.content: list[str] = []
+        self.fields: dict[str, str] = {}
+        self.first = 0  # line number of the first content (or field) line
+        self.last = 0
+
+
+def _txt_records(lines: list[str]) -> tuple[dict[str, str], list[_Record]]:
+    """Split a weiboSpider .txt into header values and records, by recognising field and header lines.
+
+    Works for every layout weiboSpider has written (see tests/fixtures/weibospider_layouts/make_layouts.py):
+    numbered ``N:`` or not, counts on one line or one per line, with or without 位置/工具/url lines, header
+    blocks repeated by appended runs.
+    """
+    header: dict[str, str] = {}
+    records: list[_Record] = []
+    cur = _Record()
+    in_header = False
+
+    def close() -> None:
+        nonlocal cur
+        while cur.content and not cur.content[-1].strip():
+            cur.content.pop()
+        if cur.content or cur.fields:
+            records.append(cur)
+        cur = _Record()
+
+    for n, raw_line in enumerate(lines, start=1):
+        s = raw_line.strip().lstrip("\ufeff")
+        if _USER_HEAD.match(s):
+            close()
+            in_header = True
+            continue
+        if in_header:
+            if m := _USER_FIELD.match(s):
+                header.setdefault(m.group(1), m.group(2).strip())
+                continue
+            if not s:
+                continue
+            in_header = False
+        if _SECTION.match(s):
+            close()
+            continue
+        m = _FIELD.match(s)
+        if m:
+            label, value = m.group(1), m.group(2).strip()
+            counts = label in ("点赞数", "转发数", "评论数")
+            parts = _COUNT_PART.findall(s) if counts else [(label, value)]
+            for lab, val in parts:
+                cur.fields[_FIELD_NAMES[lab]] = val.strip()
+            if not cur.first:
+                cur.first = n
+            cur.last = n
+            continue
+        if cur.fields:  # the field block ended: this line starts the next post
+            close()
+        if not s and not cur.content:
+            continue
+        if not cur.first:
+            cur.first = n
+        cur.content.append(raw_line.strip(" \t\r\ufeff"))
+        cur.last = n
+    close()
+    return header, records
+
+
 class WeiboSpiderTxt:
     name = "weibospider-txt"
     platform = PLATFORM
@@ -95,111 +181,125 @@ class WeiboSpiderTxt:
 
     def sniff(self, path: Path, head: bytes) -> float:
         t = head_text(head)
+        txt = path.suffix.lower() in (".txt", "")
         if "发布时间" in t and ("点赞数" in t or "发布工具" in t):
-            return 0.9 if path.suffix.lower() in (".txt", "") else 0.6
+            return 0.9 if txt else 0.6
+        if "用户信息" in t and "微博内容" in t and "点赞数" in t:  # the 2016–2017 layouts (no 发布时间)
+            return 0.8 if txt else 0.5
         return 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
-        lines = read_text(path).splitlines()
-        uid = nick = None
-        start = 0
-        for i, line in enumerate(lines[:30]):
-            if m := _HEADER_UID.search(line):
-                uid = m.group(1)
-            elif m := _HEADER_NICK.search(line):
-                nick = m.group(1).strip()
-            if _SECTION.match(line.strip()):
-                start = i + 1
-                break
-        account = _account(path, options, uid or nick)
-        content: list[str] = []
-        content_line = None
-        meta: dict[str, str] = {}
-        for n, line in enumerate(lines[start:], start=start + 1):
-            s = line.strip()
-            m = _META.match(s)
-            if m:
-                key, val = m.group(1), m.group(2).strip()
-                if key == "点赞数" and (c := _COUNTS.search(s)):
-                    meta["likes"], meta["reposts"], meta["comments"] = c.groups()
-                else:
-                    meta[key] = val
-                if key == "发布工具":
-                    if "发布时间" not in meta:
-                        raise ImportFormatError(
-                            str(path), "post has no 发布时间 line", line=n, field="发布时间"
-                        )
-                    yield _post(
-                        path,
-                        options,
-                        account=account,
-                        content="\n".join(content),
-                        pid=None,
-                        when=meta["发布时间"],
-                        line=content_line or n,
-                        field="发布时间",
-                        place=meta.get("微博位置") or meta.get("发布位置"),
-                        tool=meta.get("发布工具"),
-                        likes=meta.get("likes"),
-                        reposts=meta.get("reposts"),
-                        comments=meta.get("comments"),
-                        original=None,
-                        pics=[],
-                        raw="\n".join(lines[(content_line or n) - 1 : n]),
-                    )
-                    content, content_line, meta = [], None, {}
-                continue
-            if meta:  # a post without 发布工具: the meta block ended at a content line
-                raise ImportFormatError(
-                    str(path), "post ends without a 发布工具 line", line=n, field="发布工具"
-                )
-            if _HEADER_LINE.match(s):  # weiboSpider appends a new header block on every run
-                content, content_line = [], None
-                continue
-            if s or content:
-                if content_line is None:
-                    content_line = n
-                content.append(s)
-        if meta:
+        text = read_text(path)
+        if not text.strip():
+            raise ImportFormatError(str(path), "the file is empty")
+        lines = text.splitlines()
+        header, records = _txt_records(lines)
+        with_fields = [r for r in records if r.fields]
+        if not with_fields:
             raise ImportFormatError(
-                str(path), "last post is cut short (no 发布工具 line)", line=len(lines), field="发布工具"
+                str(path), "no post has a 发布时间/点赞数 line: this is not a weiboSpider .txt", line=1
             )
-        if any(c.strip() for c in content):
+        if not any("time" in r.fields for r in with_fields):
             raise ImportFormatError(
                 str(path),
-                "text after the last post has no 发布时间: is the file cut short?",
-                line=content_line,
+                "this early weiboSpider layout (2016–2017, before 发布时间 was written) has no dates:"
+                " its posts cannot be placed in time. Crawl again with a newer weiboSpider",
+                field="发布时间",
+            )
+        account = _account(path, options, header.get("用户id") or header.get("用户昵称"))
+        firsts = [r.content[0] if r.content else "" for r in records]
+        numbered = sum(bool(_NUMBERED.match(f)) for f in firsts) * 2 > len(records)
+        # which fields this file writes for every post: a last post lacking them was cut short
+        usual = set.intersection(*(set(r.fields) for r in with_fields[:-1])) if len(with_fields) > 1 else set()
+        for i, r in enumerate(records):
+            content = list(r.content)
+            if numbered and content:
+                content[0] = _NUMBERED.sub("", content[0], count=1)
+            body = "\n".join(content).strip()
+            raw = "\n".join(lines[r.first - 1 : r.last])
+            if not r.fields:
+                yield Rejected(
+                    "text without 发布时间 or count lines (not part of a post)", r.first, "发布时间", snippet(body)
+                )
+                continue
+            missing = usual - set(r.fields)
+            if i == len(records) - 1 and missing and "time" in r.fields:
+                label = {v: k for k, v in _FIELD_NAMES.items()}
+                need = "/".join(sorted(label.get(m, m) for m in missing))
+                yield Rejected(
+                    f"the last post is cut short (no {need} line): is the file complete?",
+                    r.last, need, snippet(body),
+                )
+                continue
+            if "time" not in r.fields:
+                yield Rejected("post has no 发布时间 line", r.first, "发布时间", snippet(body))
+                continue
+            url = r.fields.get("url")
+            bid = m.group(1) if url and (m := _COMMENT_URL.search(url)) else None
+            yield _post(
+                path,
+                options,
+                account=account,
+                content=body,
+                pid=bid,
+                when=r.fields["time"],
+                line=r.first,
+                field="发布时间",
+                place=r.fields.get("place"),
+                tool=r.fields.get("tool"),
+                likes=r.fields.get("likes"),
+                reposts=r.fields.get("reposts"),
+                comments=r.fields.get("comments"),
+                original=None,
+                pics=[],
+                raw=raw,
             )
 
 
 class WeiboSpiderCsv:
     name = "weibospider-csv"
     platform = PLATFORM
-    description = "weiboSpider .csv (微博id, 微博正文, … 发布时间, 点赞数, 转发数, 评论数)"
+    description = (
+        "weiboSpider .csv (微博id, 微博正文, … 发布时间, 点赞数, 转发数, 评论数; also the 2019 form without"
+        " 微博id and PR #10's 微博内容/转发内容/发布设备)"
+    )
 
     def sniff(self, path: Path, head: bytes) -> float:
         cols = csv_header(head)
-        return 0.95 if {"微博id", "微博正文"} <= cols else 0.0
+        if {"微博id", "微博正文"} <= cols or {"微博正文", "发布时间", "点赞数"} <= cols:
+            return 0.95
+        if {"微博内容", "转发内容", "发布时间", "发布设备"} <= cols:
+            return 0.9
+        return 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
         header, rows = read_csv(path, str(path))
-        for col in ("微博正文", "发布时间"):
+        text_col = "微博正文" if "微博正文" in header else "微博内容"
+        for col in (text_col, "发布时间"):
             if col not in header:
                 raise ImportFormatError(str(path), f"no {col} column", line=1, field=col)
-        account = _account(path, options)
+        account = _account(path, options, None)
         for n, row in rows:
+            if isinstance(row, Rejected):
+                yield row
+                continue
             original = clean(row.get("是否为原创微博"))
+            content = row.get(text_col) or ""
+            ref = clean(row.get("转发内容"))
+            if ref and ref != "Original Weibo":  # PR #10: the reposted text in its own column
+                author = clean(row.get("微博来源"))
+                content = f"转发理由:{content}\n" + (f"原始用户: {author}\n" if author else "") + f"转发内容: {ref}"
             yield _post(
                 path,
                 options,
-                account=account,
-                content=row.get("微博正文") or "",
+                account=_account(path, options, clean(row.get("用户id"))) if "用户id" in header else account,
+                content=content.replace("<br>", "\n"),
                 pid=clean(row.get("微博id")),
                 when=row.get("发布时间"),
                 line=n,
                 field="发布时间",
                 place=row.get("发布位置"),
-                tool=row.get("发布工具"),
+                tool=row.get("发布工具") or row.get("发布设备"),
                 likes=row.get("点赞数"),
                 reposts=row.get("转发数"),
                 comments=row.get("评论数"),
@@ -226,7 +326,8 @@ class WeiboSpiderJson:
         account = _account(path, options, user.get("id") if isinstance(user, dict) else None)
         for i, w in enumerate(data["weibo"]):
             if not isinstance(w, dict):
-                raise ImportFormatError(str(path), "each weibo must be an object", field=f"weibo[{i}]")
+                yield Rejected("not a weibo object", field=f"weibo[{i}]", snippet=snippet(w))
+                continue
             yield _post(
                 path,
                 options,

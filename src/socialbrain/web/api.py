@@ -287,13 +287,34 @@ async def upload_import(request: Request, files: Annotated[list[UploadFile], Fil
 
     def work(brain: Brain, job: Job) -> dict[str, Any]:
         try:
-            result = services.import_paths(brain, paths, job.progress)
+            result = _without_upload_dir(services.import_paths(brain, paths, job.progress), paths[0].parent)
+            failed = [f for f in result["files"] if f.get("status") == "failed"]
+            if failed and not result["totals"].get("files"):  # nothing imported: the job failed, say why
+                raise SocialbrainError(
+                    "; ".join(str(f.get("message") or f"{f['path']}: failed") for f in failed[:3])
+                    + (f" (+{len(failed) - 3} more)" if len(failed) > 3 else "")
+                )
+            if failed:
+                job.message = f"{len(failed)} 个文件导入失败 / file(s) failed: " + "; ".join(
+                    str(f.get("message") or f["path"]) for f in failed[:3]
+                )
             result["index"] = services.sync_index(brain, job.progress)
             return _flag_nothing_imported(result)
         finally:
             shutil.rmtree(paths[0].parent, ignore_errors=True)
 
     return st.submit_job("import", ", ".join(p.name for p in paths), work).to_json()
+
+
+def _without_upload_dir(result: dict[str, Any], upload_dir: Path) -> dict[str, Any]:
+    """Import results name files as the user uploaded them, never by the server's temporary path."""
+    prefix = str(upload_dir) + "/"
+    for f in result.get("files", []):
+        for k in ("path", "message"):
+            if isinstance(f.get(k), str):
+                f[k] = f[k].replace(prefix, "")
+        f["rejections"] = [r.replace(prefix, "") for r in f.get("rejections") or []]
+    return result
 
 
 @router.get("/jobs")
