@@ -62,16 +62,9 @@ class Brain:
     @cached_property
     def llm(self) -> LLM | None:
         """The configured LLM, or None for no-LLM mode."""
-        from .answer.llm import load_llm
+        from .services.llm import llm_from_settings
 
-        return load_llm(
-            self.settings,
-            url=self.overrides.get("llm_url"),
-            model=self.overrides.get("llm_model"),
-            key=self.overrides.get("llm_key"),
-            timeout=self.overrides.get("llm_timeout"),
-            redact=self.overrides.get("llm_redact"),
-        )
+        return llm_from_settings(self.settings, self.overrides)
 
     def close(self) -> None:
         if "archive" in self.__dict__:

@@ -84,7 +84,7 @@ def test_search_finds_chinese_and_applies_time_expressions(live: LiveServer) -> 
         assert res["hits"] and all("跑步" in h["text"] for h in res["hits"])
         assert any("【跑步】" in h["snippet"] for h in res["hits"])
         dated = c.get("/api/search", params={"q": "2016年 跑步"}).json()
-        assert dated["time_expression"] and all(h["post"]["date"].startswith("2016") for h in dated["hits"])
+        assert dated["time_expression"] and all(h["date"].startswith("2016") for h in dated["hits"])
         assert c.get("/api/search", params={"q": "secretword"}).json()["hits"] == []
         assert c.get("/api/search", params={"q": ""}).status_code == 422
 
@@ -181,7 +181,7 @@ def test_knowledge_base_by_date_filter_scopes_timeline_search_and_chat(live: Liv
             assert posts["total"] == 3 and all(p["date"].startswith("2016") for p in posts["posts"])
             assert [y["year"] for y in c.get("/api/calendar", params={"kb": "y2016"}).json()] == [2016]
             hits = c.get("/api/search", params={"q": "跑步", "kb": "y2016"}).json()["hits"]
-            assert hits and all(h["post"]["date"].startswith("2016") for h in hits)
+            assert hits and all(h["date"].startswith("2016") for h in hits)
             assert c.get("/api/posts", params={"kb": "nosuchkb"}).status_code == 404
         finally:
             c.delete("/api/kbs/y2016", headers=H)
@@ -200,7 +200,7 @@ def test_import_upload_reports_counts_and_import_log(live: LiveServer) -> None:
         assert again["result"]["totals"]["new"] == 0
         assert any(i["path"].endswith("2020.txt") for i in c.get("/api/imports").json())
         hits = c.get("/api/search", params={"q": "封城"}).json()["hits"]
-        assert hits and hits[0]["post"]["date"].startswith("2020-01-23")  # the index saw the new post
+        assert hits and hits[0]["date"].startswith("2020-01-23")  # the index saw the new post
 
 
 @pytest.mark.parametrize("path", ["/api/jobs/nothing", "/api/kbs/none/rebuild"])

@@ -366,6 +366,62 @@ class SQLiteArchive(NestedTransactions):
             "kinds": dict(kinds),
         }
 
+    def platforms(self) -> list[str]:
+        """The platforms that have posts, sorted."""
+        with self._lock:
+            return [r[0] for r in self.conn.execute("SELECT DISTINCT platform FROM posts ORDER BY platform")]
+
+    def month_counts(self, flt: PostFilter | None = None) -> list[tuple[int, int, int]]:
+        """``(year, month, posts)`` in each post's own zone: years newest first, months in order."""
+        where, params = filter_sql(flt)
+        with self._lock:
+            rows = self.conn.execute(
+                f"SELECT substr(created_at, 1, 4), substr(created_at, 6, 2), COUNT(*) FROM posts WHERE {where} "
+                "GROUP BY 1, 2 ORDER BY 1 DESC, 2 ASC",
+                params,
+            ).fetchall()
+        return [(int(y), int(m), n) for y, m, n in rows]
+
+    # -- threads and chats ---------------------------------------------------------------------
+    def parent_id(self, post: Post) -> int | None:
+        """The visible post ``post`` replies to (the same account's copy first), or None when not archived."""
+        if not post.reply_to:
+            return None
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT id FROM posts WHERE platform=? AND post_id=? AND hidden=0 ORDER BY account=? DESC LIMIT 1",
+                (post.platform, post.reply_to, post.account),
+            ).fetchone()
+        return row[0] if row else None
+
+    def reply_ids(self, post: Post, limit: int) -> list[int]:
+        """Visible replies to ``post``, oldest first."""
+        if not post.post_id:
+            return []
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT id FROM posts WHERE platform=? AND reply_to=? AND hidden=0 ORDER BY created_ts, id LIMIT ?",
+                (post.platform, post.post_id, limit),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def conversation_ids(self, post: Post, span: int) -> tuple[list[int], list[int]]:
+        """Up to ``span`` visible messages before and after ``post`` in its chat, each list in time order."""
+        if not post.conversation:
+            return [], []
+        ts = post.created_at.timestamp()
+        base = "SELECT id FROM posts WHERE platform=? AND conversation=? AND hidden=0 AND id != ? AND "
+        args = (post.platform, post.conversation, post.id, ts, ts, post.id, span)
+        with self._lock:
+            before = self.conn.execute(
+                base + "(created_ts < ? OR (created_ts = ? AND id < ?)) ORDER BY created_ts DESC, id DESC LIMIT ?",
+                args,
+            ).fetchall()
+            after = self.conn.execute(
+                base + "(created_ts > ? OR (created_ts = ? AND id > ?)) ORDER BY created_ts, id LIMIT ?", args
+            ).fetchall()
+        return [r[0] for r in reversed(before)], [r[0] for r in after]
+
     def changes_since(self, seq: int) -> list[Change]:
         with self._lock:
             rows = self.conn.execute(

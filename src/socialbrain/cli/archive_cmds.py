@@ -11,8 +11,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import Kind, PostFilter
-from .common import console, err_console, fail, get_brain, post_filter, progress_bar, user_errors
+from ..errors import SocialbrainError
+from ..models import PostFilter
+from ..services import import_and_sync, sync, thread
+from .common import (
+    STAGE_LABELS,
+    console,
+    err_console,
+    fail,
+    get_brain,
+    post_filter,
+    progress_bar,
+    user_errors,
+)
 
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date (2016, 2016-05, 2016-05-04).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to the end of this date/month/year.")]
@@ -32,9 +43,6 @@ def _filter(
     ids: list[int] | None = None,
     include_hidden: bool = False,
 ) -> PostFilter:
-    for k in kind or []:
-        if k not in {x.value for x in Kind}:
-            raise fail(f"--kind {k!r}: use one of {', '.join(x.value for x in Kind)}")
     return post_filter(since, until, platform, account, kind, ids=ids or None, include_hidden=include_hidden)
 
 
@@ -52,12 +60,7 @@ def _short(path: str) -> str:
 
 
 def _sync_index(show_progress: bool, *, embed: bool = True) -> None:
-    """Keep the search index current after a change (the index package may not be installed yet)."""
-    try:
-        from ..index.sync import sync_index
-    except ImportError:
-        err_console.print("[dim]search index not built here yet: run the index sync command later[/dim]")
-        return
+    """Keep the search index current after a change; the archive change is committed whatever the index does."""
     try:
         with progress_bar(
             lambda stage: f"索引 {stage}",
@@ -66,8 +69,8 @@ def _sync_index(show_progress: bool, *, embed: bool = True) -> None:
             clock=None,
             show=show_progress,
         ) as progress:
-            sync_index(get_brain(), embed=embed, progress=progress)
-    except Exception as e:  # the archive change is committed whatever the index does
+            sync(get_brain(), embed=embed, progress=progress)
+    except (SocialbrainError, OSError) as e:
         err_console.print(
             f"[yellow]warning:[/yellow] the archive is saved, but the search index was not updated: {escape(str(e))}"
         )
@@ -113,7 +116,7 @@ def import_cmd(
 ) -> None:
     """Import exports into the archive (auto-detects the format).  导入导出文件。"""
     from ..sources.generic import parse_map
-    from ..sources.ingest import ImportOptions, import_paths
+    from ..sources.ingest import ImportOptions
 
     options = ImportOptions(
         format=fmt,
@@ -126,9 +129,11 @@ def import_cmd(
     )
     brain = get_brain()
     with progress_bar(
-        lambda stage: f"导入 {stage}", per_stage=False, title="导入 importing", clock="elapsed"
+        lambda stage: STAGE_LABELS.get(stage, f"导入 {stage}"), per_stage=False, title="导入 importing",
+        clock="elapsed",
     ) as progress:
-        report = import_paths(brain.archive, paths, options=options, progress=progress)
+        outcome = import_and_sync(brain, paths, options=options, index=not no_index, progress=progress)
+    report = outcome.report
 
     table = Table(title="导入结果 import summary", show_lines=False)
     for col in ("file", "format", "new", "updated", "unchanged", "rejected", "forgotten"):
@@ -163,8 +168,8 @@ def import_cmd(
         err_console.print(f"[red]error:[/red] {escape(f.message or '')}", soft_wrap=True)
     if report.failed and totals["files"]:
         err_console.print(f"{len(report.failed)} file(s) failed, {totals['files']} imported")
-    if totals["files"] and not no_index and (totals["new"] or totals["updated"]):
-        _sync_index(show_progress=True)
+    if outcome.index_error:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(outcome.index_error)}", soft_wrap=True)
     if report.failed:
         raise typer.Exit(2)
     if (empty := report.empty_message()) is not None:
@@ -253,6 +258,32 @@ def show_cmd(
             console.print(p.raw, markup=False)
         else:
             console.print_json(json.dumps(p.raw, ensure_ascii=False))
+
+
+@user_errors
+def thread_cmd(
+    post_id: Annotated[int, typer.Argument(help="Archive id (see `timeline` or `search`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """A post with its reply thread: the posts above it, its replies, chat neighbours.  查看对话串。"""
+    record = thread(get_brain(), post_id)
+    if as_json:
+        console.print_json(json.dumps(record, ensure_ascii=False))
+        return
+    ctx = record["context"]
+
+    def line(p: dict, mark: str = " ") -> None:
+        console.print(f"{mark} [cyan]{p['date'][:16].replace('T', ' ')}[/cyan] #{p['id']} {escape(_one_line(p['text']))}")
+
+    if ctx.get("replies_to_missing"):
+        console.print(f"[dim]{escape(ctx['replies_to_missing'])}[/dim]")
+    for p in ctx.get("replies_to", []) + ctx.get("conversation_before", []):
+        line(p)
+    line(record, ">")
+    for p in ctx.get("conversation_after", []):
+        line(p)
+    for p in ctx.get("replies", []):
+        line(p, "↳")
 
 
 @user_errors
@@ -349,6 +380,7 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
     app.command("timeline")(timeline_cmd)
     app.command("show")(show_cmd)
+    app.command("thread")(thread_cmd)
     app.command("export")(export_cmd)
     app.command("forget")(forget_cmd)
     app.command("hide")(hide_cmd)

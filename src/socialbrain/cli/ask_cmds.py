@@ -10,7 +10,8 @@ import typer
 from rich.markup import escape
 
 from ..models import PostFilter
-from .common import console, date_option, err_console, fail, get_brain, progress_bar, user_errors
+from ..services import build_filter, llm_from_settings
+from .common import console, err_console, fail, get_brain, progress_bar, user_errors
 
 KbOpt = Annotated[
     str | None, typer.Option("--kb", help="Knowledge base to ask (default: the whole archive).")
@@ -55,24 +56,20 @@ def _configure(
     llm_key: str | None,
     llm_timeout: float | None,
     redact: bool | None,
-) -> Any:
+) -> tuple[Any, Any]:
+    """The Brain and the LLM to answer with: the configured one, with these flags replacing its settings."""
     brain = get_brain()
-    for name, value in (
-        ("llm_url", llm_url),
-        ("llm_model", model),
-        ("llm_key", llm_key),
-        ("llm_timeout", llm_timeout),
-        ("llm_redact", redact),
-    ):
-        if value is not None:
-            brain.overrides[name] = value
-            brain.__dict__.pop("llm", None)
-    return brain
+    flags = {"llm_url": llm_url, "llm_model": model, "llm_key": llm_key, "llm_timeout": llm_timeout,
+             "llm_redact": redact}
+    flags = {k: v for k, v in flags.items() if v is not None}
+    if not flags:
+        return brain, brain.llm
+    return brain, llm_from_settings(brain.settings, {**brain.overrides, **flags})
 
 
 def _filter(since: str | None, until: str | None) -> PostFilter | None:
-    s, u = date_option(since), date_option(until, end=True)
-    return PostFilter(since=s, until=u) if (s or u) else None
+    flt = build_filter(since=since, until=until)
+    return flt if (flt.since or flt.until) else None
 
 
 def _print_request(out: Any) -> Any:
@@ -132,6 +129,7 @@ def _run(
     kb: str | None,
     flt: PostFilter | None,
     history: list[dict] | None,
+    llm: Any,
     no_llm: bool,
     scope: str,
     yes: bool,
@@ -141,7 +139,7 @@ def _run(
     show_sources: bool = True,
 ) -> dict:
     """Stream one answer to the terminal (or collect it for --json); returns the collected result."""
-    llm = None if no_llm else brain.llm
+    llm = None if no_llm else llm
     if llm is not None and show_prompt:
         llm.on_send = _print_request(err_console if json_out else console)
     bar = progress_bar(str, per_stage=False, clock="elapsed")  # closed before the answer streams
@@ -232,10 +230,11 @@ def register(app: typer.Typer) -> None:
         k: KOpt = 8,
     ) -> None:
         """Ask your posts a question: a cited answer streamed, then its sources with dates and links."""
-        brain = _configure(llm_url, model, llm_key, llm_timeout, redact)
+        brain, llm = _configure(llm_url, model, llm_key, llm_timeout, redact)
         result = _run(
             brain,
             question,
+            llm=llm,
             kb=kb,
             flt=_filter(since, until),
             history=None,
@@ -269,9 +268,9 @@ def register(app: typer.Typer) -> None:
         """Talk with your past: follow-ups keep the context. /sources, /reset, /exit."""
         from rich.prompt import Prompt
 
-        brain = _configure(llm_url, model, llm_key, llm_timeout, redact)
+        brain, llm = _configure(llm_url, model, llm_key, llm_timeout, redact)
         flt = _filter(since, until)
-        mode = "不用模型（检索）" if no_llm or brain.llm is None else brain.llm.name
+        mode = "不用模型（检索）" if no_llm or llm is None else llm.name
         console.print(
             f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出"
         )
@@ -297,6 +296,7 @@ def register(app: typer.Typer) -> None:
             last = _run(
                 brain,
                 q,
+                llm=llm,
                 kb=kb,
                 flt=flt,
                 history=history,

@@ -24,7 +24,7 @@ from rich.progress import (
 from ..brain import Brain
 from ..errors import SocialbrainError
 from ..models import PostFilter
-from ..timeparse import parse_user_date
+from ..services import build_filter, parse_date
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -75,12 +75,7 @@ def user_errors(fn: F) -> F:
 
 def date_option(value: str | None, *, end: bool = False) -> datetime | None:
     """Parse --since/--until: 2016, 2016-05, 2016-05-04, ISO datetimes; --until of a day/month/year is its end."""
-    if value is None:
-        return None
-    try:
-        return parse_user_date(value, end=end)
-    except ValueError as e:
-        raise fail(f"bad date {value!r}: {e}") from None
+    return parse_date(value, "--until" if end else "--since", end=end)
 
 
 def post_filter(
@@ -92,14 +87,7 @@ def post_filter(
     **more: Any,
 ) -> PostFilter:
     """The PostFilter of the options most commands share (--since/--until/--platform/--account/--kind)."""
-    return PostFilter(
-        since=date_option(since),
-        until=date_option(until, end=True),
-        platforms=platform or None,
-        accounts=account or None,
-        kinds=kind or None,
-        **more,
-    )
+    return build_filter(since=since, until=until, platforms=platform, accounts=account, kinds=kind, **more)
 
 
 #: Descriptions of the index/import stages; progress_bar() uses them unless given other labels.

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import ConfigError
+from ..services import llm_gate
 from .common import ProgressBar, console, err_console, get_brain, progress_bar, user_errors
 
 report_app = typer.Typer(help="Yearly reviews and portraits.  年度回顾与个人画像。", no_args_is_help=True)
@@ -50,10 +51,9 @@ def _progress() -> ProgressBar:
 def _confirm_llm(brain: Any, cost: tuple[int, int, int], yes: bool) -> bool:
     """Ask before posts go to a non-loopback LLM; True when the narrative may use the LLM."""
     llm = brain.llm
-    if llm is None:
-        return False
-    if not getattr(llm, "remote", True) or yes:
-        return True
+    gate = llm_gate(llm, use_llm=True, confirmed=yes)
+    if gate != "ask":
+        return gate == "go"
     posts, calls, tokens = cost
     redacted = "redacted" if getattr(llm, "redact", False) else "NOT redacted"
     err_console.print(

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..models import PostFilter
+from ..services import search
 from .common import console, err_console, get_brain, post_filter, progress_bar, user_errors
 
 kb_app = typer.Typer(
@@ -68,33 +69,31 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
     ) -> None:
         """Search your posts: keywords + meaning, with dates, snippets and why each matched.  检索。"""
-        from ..retrieve.search import search
-
-        flt = _filter(platform, None, kind, since, until, min_likes)
-        result = search(get_brain(), query, kb=kb, flt=flt, k=k, mode=mode, rerank=rerank)
+        result = search(
+            get_brain(), query, since=since, until=until, platforms=platform, kinds=kind, min_likes=min_likes,
+            kb=kb, k=k, mode=mode, rerank=rerank,
+        )
         if as_json:
-            console.print_json(json.dumps(_result_json(result), ensure_ascii=False))
+            console.print_json(json.dumps(result, ensure_ascii=False))
             return
-        for note in result.notes:
+        for note in result["notes"]:
             err_console.print(f"[dim]{escape(note)}[/dim]")
-        if result.time_expression:
+        if result["time_expression"]:
             err_console.print(
-                f"[dim]时间: {escape(result.time_expression)} → "
-                f"{result.since.date() if result.since else '…'} – "
-                f"{result.until.date() if result.until else '…'}[/dim]"
+                f"[dim]时间: {escape(result['time_expression'])} → "
+                f"{(result['since'] or '…')[:10]} – {(result['until'] or '…')[:10]}[/dim]"
             )
-        if not result.hits:
+        if not result["hits"]:
             console.print("没有找到 (no results)")
             return
-        for n, hit in enumerate(result.hits, start=1):
-            p = hit.post
-            date = p.created_at.strftime("%Y-%m-%d %H:%M")
-            extra = f"  [dim](+{len(hit.duplicates)} 条相同)[/dim]" if hit.duplicates else ""
-            console.print(f"[bold]{n}.[/bold] [cyan]{date}[/cyan] {escape(p.platform)} #{p.id}{extra}")
-            text = escape(hit.snippet).replace("【", "[bold yellow]【").replace("】", "】[/bold yellow]")
+        for n, hit in enumerate(result["hits"], start=1):
+            date = hit["date"][:16].replace("T", " ")
+            extra = f"  [dim](+{len(hit['duplicates'])} 条相同)[/dim]" if hit["duplicates"] else ""
+            console.print(f"[bold]{n}.[/bold] [cyan]{date}[/cyan] {escape(hit['platform'])} #{hit['id']}{extra}")
+            text = escape(hit["snippet"]).replace("【", "[bold yellow]【").replace("】", "】[/bold yellow]")
             console.print("   " + text, soft_wrap=True)
-            if hit.why:
-                console.print("   [dim]" + escape(" · ".join(hit.why)) + "[/dim]")
+            if hit["why"]:
+                console.print("   [dim]" + escape(" · ".join(hit["why"])) + "[/dim]")
 
     # -- kb ---------------------------------------------------------------------------------------
     @kb_app.command("create")
@@ -268,34 +267,3 @@ def register(app: typer.Typer) -> None:
             f"{report.counts.get('units', 0)} units, {report.counts.get('vectors', 0)} vectors"
         )
         console.print(f"use it with --index-uri {escape(to)} (or SOCIALBRAIN_INDEX_URI / config {escape('[index]')} uri)")
-
-
-def _result_json(result) -> dict:  # noqa: ANN001
-    return {
-        "query": result.query,
-        "text_query": result.text_query,
-        "since": result.since.isoformat() if result.since else None,
-        "until": result.until.isoformat() if result.until else None,
-        "time_expression": result.time_expression,
-        "mode": result.mode,
-        "notes": result.notes,
-        "hits": [
-            {
-                "id": h.post.id,
-                "date": h.post.created_at.isoformat(),
-                "platform": h.post.platform,
-                "account": h.post.account,
-                "kind": str(h.post.kind),
-                "url": h.post.url,
-                "text": h.text,
-                "snippet": h.snippet,
-                "score": h.score,
-                "why": h.why,
-                "keyword_rank": h.keyword_rank,
-                "dense_rank": h.dense_rank,
-                "duplicates": h.duplicates,
-                "context_post_ids": h.context_post_ids,
-            }
-            for h in result.hits
-        ],
-    }

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -19,6 +18,8 @@ from pydantic import BaseModel, Field
 from ..brain import Brain
 from ..errors import ConfigError, NotFoundError, SocialbrainError
 from ..limits import Limits
+from ..services import import_and_sync, list_models, post_record, sync, thread, visible_post
+from ..services import search as search_service
 from . import services
 from .jobs import Job
 from .security import TOKEN_COOKIE, token_matches
@@ -119,10 +120,13 @@ def posts(
 
 @router.get("/posts/{post_id}")
 def post(request: Request, post_id: int) -> dict[str, Any]:
-    p = get_state(request).brain.archive.get_many([post_id]).get(post_id)
-    if p is None or p.hidden:
-        raise NotFoundError(f"post {post_id} does not exist (or is hidden)")
-    return services.post_json(p)
+    return post_record(visible_post(get_state(request).brain, post_id), full=True)
+
+
+@router.get("/posts/{post_id}/thread")
+def post_thread(request: Request, post_id: int) -> dict[str, Any]:
+    """The post with its context: the reply chain above it (root first), its replies, chat neighbours."""
+    return thread(get_state(request).brain, post_id)
 
 
 @router.get("/search")
@@ -138,9 +142,9 @@ async def search(
     mode: Annotated[str, Query(pattern="^(hybrid|keyword|dense)$")] = "hybrid",
 ) -> dict[str, Any]:
     st = get_state(request)
-    flt = services.build_filter(since=since, until=until, platform=platform, kind=kind, kb=kb)
     return await st.run(
-        services.search, st.brain, q, kb=kb if kb and kb != "all" else None, flt=flt, k=k, mode=mode
+        search_service, st.brain, q, since=since, until=until, platforms=platform, kinds=kind, kb=kb, k=k,
+        mode=mode,
     )
 
 
@@ -192,18 +196,7 @@ def llm(request: Request) -> dict[str, Any]:
     """Whether an LLM is configured, and the models its endpoint lists (for the chat page's model picker)."""
     st = get_state(request)
     info = st.llm_info()
-    models: list[str] = []
-    base = getattr(st.brain.llm, "base_url", None) if info["available"] else None
-    if base:
-        try:
-            key = getattr(st.brain.llm, "key", None)
-            r = httpx.get(
-                base + "/models", timeout=3, headers={"Authorization": f"Bearer {key}"} if key else {}
-            )
-            models = [str(m["id"]) for m in r.json().get("data", []) if m.get("id")]
-        except (httpx.HTTPError, ValueError, AttributeError, TypeError):
-            models = []
-    info["models"] = models
+    info["models"] = list_models(st.brain.llm)
     return info
 
 
@@ -261,10 +254,10 @@ async def upload_to_kb(
     def work(brain: Brain, job: Job) -> dict[str, Any]:
         try:
             if name == "all":
-                result = services.import_paths(brain, paths, job.progress)
+                result = import_and_sync(brain, paths, progress=job.progress).to_json()
             else:
                 result = services.add_files_to_kb(brain, name, paths, job.progress)
-            result["index"] = services.sync_index(brain, job.progress)
+                result["index"] = vars(sync(brain, progress=job.progress)).copy()
             return _flag_nothing_imported(result)
         finally:
             shutil.rmtree(paths[0].parent, ignore_errors=True)
@@ -287,7 +280,9 @@ async def upload_import(request: Request, files: Annotated[list[UploadFile], Fil
 
     def work(brain: Brain, job: Job) -> dict[str, Any]:
         try:
-            result = _without_upload_dir(services.import_paths(brain, paths, job.progress), paths[0].parent)
+            result = _without_upload_dir(
+                import_and_sync(brain, paths, progress=job.progress).to_json(), paths[0].parent
+            )
             failed = [f for f in result["files"] if f.get("status") == "failed"]
             if failed and not result["totals"].get("files"):  # nothing imported: the job failed, say why
                 raise SocialbrainError(
@@ -298,7 +293,6 @@ async def upload_import(request: Request, files: Annotated[list[UploadFile], Fil
                 job.message = f"{len(failed)} 个文件导入失败 / file(s) failed: " + "; ".join(
                     str(f.get("message") or f["path"]) for f in failed[:3]
                 )
-            result["index"] = services.sync_index(brain, job.progress)
             return _flag_nothing_imported(result)
         finally:
             shutil.rmtree(paths[0].parent, ignore_errors=True)

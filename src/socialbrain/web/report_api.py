@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from ..brain import Brain
 from ..errors import NotFoundError
+from ..services import llm_gate
 from .api import sse
 from .jobs import Job
 from .reports import MEDIA_TYPES, REPORT_CSP, ReportStore, llm_cost, make_report, options_info, report_id
@@ -84,7 +85,7 @@ async def start_report(body: ReportRequest, request: Request) -> dict[str, Any]:
             use_llm=body.use_llm,
         )
         cost = None
-        if opts.use_llm and getattr(st.brain.llm, "remote", True) and not body.confirm:
+        if llm_gate(st.brain.llm, use_llm=opts.use_llm, confirmed=body.confirm) == "ask":
             cost = llm_cost(st.brain, opts)
         return opts, report_id(st.brain, opts), cost
 

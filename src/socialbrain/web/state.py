@@ -24,6 +24,7 @@ from fastapi import Request
 from ..brain import Brain
 from ..errors import SocialbrainError
 from ..limits import Limits
+from ..services import llm_from_settings, llm_info
 from .jobs import Job, JobRunner
 from .reports import ReportStore
 from .security import DEFAULT_MAX_UPLOAD, server_dirs, strip_paths
@@ -144,26 +145,11 @@ class WebState:
         if llm is None or not model or model == getattr(llm, "model", None):
             return llm
         if model not in self._model_llms:
-            from ..answer.llm import load_llm
-
-            ov = self.brain.overrides
-            self._model_llms[model] = load_llm(
-                self.brain.settings,
-                url=ov.get("llm_url"),
-                model=model,
-                key=ov.get("llm_key"),
-                timeout=ov.get("llm_timeout"),
-                redact=ov.get("llm_redact"),
-            )
+            self._model_llms[model] = llm_from_settings(self.brain.settings, self.brain.overrides, model=model)
         return self._model_llms[model]
 
     def llm_info(self) -> dict[str, Any]:
-        llm = self.brain.llm
-        return {
-            "available": llm is not None,
-            "name": llm.name if llm else None,
-            "model": getattr(llm, "model", None) if llm else None,
-        }
+        return llm_info(self.brain.llm)
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -53,7 +53,7 @@ export async function loadPosts() {
     if (view.q) {
       status.textContent = t("searching");
       const res = await getJSON("/api/search", { q: view.q, k: 50, ...filters() });
-      for (const h of res.hits) list.append(card(h.post, h.snippet));
+      for (const h of res.hits) list.append(card(h, h.snippet));
       const notes = [res.hits.length ? t("results_n", { n: res.hits.length }) : t("no_results")];
       if (res.time_expression) notes.push(t("time_filter", { expr: res.time_expression }));
       notes.push(...(res.notes || []));

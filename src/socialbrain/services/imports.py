@@ -1,0 +1,71 @@
+"""Import files into the archive, then bring the search index up to date: one sequence for every face."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SocialbrainError
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+    from ..index.sync import SyncReport
+    from ..sources.ingest import ImportOptions, ImportReport
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportOutcome:
+    report: ImportReport
+    index: SyncReport | None = None  # None: nothing changed, or the index was not asked for
+    index_error: str | None = None  # the archive change is committed whatever the index does
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out = report_record(self.report)
+        out["index"] = vars(self.index).copy() if self.index is not None else {}
+        if self.index_error:
+            out["index_error"] = self.index_error
+        return out
+
+
+def report_record(report: ImportReport) -> dict[str, Any]:
+    """An ImportReport as JSON: one entry per file, and the totals."""
+    files = [{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(f).items()} for f in report.files]
+    return {"files": files, "totals": report.totals()}
+
+
+def sync(brain: Brain, *, embed: bool = True, progress: Progress | None = None) -> SyncReport:
+    """Apply archive changes to the index (and embed what lacks a vector)."""
+    from ..index.sync import sync_index
+
+    return sync_index(brain, embed=embed, progress=progress)
+
+
+def import_and_sync(
+    brain: Brain,
+    paths: list[Path],
+    *,
+    options: ImportOptions | None = None,
+    index: bool = True,
+    embed: bool = True,
+    progress: Progress | None = None,
+    index_progress: Progress | None = None,
+) -> ImportOutcome:
+    """Import ``paths``; when posts were added or changed and ``index`` is on, sync the index.
+
+    A failing index never undoes the import: the outcome carries the error to show."""
+    from ..sources.ingest import import_paths
+
+    report = import_paths(brain.archive, paths, options=options, progress=progress)
+    outcome = ImportOutcome(report)
+    totals = report.totals()
+    if index and (totals.get("new") or totals.get("updated")):
+        try:
+            outcome.index = sync(brain, embed=embed, progress=index_progress or progress)
+        except SocialbrainError as e:
+            outcome.index_error = f"the archive is saved, but the search index was not updated: {e}"
+    return outcome
