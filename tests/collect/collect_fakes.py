@@ -1,11 +1,19 @@
 """Real HTTP servers on 127.0.0.1 that replay m.weibo.cn, weibo.cn and Mastodon shapes (written from their
-public descriptions and from what weibo-crawler / weiboSpider parse). Tests script failures per endpoint."""
+public descriptions and from what weibo-crawler / weiboSpider parse). Tests script failures per endpoint.
+
+Hostile behaviours (tests/collect/test_collect_hostile.py, tests/reliability/): the actions ``("trickle", body,
+seconds)`` (one byte every ``seconds``), ``("gzip_bomb", megabytes)`` (a small gzip that expands to that many MB of
+zeros), ``("hang",)``; the flags ``FakeState.same_page`` (every page number serves page 1) and
+``FakeState.link_loop`` (Mastodon's next link always points back to the same page)."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import threading
 import time
+import zlib
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +64,8 @@ class FakeState:
         self.script: dict[str, list[Any]] = defaultdict(list)
         self.log: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
         self.hold = threading.Event()  # "hang" actions wait on this
+        self.same_page = False  # m.weibo.cn: every page number serves page 1
+        self.link_loop = False  # Mastodon: rel="next" always points back to the second page
         self.lock = threading.Lock()
 
     def next_action(self, key: str) -> Any:
@@ -122,13 +132,39 @@ def _handler(state: FakeState) -> type[BaseHTTPRequestHandler]:
             elif kind == "hang":
                 state.hold.wait(30)
                 return False
+            elif kind == "trickle":
+                _, body, seconds = action
+                data = body.encode("utf-8") if isinstance(body, str) else body
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                try:
+                    for i in range(len(data)):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        if state.hold.wait(seconds):
+                            break
+                except OSError:  # the client gave up: that is the point
+                    pass
+                self.close_connection = True
+            elif kind == "gzip_bomb":
+                data = gzip_zeros(action[1])
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                with contextlib.suppress(OSError):  # the client stopped reading: that is the point
+                    self.wfile.write(data)
+                self.close_connection = True
             else:
                 raise AssertionError(kind)
             return True
 
         def _route(self, path: str, q: dict[str, list[str]]) -> None:
             if path == "/api/container/getIndex":
-                page = int(q.get("page", ["1"])[0])
+                page = 1 if state.same_page else int(q.get("page", ["1"])[0])
                 size = state.page_size
                 chunk = state.mblogs[(page - 1) * size : page * size]
                 info = {"containerid": q["containerid"][0], "page": page + 1, "total": len(state.mblogs)}
@@ -221,8 +257,9 @@ def _handler(state: FakeState) -> type[BaseHTTPRequestHandler]:
             headers = {}
             if rows:
                 base = f"http://{self.headers['Host']}/api/v1/accounts/109/statuses"
+                nxt = state.statuses[limit - 1]["id"] if state.link_loop else rows[-1]["id"]
                 headers["Link"] = (
-                    f'<{base}?limit={limit}&max_id={rows[-1]["id"]}>; rel="next", '
+                    f'<{base}?limit={limit}&max_id={nxt}>; rel="next", '
                     f'<{base}?limit={limit}&min_id={rows[0]["id"]}>; rel="prev"'
                 )
             self._json(rows, headers=headers)
@@ -280,6 +317,14 @@ def mastodon_status(n: int, when: datetime, **extra: Any) -> dict[str, Any]:
     }
     st.update(extra)
     return st
+
+
+@functools.cache
+def gzip_zeros(megabytes: int) -> bytes:
+    """A gzip body that expands to ``megabytes`` MB of zeros (800 MB → about 800 KB; built once per process)."""
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * (1 << 20)
+    return b"".join([*(c.compress(block) for _ in range(megabytes)), c.flush()])
 
 
 def now_ts() -> float:

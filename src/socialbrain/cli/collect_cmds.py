@@ -32,23 +32,54 @@ NoSyncOpt = Annotated[bool, typer.Option("--no-sync", help="Do not update the se
 _COLUMNS = ("pages", "new", "updated", "unchanged", "skipped", "truncated", "media", "requests")
 
 
+TimeLimitOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--time-limit",
+        help="Stop the run after this many minutes (resumable). Default 360, or config collect.time_limit.",
+    ),
+]
+
+
 def _politeness(
-    settings: Settings, delay: float | None, default_delay: float, default_backoff: float
+    settings: Settings,
+    delay: float | None,
+    default_delay: float,
+    default_backoff: float,
+    time_limit: float | None = None,
 ) -> Politeness:
-    d = (
-        delay
-        if delay is not None
-        else float(
-            settings.get("collect", "delay", env=("SOCIALBRAIN_COLLECT_DELAY",), default=default_delay)
-        )
-    )
+    def number(key: str, env: str, default: float, given: float | None = None) -> float:
+        raw = given if given is not None else settings.get("collect", key, env=(env,), default=default)
+        try:
+            return float(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"collect.{key} / ${env}: {raw!r} is not a number") from None
+
+    d = number("delay", "SOCIALBRAIN_COLLECT_DELAY", default_delay, delay)
     if d < 0:
         raise ConfigError("--delay must be 0 or more seconds")
-    return Politeness(delay=d, jitter=d / 2, backoff=default_backoff if d > 0 else 0.5, max_wait=900.0)
+    limit = number("time_limit", "SOCIALBRAIN_COLLECT_TIME_LIMIT", 360.0, time_limit)
+    answer = number("answer_deadline", "SOCIALBRAIN_COLLECT_ANSWER_DEADLINE", 120.0)
+    max_mb = number("max_answer_mb", "SOCIALBRAIN_COLLECT_MAX_ANSWER_MB", 32.0)
+    if limit <= 0 or answer <= 0 or max_mb <= 0:
+        raise ConfigError("--time-limit, collect.answer_deadline and collect.max_answer_mb must be above 0")
+    return Politeness(
+        delay=d,
+        jitter=d / 2,
+        backoff=default_backoff if d > 0 else 0.5,
+        max_wait=900.0,
+        timeout=min(30.0, answer),
+        answer_deadline=answer,
+        max_bytes=int(max_mb * 1024 * 1024),
+        run_deadline=limit * 60,
+    )
 
 
 def _on_wait(seconds: float, reason: str) -> None:
-    err_console.print(f"[yellow]{reason}[/yellow]: the site asks us to slow down, waiting {seconds:.0f}s …")
+    if reason.startswith("HTTP "):  # 418/403/429/5xx: the only answers that mean "slow down"
+        err_console.print(f"[yellow]{reason}[/yellow]: the site asks us to slow down, waiting {seconds:.0f}s …")
+    else:  # a timeout or a network error: say so, not "slow down"
+        err_console.print(f"[yellow]{reason}[/yellow]: trying again in {seconds:.0f}s …")
 
 
 def _collect(label: str, fn: Callable[..., CollectReport], no_sync: bool) -> None:
@@ -161,6 +192,7 @@ def weibo_cmd(
             "--delay", help="Seconds between requests (±50% jitter). Default 3, or config collect.delay."
         ),
     ] = None,
+    time_limit: TimeLimitOpt = None,
     no_sync: NoSyncOpt = False,
 ) -> None:
     """Collect your own Weibo posts (m.weibo.cn API, or weibo.cn pages) into the archive.  抓取自己的微博。
@@ -195,7 +227,7 @@ def weibo_cmd(
         via=via,
         full=full,
         max_pages=max_pages,
-        politeness=_politeness(settings, delay, 3.0, 60.0),
+        politeness=_politeness(settings, delay, 3.0, 60.0, time_limit),
     )
     _collect(f"weibo {uid}", functools.partial(collect_weibo, brain, opts), no_sync)
 
@@ -230,6 +262,7 @@ def mastodon_cmd(
     delay: Annotated[
         float | None, typer.Option("--delay", help="Seconds between requests (default 1).")
     ] = None,
+    time_limit: TimeLimitOpt = None,
     no_sync: NoSyncOpt = False,
 ) -> None:
     """Collect your own Mastodon statuses (boosts, replies, private ones with a token) into the archive.  抓取嘟文。"""
@@ -258,7 +291,7 @@ def mastodon_cmd(
         media=media,
         full=full,
         max_pages=max_pages,
-        politeness=_politeness(settings, delay, 1.0, 10.0),
+        politeness=_politeness(settings, delay, 1.0, 10.0, time_limit),
     )
     _collect(f"mastodon {host}", functools.partial(collect_mastodon, brain, opts), no_sync)
 

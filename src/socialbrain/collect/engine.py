@@ -1,6 +1,11 @@
 """The paging loop every collector shares: fetch a page, store it and its checkpoint in one transaction,
 decide whether to go on. Resume, incremental runs and ``--since`` live here, not in each platform.
 
+Loops are caught here too, for every platform: a site that serves the same posts for every page number (two pages
+in a row with nothing but posts this run has already seen), or a next-page cursor that points back to a page
+already fetched, stops the run with :class:`PagingLoop` (one line; the posts stored so far stay, the unfinished run
+is dropped so the next run does not resume into the loop).
+
 State kept per (platform, account) (see :mod:`.state`):
 
     run        the run in progress: {"cursor", "high_water", "since", "originals_only", "pages"};
@@ -11,12 +16,14 @@ State kept per (platform, account) (see :mod:`.state`):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..archive.sqlite import SQLiteArchive
+from ..errors import CollectError
 from ..models import Kind, Post
 from .media import download_media
 from .state import load_state, save_state
@@ -24,6 +31,17 @@ from .state import load_state, save_state
 if TYPE_CHECKING:
     from ..brain import Brain
     from .http import PoliteClient
+
+
+REPEATED_PAGES = 2  # this many pages in a row with only posts already seen this run: the site is looping
+
+
+class PagingLoop(CollectError):
+    """The site served the same page again, or its next-page cursor loops back."""
+
+
+def _cursor_key(cursor: dict[str, Any]) -> str:
+    return json.dumps(cursor, sort_keys=True, default=str)
 
 
 @dataclass
@@ -153,6 +171,12 @@ class Collector:
     def _state(self) -> dict[str, Any]:
         return load_state(self.archive, self.source.platform, self.source.account)
 
+    def _drop_run(self) -> None:
+        """Forget the unfinished run (a looping site would trap every resume in the same loop)."""
+        state = self._state()
+        if state.pop("run", None) is not None:
+            save_state(self.archive, self.source.platform, self.source.account, state)
+
     def _new_run(self, state: dict[str, Any], *, incremental: bool, since: datetime | None) -> dict[str, Any]:
         newest = state.get("newest") or {}
         return {
@@ -168,11 +192,31 @@ class Collector:
         high = _dt(run.get("high_water"))
         since = _dt(run.get("since"))
         originals_only = bool(run.get("originals_only"))
+        seen_cursors: set[str] = set()
+        seen_posts: set[str] = set()
+        repeats = 0
         while True:
             if self.max_pages is not None and self.report.pages >= self.max_pages:
                 self.report.stop_reason = "page limit (run again to continue)"
                 return False
+            seen_cursors.add(_cursor_key(run["cursor"]))
             page = self.source.fetch(run["cursor"])
+            keys = {item.post.key() for item in page.items}
+            repeats = repeats + 1 if keys and keys <= seen_posts else 0
+            seen_posts |= keys
+            if repeats >= REPEATED_PAGES:
+                self._drop_run()
+                raise PagingLoop(
+                    f"{self.source.platform}: the site served the same posts again for {repeats} pages in a row "
+                    f"(at {run['cursor']}): stopped after {self.report.pages} pages; what was new is stored, "
+                    "run the same command later to try again"
+                )
+            if page.next_cursor is not None and _cursor_key(page.next_cursor) in seen_cursors:
+                self._drop_run()
+                raise PagingLoop(
+                    f"{self.source.platform}: the site's next-page link loops back to a page already fetched "
+                    f"({page.next_cursor}): stopped after {self.report.pages} pages; what was new is stored"
+                )
             to_store: list[Post] = []
             reached_since = False
             caught_up = bool(page.items) and high is not None

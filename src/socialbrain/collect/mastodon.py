@@ -22,6 +22,7 @@ from ..models import Kind, Post
 from ..sources.text import html_to_text
 from .engine import CollectReport, Page, PageItem, collect_source
 from .http import PoliteClient, Politeness
+from .media import media_politeness
 
 if TYPE_CHECKING:
     from ..brain import Brain
@@ -223,7 +224,7 @@ def collect_mastodon(
     incremental (``since_id``), backoff, nothing half-written."""
     headers = {"Authorization": f"Bearer {opts.token}"} if opts.token else {}
     # media may live on another host (a CDN): fetched without the token
-    media_client = PoliteClient(politeness=opts.politeness, site="media")
+    media_client = PoliteClient(politeness=media_politeness(opts.politeness), site="media")
     with (
         PoliteClient(headers=headers, politeness=opts.politeness, on_wait=on_wait, site=opts.host) as client,
         media_client,

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlparse
 
 from ..models import Post
-from .http import PoliteClient
+from .http import PoliteClient, Politeness
+
+MEDIA_MAX_BYTES = 256 * 1024 * 1024  # one picture or video; larger ones count as failed
+
+
+def media_politeness(p: Politeness) -> Politeness:
+    """The page client's politeness with room for videos (pages stay at ``max_bytes``)."""
+    return replace(p, max_bytes=max(p.max_bytes, MEDIA_MAX_BYTES))
+
 
 _EXT = re.compile(r"\.(jpe?g|png|gif|webp|mp4|mov|m4a|mp3|webm)$", re.I)
 

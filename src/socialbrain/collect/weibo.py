@@ -21,6 +21,7 @@ from ..errors import CollectError, ConfigError, CookieExpired
 from .credentials import scrub
 from .engine import CollectReport, Page, PageItem, collect_source
 from .http import PoliteClient, Politeness
+from .media import media_politeness
 from .weibo_mblog import is_pinned, mblog_text_html, mblog_to_post, needs_long_text
 
 if TYPE_CHECKING:
@@ -299,7 +300,7 @@ def collect_weibo(
         headers["Cookie"] = opts.cookie
     site = urlparse(opts.api_base).netloc or opts.api_base
     media_client = PoliteClient(
-        headers={"Referer": "https://weibo.com/"}, politeness=opts.politeness, site="media"
+        headers={"Referer": "https://weibo.com/"}, politeness=media_politeness(opts.politeness), site="media"
     )
     with (
         PoliteClient(headers=headers, politeness=opts.politeness, on_wait=on_wait, site=site) as client,
