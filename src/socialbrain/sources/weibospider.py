@@ -24,7 +24,8 @@ from .weibo_common import (
 
 # a field line: one of weiboSpider's labels, ASCII or full-width colon (several may share a line: the counts)
 _FIELD = re.compile(
-    r"^(微博发布位置|微博位置|发布位置|发布时间|点赞数|转发数|评论数|发布工具|url|微博链接)[ \t]*[:：][ \t\u00a0]*(.*)$"
+    r"^(微博发布位置|微博位置|发布位置|发布发布时间|发布时间|点赞数|转发数|评论数|发布发布工具|发布工具|url|微博链接)"
+    r"[ \t]*[:：][ \t\u00a0]*(.*)$"
 )
 _COUNT_PART = re.compile(r"(点赞数|转发数|评论数)[ \t]*[:：][ \t]*([^\s]*)")
 _USER_HEAD = re.compile(r"^用户信息[ \t]*[:：]?[ \t]*$")
@@ -35,7 +36,9 @@ _COMMENT_URL = re.compile(r"/comment/([A-Za-z0-9]+)")
 _FIELD_NAMES = {
     "微博发布位置": "place", "微博位置": "place", "发布位置": "place", "发布时间": "time", "点赞数": "likes",
     "转发数": "reposts", "评论数": "comments", "发布工具": "tool", "url": "url", "微博链接": "url",
+    "发布发布时间": "time", "发布发布工具": "tool",  # Weibo.__str__ / print_one_weibo 2019-08 .. 2020-06 wrote these
 }
+_RULE = re.compile(r"^[-=*+]{20,}$")  # the console's line between posts
 
 
 def _account(path: Path, options: ImportOptions, uid: Any = None) -> str:
@@ -146,7 +149,7 @@ def _txt_records(lines: list[str]) -> tuple[dict[str, str], list[_Record]]:
             if not s:
                 continue
             in_header = False
-        if _SECTION.match(s):
+        if _SECTION.match(s) or _RULE.match(s):
             close()
             continue
         m = _FIELD.match(s)
@@ -184,7 +187,7 @@ class WeiboSpiderTxt:
         txt = path.suffix.lower() in (".txt", "")
         if "发布时间" in t and ("点赞数" in t or "发布工具" in t):
             return 0.9 if txt else 0.6
-        if "用户信息" in t and "微博内容" in t and "点赞数" in t:  # the 2016–2017 layouts (no 发布时间)
+        if "用户信息" in t and "微博内容" in t and ("点赞数" in t or "发布时间" in t):  # 2016–17 (no 发布时间), 2c45df4
             return 0.8 if txt else 0.5
         return 0.0
 
