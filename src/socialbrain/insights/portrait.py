@@ -224,19 +224,31 @@ def _score(row: Row, hits: int) -> float:
 
 
 def _spread(items: list[tuple[float, Row]], k: int) -> list[Row]:
-    """The k best posts, spread over the years (best of each year first, then the rest by score)."""
-    by_year: dict[int, list[tuple[float, Row]]] = defaultdict(list)
-    for s, r in items:
-        by_year[r.created_at.year].append((s, r))
+    """The k best posts spread over the WHOLE span: the first round takes the best post of years evenly spaced
+    from the first year to the last, later rounds the next best, so 5 quotes of 2015–2025 come from 2015, ~2017,
+    2020, ~2022 and 2025 — not from the first five years."""
+    by_year: dict[int, list[Row]] = defaultdict(list)
+    for _s, r in sorted(items, key=lambda p: -p[0]):
+        by_year[r.created_at.year].append(r)
+    years = sorted(by_year)
+    if not years or k <= 0:
+        return []
+    m = len(years)
+    order: list[int] = []
+    if m > 1:
+        for i in range(min(k, m)):
+            y = years[round(i * (m - 1) / max(1, min(k, m) - 1))]
+            if y not in order:
+                order.append(y)
+    order += [y for y in years if y not in order]
     picked: list[Row] = []
-    rounds = 0
-    while len(picked) < k and rounds < 50:
-        for y in sorted(by_year):
-            lst = sorted(by_year[y], key=lambda p: -p[0])
-            if rounds < len(lst):
-                picked.append(lst[rounds][1])
-        rounds += 1
-    return sorted(picked[:k], key=lambda r: r.created_at)
+    depth = 0
+    while len(picked) < k and depth < max(len(v) for v in by_year.values()):
+        for y in order:
+            if depth < len(by_year[y]) and len(picked) < k:
+                picked.append(by_year[y][depth])
+        depth += 1
+    return sorted(picked, key=lambda r: r.created_at)
 
 
 def _timeline(matched: list[tuple[float, Row]], years: list[int]) -> list[dict[str, Any]]:
@@ -310,15 +322,16 @@ def forgotten_voices(
     return out
 
 
-def _personality_stats(rows: list[Row], tokens: list[list[str | None]]) -> str:
+def _personality_stats(rows: list[Row], tokens: list[list[str | None]], scorer: Any = None) -> str:
     from .stats import mood_by_month
 
     n = len(rows)
     night = sum(1 for r in rows if r.created_at.hour < 5 or r.created_at.hour >= 23) / n
     weekend = sum(1 for r in rows if r.created_at.weekday() >= 5) / n
     opinions = sum(1 for r in rows if OPINION.search(r.text)) / n
-    moods = [m for m in mood_by_month(rows) if m is not None]
-    mood_avg = sum(moods) / len(moods) if moods else None
+    months = [m for m in mood_by_month(rows, scorer) if m["share"] is not None]
+    scored = sum(m["scored"] for m in months)
+    mood_avg = sum(m["share"] * m["scored"] for m in months) / scored if scored else None
     words = Counter(t for toks in tokens for t in toks if t).most_common(6)
     parts = [
         f"{n} 条帖子里，{night:.0%} 写于深夜（23 点后）{'，是个夜猫子' if night > 0.2 else ''}",
@@ -327,7 +340,8 @@ def _personality_stats(rows: list[Row], tokens: list[list[str | None]]) -> str:
     ]
     if mood_avg is not None:
         parts.append(
-            f"用词整体{'偏积极' if mood_avg > 0.55 else '偏消极' if mood_avg < 0.45 else '平稳'}（积极 {mood_avg:.0%}）"
+            f"情绪整体{'偏积极' if mood_avg > 0.55 else '偏消极' if mood_avg < 0.45 else '平稳'}"
+            f"（{scored} 条有情绪的帖子里积极 {mood_avg:.0%}）"
         )
     if words:
         parts.append("最常说的是 " + "、".join(w for w, _ in words))
@@ -344,9 +358,12 @@ def portrait(
     progress: Progress = None,
     should_stop: ShouldStop = None,
     sections: list[str] | None = None,
+    show_uncited: bool = False,
 ) -> dict[str, Any]:
     """The portrait as a dict: ``aspects [{name, keywords, post_count, summary, timeline, quotes, suggestions,
-    opinions, cited_ids}], personality {text, cited_ids}, forgotten_voices [{word, text, post}], note, years``."""
+    opinions, turning_points, cited_ids}], personality {text, cited_ids}, forgotten_voices [{word, text, post}],
+    cited_posts, note, years``. With an LLM every sentence cites a post it was given (``show_uncited``: keep the
+    others marked（未引用）instead of dropping them)."""
     base = report_filter(kb, public=public)
     rows = list(iter_rows(brain, base))
     if not rows:
@@ -397,22 +414,43 @@ def portrait(
             a["suggestions"] = []
             a["opinions"] = ""
         if llm is not None and matched:
-            from .portrait_llm import aspect_narrative
+            from .portrait_llm import aspect_narrative, aspect_story
 
             told = aspect_narrative(
-                llm, name, _spread(matched, LLM_POSTS_PER_ASPECT), keywords=a["keywords"], public=public
+                llm,
+                name,
+                _spread(matched, LLM_POSTS_PER_ASPECT),
+                keywords=a["keywords"],
+                public=public,
+                mark=show_uncited,
             )
+            story = aspect_story(brain, base, llm, name, [r.id for _, r in matched], progress=progress)
+            if story.get("summary"):  # the whole-life map-reduce summary wins over the one-call sample
+                told["summary"] = story["summary"]
+            told["cited_ids"] += story.get("cited_ids", [])
+            told["dropped_citations"] += story.get("dropped_citations", [])
+            if story.get("turning_points"):
+                a["turning_points"] = story["turning_points"]
             a["cited_ids"] = list(dict.fromkeys(a["cited_ids"] + told.pop("cited_ids")))
             a.update(told)
         out_aspects.append(a)
     tick(progress, "画像 / done", len(aspects), len(aspects))
-    personality = {"text": _personality_stats(rows, tokens), "cited_ids": []}
+    from .yearly import mood_scorer
+
+    personality = {"text": _personality_stats(rows, tokens, mood_scorer(brain)), "cited_ids": []}
     if llm is not None:
         from .portrait_llm import personality_narrative
 
         personality = personality_narrative(llm, out_aspects, public=public) or personality
+    cited_ids = sorted(
+        {i for a in out_aspects for i in a.get("cited_ids", [])}
+        | {i for a in out_aspects for t in a.get("turning_points", []) for i in t["cited_ids"]}
+        | set(personality.get("cited_ids", []))
+    )
+    by_id = {r.id: r for r in rows}
     report: dict[str, Any] = {
         "kind": "portrait",
+        "cited_posts": [post_ref(by_id[i], chars=200) for i in cited_ids if i in by_id],
         "title": "个人画像 / Portrait",
         "kb": kb or "all",
         "years": [years[0], years[-1]],

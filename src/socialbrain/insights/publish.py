@@ -35,7 +35,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "topics": ("new_topics", "faded_topics"),
     "people": ("people", "hashtags"),
     "places": ("places",),
-    "mood": ("mood_by_month", "mood_method"),
+    "mood": ("mood_by_month", "mood_months", "mood_method"),
     "narrative": (),
 }
 # the portrait's parts

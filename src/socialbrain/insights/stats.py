@@ -13,7 +13,8 @@ from . import mood
 from .common import Progress, Row, ShouldStop, check_stop, cutter, hashtags, mentions, post_ref, tick, words
 
 NIGHT_END_HOUR = 5  # "late night" is 00:00–04:59 in the post's own zone
-MOOD_SAMPLE_PER_MONTH = 400
+MOOD_SAMPLE_PER_MONTH = 400  # word list: cheap
+MOOD_HEAD_SAMPLE = 60  # learned head: each post is embedded once (then cached)
 
 
 def night_seconds(row: Row) -> int | None:
@@ -132,23 +133,22 @@ def calendar_cells(rows: Iterable[Row], year: int) -> list[list[Any]]:
     return cells
 
 
-def mood_by_month(rows: Sequence[Row], method: str = mood.DEFAULT_METHOD) -> list[float | None]:
-    """Per month: the share of positive posts among posts where a mood was found (None: none), evenly sampled
-    down to MOOD_SAMPLE_PER_MONTH posts a month."""
-    by_month: list[list[Row]] = [[] for _ in range(12)]
+def mood_by_month(rows: Sequence[Row], scorer: mood.Scorer | None = None) -> list[dict[str, Any]]:
+    """Per calendar month: posts, sampled, scored, positive share (None under mood.MIN_SCORED), emotions."""
+    scorer = scorer or mood.Scorer()
+    by_month: list[list[str]] = [[] for _ in range(12)]
     for r in rows:
-        by_month[r.created_at.month - 1].append(r)
-    out: list[float | None] = []
-    for month_rows in by_month:
-        step = max(1, len(month_rows) // MOOD_SAMPLE_PER_MONTH)
-        scores = [mood.score(r.text, method) for r in month_rows[::step]]
-        decided = [s for s in scores if s != 0.5]
-        out.append(round(sum(s > 0.5 for s in decided) / len(decided), 3) if decided else None)
-    return out
+        by_month[r.created_at.month - 1].append(r.text)
+    sample = MOOD_HEAD_SAMPLE if scorer.method == "head" else MOOD_SAMPLE_PER_MONTH
+    return mood.month_figures(by_month, scorer, sample)
 
 
 def period_stats(
-    rows: Sequence[Row], tokens: Sequence[Sequence[str | None]], year: int | None = None, top: int = 30
+    rows: Sequence[Row],
+    tokens: Sequence[Sequence[str | None]],
+    year: int | None = None,
+    top: int = 30,
+    scorer: mood.Scorer | None = None,
 ) -> dict[str, Any]:
     """Every statistic of the reports for these rows (one year when ``year`` is given)."""
     posts_by_month = [0] * 12
@@ -162,6 +162,8 @@ def period_stats(
         by_weekday[t.weekday()] += 1
         rhythm[t.weekday()][t.hour] += 1
     top_words, top_phrases, df = top_words_and_phrases(tokens, top)
+    scorer = scorer or mood.Scorer()
+    months = mood_by_month(rows, scorer)
     people = Counter(m for r in rows for m in set(mentions(r.text)))
     tags = Counter(h for r in rows for h in set(hashtags(r.full_text)))
     places = Counter(r.location.strip() for r in rows if r.location and r.location.strip())
@@ -195,8 +197,9 @@ def period_stats(
         "places": [[p, c] for p, c in places.most_common(15)],
         "platforms": dict(Counter(r.platform for r in rows).most_common()),
         "kinds": dict(Counter(r.kind for r in rows).most_common()),
-        "mood_by_month": mood_by_month(rows),
-        "mood_method": mood.DEFAULT_METHOD,
+        "mood_months": months,
+        "mood_by_month": [m["share"] for m in months],
+        "mood_method": scorer.method,
     }
     if year is not None:
         out["calendar"] = calendar_cells(rows, year)

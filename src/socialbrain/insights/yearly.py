@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotFoundError
 from ..models import PostFilter
 from ..timeparse import DEFAULT_ZONE
+from . import mood
 from . import narrative as narrative_mod
 from .common import (
     Progress,
@@ -77,6 +78,7 @@ def year_review(
         years = [y]
 
     llm = brain.llm if use_llm else None
+    scorer = mood_scorer(brain)
     earlier_rows: list[Row] = []
     earlier_tokens: list[list[str | None]] = []
     df_before: Counter[str] = Counter()
@@ -94,7 +96,7 @@ def year_review(
         tick(progress, f"{y}", i, len(years))
         rows = list(iter_rows(brain, base, years=[y]))
         tokens = tokenize_rows(rows, progress, should_stop, stage=f"{y} words")
-        chapter, df_now = _chapter(y, rows, tokens, earlier_rows, earlier_tokens, df_before)
+        chapter, df_now = _chapter(y, rows, tokens, earlier_rows, earlier_tokens, df_before, scorer)
         chapter["sections"] = _statistics_sections(chapter)
         chapter["narrative_by"] = "statistics"
         if llm is not None:
@@ -147,6 +149,18 @@ def _themes(chapter: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(words))[:THEMES_PER_YEAR]
 
 
+def mood_scorer(brain: Brain) -> mood.Scorer:
+    """The mood method for reports (``[reports] mood`` / ``$SOCIALBRAIN_MOOD``: head or lexicon), cached per archive."""
+    method = str(
+        brain.settings.get("reports", "mood", env=("SOCIALBRAIN_MOOD",), default=mood.DEFAULT_METHOD)
+    )
+    if method not in ("head", "lexicon"):
+        from ..errors import ConfigError
+
+        raise ConfigError(f"[reports] mood must be head or lexicon, not {method!r}")
+    return mood.Scorer(method, cache=brain.settings.data_dir / "cache" / "mood.sqlite")
+
+
 def cited_posts(brain: Brain, base: PostFilter, sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The posts the narrative parts cite, read under the report's own filter (so never hidden or, in a public
     edition, private ones)."""
@@ -163,9 +177,10 @@ def _chapter(
     earlier_rows: list[Row],
     earlier_tokens: list[list[str | None]],
     df_before: Counter[str],
+    scorer: mood.Scorer | None = None,
 ) -> tuple[dict[str, Any], Counter[str]]:
     """One year's chapter, and its per-word document frequency (for the next year's topic shifts)."""
-    st = period_stats(rows, tokens, year=year)
+    st = period_stats(rows, tokens, year=year, scorer=scorer)
     df_now = st.pop("_df")
     rose, faded = topic_shift(df_now, len(rows), df_before, len(earlier_rows))
     first_use = topic_examples([w for w, _ in rose], rows, tokens, last=False)
@@ -251,16 +266,18 @@ def _statistics_sections(ch: dict[str, Any]) -> list[dict[str, Any]]:
                 "最常参与的话题：" + "、".join(f"#{h}#（{c}）" for h, c in ch["hashtags"][:6]) + "。"
             )
         out.append({"id": "people", "title": "人与话题 / People", "text": "".join(parts), "cited_ids": []})
-    moods = [(m, v) for m, v in enumerate(ch["mood_by_month"]) if v is not None]
+    months = ch.get("mood_months") or []
+    moods = [m for m in months if m["share"] is not None]
     if len(moods) >= 2:
-        hi = max(moods, key=lambda p: p[1])
-        lo = min(moods, key=lambda p: p[1])
-        out.append(
-            {
-                "id": "mood",
-                "title": "心情 / Mood",
-                "text": f"按词语估计，{hi[0] + 1} 月最明朗（积极 {hi[1]:.0%}），{lo[0] + 1} 月最低落（积极 {lo[1]:.0%}）。",
-                "cited_ids": [],
-            }
+        hi = max(moods, key=lambda m: m["share"])
+        lo = min(moods, key=lambda m: m["share"])
+        how = "按心情模型估计" if ch.get("mood_method") == "head" else "按词语估计"
+        few = [str(m["month"]) for m in months if m["posts"] and m["share"] is None]
+        text = (
+            f"{how}，{hi['month']} 月最明朗（积极 {hi['share']:.0%}，{hi['scored']} 条有情绪的帖子），"
+            f"{lo['month']} 月最低落（积极 {lo['share']:.0%}，{lo['scored']} 条）。"
         )
+        if few:
+            text += f"{'、'.join(few)} 月有情绪的帖子太少（不足 {mood.MIN_SCORED} 条），不计。"
+        out.append({"id": "mood", "title": "心情 / Mood", "text": text, "cited_ids": []})
     return out

