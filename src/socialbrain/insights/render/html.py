@@ -135,7 +135,7 @@ def _chapter(ch: dict[str, Any], level: int = 2) -> str:
         out.append(
             '<div class="card"><h3>节奏 / Rhythm</h3>' + charts.rhythm_heatmap(ch["rhythm"]) + "</div>"
         )
-    if ch.get("mood_by_month") and any(v is not None for v in ch["mood_by_month"]):
+    if ch.get("mood_by_month") and any(m["posts"] for m in ch.get("mood_months") or []):
         out.append(
             '<div class="card"><h3>心情 / Mood</h3>'
             + charts.mood_line(ch["mood_by_month"], y)
