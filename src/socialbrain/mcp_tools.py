@@ -162,3 +162,10 @@ def list_knowledge_bases(brain: Brain) -> list[dict[str, Any]]:
         {"name": kb.name, "description": kb.description, "posts": kb.posts, "filter": kb.filter}
         for kb in list_kbs(brain)
     ]
+
+
+def index_status(brain: Brain) -> dict[str, Any]:
+    """How far the index is (units, vectors, percent, ``line`` like 向量索引 62%：6,200 / 10,000)."""
+    from .index.status import index_status as status
+
+    return status(brain).to_json()

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from socialbrain.brain import Brain
+from socialbrain.index.sync import apply_changes
 from socialbrain.models import Post
 
 CN = ZoneInfo("Asia/Shanghai")
@@ -41,6 +42,7 @@ def fill(brain: Brain, posts=POSTS) -> list[Post]:
             p = make_post(when, text, i)
             brain.archive.upsert(p)
             out.append(p)
+    apply_changes(brain)  # as `socialbrain import` does: searches never write the index themselves
     return out
 
 

@@ -53,10 +53,12 @@ def test_brain_override_redacts_the_whole_ask_pipeline(data_dir):
     from answer_fixtures import open_brain
 
     from socialbrain.answer.ask import ask
+    from socialbrain.index.sync import apply_changes
 
     with start_server() as h:
         brain = open_brain(data_dir, llm_url=h.url, llm_model="test-model", llm_redact=True)
         brain.archive.upsert(private_post())
+        apply_changes(brain)
         a = ask(brain, "阿哲的电话和邮箱")
         wire = b"".join(r.body for r in h.chat_requests).decode("utf-8")
         brain.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from socialbrain.brain import Brain
+from socialbrain.index.sync import apply_changes
 from socialbrain.retrieve.search import search
 from socialbrain.sources.ingest import import_paths
 
@@ -21,6 +22,7 @@ def sample_brain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Brain]:
     b = Brain.open(tmp_path_factory.mktemp("sample") / "sbhome", embedder="none")
     report = import_paths(b.archive, [SAMPLE / "weibo", SAMPLE / "twitter", SAMPLE / "wechat"])
     assert report.totals()["new"] > 300
+    apply_changes(b)  # what `socialbrain import` does before it returns: searches never write the index
     yield b
     b.close()
 

@@ -113,8 +113,18 @@ def import_cmd(
             "--strict", help="A record that cannot be read fails its whole file (default: skip it and report)."
         ),
     ] = False,
+    no_embed: Annotated[
+        bool,
+        typer.Option(
+            "--no-embed",
+            help="Keyword index only; leave vectors for `socialbrain index embed` or `serve` (they resume there).",
+        ),
+    ] = False,
 ) -> None:
-    """Import exports into the archive (auto-detects the format).  导入导出文件。"""
+    """Import exports into the archive (auto-detects the format).  导入导出文件。
+
+    The posts are keyword-searchable as soon as the import returns; then their vectors are computed with
+    progress (Ctrl-C keeps what is done: `index embed`, the next import or `serve` resume it)."""
     from ..sources.generic import parse_map
     from ..sources.ingest import ImportOptions
 
@@ -132,7 +142,7 @@ def import_cmd(
         lambda stage: STAGE_LABELS.get(stage, f"导入 {stage}"), per_stage=False, title="导入 importing",
         clock="elapsed",
     ) as progress:
-        outcome = import_and_sync(brain, paths, options=options, index=not no_index, progress=progress)
+        outcome = import_and_sync(brain, paths, options=options, index=not no_index, progress=progress)  # no embedding
     report = outcome.report
 
     table = Table(title="导入结果 import summary", show_lines=False)
@@ -170,6 +180,12 @@ def import_cmd(
         err_console.print(f"{len(report.failed)} file(s) failed, {totals['files']} imported")
     if outcome.index_error:
         err_console.print(f"[yellow]warning:[/yellow] {escape(outcome.index_error)}", soft_wrap=True)
+    if outcome.index is not None:
+        console.print("可以搜索了 (keyword search ready)")
+    if not no_index and not no_embed:
+        from .embed_progress import run_embedding
+
+        run_embedding(brain)
     if report.failed:
         raise typer.Exit(2)
     if (empty := report.empty_message()) is not None:
@@ -206,6 +222,12 @@ def stats_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
     console.print(ty)
     if s["kinds"]:
         console.print("kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(s["kinds"].items())))
+    try:
+        from ..index.status import index_status
+
+        console.print(index_status(get_brain()).line())
+    except SocialbrainError as e:  # stats is about the archive: an unusable index is a note, not a failure
+        console.print(f"[dim]index: {escape(str(e))}[/dim]")
 
 
 @user_errors

@@ -53,3 +53,7 @@ def main(
 
 for _area in AREAS:
     importlib.import_module(f"{__package__}.{_area}").register(app)
+
+
+if __name__ == "__main__":
+    app()

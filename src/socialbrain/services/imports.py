@@ -51,12 +51,14 @@ def import_and_sync(
     *,
     options: ImportOptions | None = None,
     index: bool = True,
-    embed: bool = True,
+    embed: bool = False,
     progress: Progress | None = None,
     index_progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Import ``paths``; when posts were added or changed and ``index`` is on, sync the index.
+    """Import ``paths``; when posts were added or changed and ``index`` is on, apply them to the index.
 
+    The posts are keyword-searchable when this returns. Vectors are not computed here unless ``embed=True``: the
+    faces run the resumable embedding pass afterwards (CLI import with progress, serve's background indexer).
     A failing index never undoes the import: the outcome carries the error to show."""
     from ..sources.ingest import import_paths
 

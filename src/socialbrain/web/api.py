@@ -93,6 +93,17 @@ def stats(request: Request) -> dict[str, Any]:
     return out
 
 
+@router.get("/index/status")
+def index_status(request: Request) -> dict[str, Any]:
+    """How far the index is: units, vectors, percent, pending, changes not applied; ``line`` for display."""
+    from ..index.status import index_status as status
+
+    st = get_state(request)
+    out = status(st.brain).to_json()
+    out["background_error"] = st.indexer.last_error if st.indexer is not None else None
+    return out
+
+
 @router.get("/calendar")
 def calendar(request: Request, kb: str | None = None) -> list[dict[str, Any]]:
     return services.calendar(get_state(request).brain, kb)
@@ -257,7 +268,7 @@ async def upload_to_kb(
                 result = import_and_sync(brain, paths, progress=job.progress).to_json()
             else:
                 result = services.add_files_to_kb(brain, name, paths, job.progress)
-                result["index"] = vars(sync(brain, progress=job.progress)).copy()
+                result["index"] = vars(sync(brain, embed=False, progress=job.progress)).copy()  # vectors: background
             return _flag_nothing_imported(result)
         finally:
             shutil.rmtree(paths[0].parent, ignore_errors=True)

@@ -65,6 +65,7 @@ def create_app(
     max_upload: int = DEFAULT_MAX_UPLOAD,
     overrides: dict[str, Any] | None = None,
     limits: Limits | None = None,
+    background_index: bool = False,
 ) -> FastAPI:
     """The app for a data directory (or a function returning a Brain, whose directory and overrides are used).
 
@@ -74,6 +75,7 @@ def create_app(
 
     No interactive API pages (``/docs``, ``/redoc``): FastAPI's load their scripts from a CDN, which the CSP
     (``script-src 'self'``) and "no network" both rule out. The schema is at ``/openapi.json``.
+    ``background_index``: run the index's background writer (apply changes, embed pending units; `serve` does).
     """
     if callable(source):
         b = source()
@@ -88,6 +90,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        if background_index:
+            state.start_indexer()
         async with mcp_sessions.run():  # MCP over streamable HTTP at /mcp (mcp_server.py)
             yield
         state.close()

@@ -31,6 +31,7 @@ from .security import DEFAULT_MAX_UPLOAD, server_dirs, strip_paths
 
 if TYPE_CHECKING:
     from ..answer.llm import LLM
+    from ..index.background import BackgroundIndexer
 
 T = TypeVar("T")
 # searches at once: they are CPU-bound under the GIL, so first come first served gives the best latencies
@@ -59,6 +60,15 @@ class WebState:
         self.jobs = JobRunner(threading.Lock(), scrub=self.strip_paths)
         self.reports = ReportStore(self.data_dir / "reports")  # web/reports.py: cached report pages
         self._init_lock = threading.Lock()
+        self.indexer: BackgroundIndexer | None = None
+
+    def start_indexer(self) -> None:
+        """The index's one background writer: applies archive changes, embeds pending units (index/background.py)."""
+        from ..index.background import BackgroundIndexer
+
+        if self.indexer is None:
+            self.indexer = BackgroundIndexer(self.data_dir, self.overrides)
+            self.indexer.start()
 
     def strip_paths(self, value: T) -> T:
         """``value`` with the server's directories removed from every path in it (job messages, import logs)."""
@@ -131,6 +141,8 @@ class WebState:
             finally:
                 brain.close()
                 self._reopen_index()
+                if self.indexer is not None:
+                    self.indexer.wake()  # embed what the job brought in
 
         return self.jobs.submit(kind, label, wrapped)
 
@@ -152,6 +164,8 @@ class WebState:
         return llm_info(self.brain.llm)
 
     def close(self) -> None:
+        if self.indexer is not None:
+            self.indexer.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.brain.close()
 

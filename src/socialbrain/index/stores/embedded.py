@@ -209,18 +209,30 @@ class EmbeddedIndex(NestedTransactions):
 
     # -- writing --------------------------------------------------------------------------------
     def add_units(self, units: list[Unit]) -> None:
-        """Insert or replace units (a replaced unit loses its vector)."""
+        """Insert or replace units (a replaced unit loses its vector). One transaction, bulk statements."""
         if not units:
             return
+        last: dict[str, Unit] = {}
+        for u in units:  # the same unit twice: the later one wins, as one-by-one replacing would
+            last.pop(u.unit_id, None)
+            last[u.unit_id] = u
+        fresh = list(last.values())
         with self.transaction() as c:
-            for u in units:
-                old = c.execute("SELECT id FROM units WHERE unit_id=?", (u.unit_id,)).fetchone()
-                if old:
-                    self._delete_rows(c, [old[0]])
-                cur = c.execute(
-                    "INSERT INTO units (unit_id, post_ids, text, created_ts, platform, account, kind, likes)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
+            old = [
+                r[0]
+                for r in c.execute(
+                    "SELECT id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(list(last)),),
+                )
+            ]
+            self._delete_rows(c, old)
+            base = c.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0] + 1
+            c.executemany(
+                "INSERT INTO units (id, unit_id, post_ids, text, created_ts, platform, account, kind, likes)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                [
                     (
+                        base + i,
                         u.unit_id,
                         json.dumps(u.post_ids),
                         u.text,
@@ -229,14 +241,18 @@ class EmbeddedIndex(NestedTransactions):
                         u.account,
                         u.kind,
                         int(u.likes or 0),
-                    ),
-                )
-                row = cur.lastrowid
-                c.executemany(
-                    "INSERT OR IGNORE INTO unit_posts (post_id, unit) VALUES (?, ?)",
-                    [(p, row) for p in u.post_ids],
-                )
-                c.execute("INSERT INTO units_fts (rowid, tokens) VALUES (?, ?)", (row, " ".join(u.tokens)))
+                    )
+                    for i, u in enumerate(fresh)
+                ],
+            )
+            c.executemany(
+                "INSERT OR IGNORE INTO unit_posts (post_id, unit) VALUES (?, ?)",
+                [(p, base + i) for i, u in enumerate(fresh) for p in u.post_ids],
+            )
+            c.executemany(
+                "INSERT INTO units_fts (rowid, tokens) VALUES (?, ?)",
+                [(base + i, " ".join(u.tokens)) for i, u in enumerate(fresh)],
+            )
             self._bump(c)
 
     def _delete_rows(self, c: sqlite3.Connection, rows: list[int]) -> None:
@@ -264,10 +280,23 @@ class EmbeddedIndex(NestedTransactions):
                 self._bump(c)
 
     def set_vectors(self, unit_ids: list[str], vectors: np.ndarray, model: str) -> None:
-        if len(unit_ids) != len(vectors):
+        self._store_vectors(unit_ids, vectors, model, None)
+
+    def set_vectors_if_unchanged(
+        self, unit_ids: list[str], vectors: np.ndarray, model: str, texts: list[str]
+    ) -> int:
+        """Store each vector only if its unit still has the text it was made from; returns how many were stored.
+
+        (An embedding pass runs for minutes: a re-import may replace a unit's text in between.)"""
+        return self._store_vectors(unit_ids, vectors, model, texts)
+
+    def _store_vectors(
+        self, unit_ids: list[str], vectors: np.ndarray, model: str, texts: list[str] | None
+    ) -> int:
+        if len(unit_ids) != len(vectors) or (texts is not None and len(texts) != len(unit_ids)):
             raise ValueError("one vector per unit id")
         if not unit_ids:
-            return
+            return 0
         with self.transaction() as c:
             self.check_model(model)
             dim = int(vectors.shape[1])
@@ -279,11 +308,20 @@ class EmbeddedIndex(NestedTransactions):
             c.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", (model,))
             c.execute("INSERT OR REPLACE INTO meta VALUES ('dim', ?)", (str(dim),))
             v16 = np.ascontiguousarray(vectors, dtype=np.float16)
-            c.executemany(
-                "UPDATE units SET vector=? WHERE unit_id=?",
-                [(v16[i].tobytes(), uid) for i, uid in enumerate(unit_ids)],
-            )
+            before = c.total_changes
+            if texts is None:
+                c.executemany(
+                    "UPDATE units SET vector=? WHERE unit_id=?",
+                    [(v16[i].tobytes(), uid) for i, uid in enumerate(unit_ids)],
+                )
+            else:
+                c.executemany(
+                    "UPDATE units SET vector=? WHERE unit_id=? AND text=?",
+                    [(v16[i].tobytes(), uid, texts[i]) for i, uid in enumerate(unit_ids)],
+                )
+            stored = c.total_changes - before
             self._bump(c)
+        return stored
 
     def clear(self) -> None:
         with self.transaction() as c:
@@ -298,7 +336,13 @@ class EmbeddedIndex(NestedTransactions):
         return int(self._meta("applied_seq") or 0)
 
     def set_applied_seq(self, seq: int) -> None:
-        self._set_meta("applied_seq", str(int(seq)))
+        """Move ``applied_seq`` forward (never back: a late writer cannot undo a later one's progress)."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('applied_seq', ?) ON CONFLICT(key) DO UPDATE SET "
+                "value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+                (str(int(seq)),),
+            )
 
     # -- reading --------------------------------------------------------------------------------
     def _row_to_unit(self, r: tuple) -> Unit:

@@ -380,17 +380,42 @@ class MilvusIndex:
             self.client.upsert(target, [self._row(self._to_unit(r), dim) for r in rows])
 
     def set_vectors(self, unit_ids: list[str], vectors: np.ndarray, model: str) -> None:
+        self.set_vectors_if_unchanged(unit_ids, vectors, model, None)
+
+    def set_vectors_if_unchanged(
+        self, unit_ids: list[str], vectors: np.ndarray, model: str, texts: list[str] | None
+    ) -> int:
+        """Store each vector only if its unit still has the text it was made from (``texts`` None: always)."""
         if len(unit_ids) != len(vectors):
             raise ValueError("one vector per unit id")
         if not unit_ids:
-            return
+            return 0
         dim = int(np.asarray(vectors).shape[1])
         self._prepare_model(model, dim)
         name, _ = self._current()
         by_id = {u.unit_id: u for u in self.get_units(unit_ids)}
-        rows = [self._row(by_id[uid], dim, vectors[i]) for i, uid in enumerate(unit_ids) if uid in by_id]
+        rows = [
+            self._row(by_id[uid], dim, vectors[i])
+            for i, uid in enumerate(unit_ids)
+            if uid in by_id and (texts is None or by_id[uid].text == texts[i])
+        ]
         if rows:
             self.client.upsert(name, rows)
+        return len(rows)
+
+    def pending(self) -> int:
+        """Units without a vector (two counts, not the four of ``counts()``)."""
+        name, _ = self._current()
+        return self._count(name, tenant_filter(self.user) + " and has_vector == false")
+
+    def units_without_vector_among(self, unit_ids: list[str]) -> list[str]:
+        """Those of ``unit_ids`` that have no vector yet (keyword hits fused fairly while embedding runs)."""
+        if not unit_ids:
+            return []
+        name, _ = self._current()
+        pks = [f"{self.user}|{u}" for u in unit_ids]
+        rows = self.client.query(name, ids=pks, output_fields=["unit_id", "has_vector"])
+        return [r["unit_id"] for r in rows if not r.get("has_vector")]
 
     def clear(self) -> None:
         """Drop this user's units and vectors (other users are untouched); the collection is kept for a rebuild."""
@@ -407,7 +432,10 @@ class MilvusIndex:
         return int(self._meta("applied_seq") or 0)
 
     def set_applied_seq(self, seq: int) -> None:
-        self._set_meta({"applied_seq": str(int(seq))})
+        """Move ``applied_seq`` forward only (the writer lock serialises writers; this guards the order too)."""
+        with self._lock:
+            if int(seq) > self.applied_seq():
+                self._set_meta({"applied_seq": str(int(seq))})
 
     # -- reading ---------------------------------------------------------------------------------
     def units_without_vectors(self, limit: int) -> list[Unit]:

@@ -1,0 +1,119 @@
+"""The embedding pass as the CLI runs it (``import``, ``index embed``): progress with an ETA on a terminal, one
+line every few seconds otherwise (logs, CI, pipes), and an honest message when it is interrupted."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+
+from ..errors import IndexMismatchError
+from .common import console, err_console
+
+if TYPE_CHECKING:
+    from ..brain import Brain
+    from ..index.sync import EmbedProgress
+
+#: seconds between progress lines when stderr is not a terminal ($SOCIALBRAIN_PROGRESS_SECONDS)
+LINE_EVERY = float(os.environ.get("SOCIALBRAIN_PROGRESS_SECONDS") or 10)
+
+RESUME_HINT = "已完成的向量已保存；运行 `socialbrain index embed` 继续（下次 import 或 serve 也会自动继续）"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    s = int(seconds)
+    if s >= 3600:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    if s >= 60:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s}s"
+
+
+class _Lines:
+    """One line every LINE_EVERY seconds: 向量索引 45%：4,500 / 10,000 · 35 条/s · 剩余约 2m40s."""
+
+    def __init__(self, vectors0: int, units: int):
+        self.vectors0, self.units = vectors0, units
+        self.last = time.monotonic()
+
+    def __call__(self, p: EmbedProgress) -> None:
+        now = time.monotonic()
+        if now - self.last < LINE_EVERY and p.done < p.total:
+            return
+        self.last = now
+        have = self.vectors0 + p.done
+        pct = have * 100 // self.units if self.units else 100
+        print(
+            f"向量索引 {pct}%：{have:,} / {self.units:,} · {p.rate:.0f} 条/s · 剩余约 {_duration(p.eta_seconds)}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def run_embedding(brain: Brain, *, quiet_when_done: bool = False) -> int | None:
+    """Embed what lacks a vector, with progress. Returns units embedded, None when another pass is running.
+
+    Ctrl-C stops after the batch in flight (everything before it is kept) and exits 130 with how to resume."""
+    from ..index.status import index_status
+    from ..index.sync import embed_pass
+
+    status = index_status(brain)
+    if status.pending == 0:
+        return 0
+    if status.embedding:
+        console.print(f"{status.line()}：另一个进程正在向量化 (another process is embedding)")
+        return None
+    try:
+        embedder = brain.embedder
+    except Exception as e:  # noqa: BLE001 - keyword search works without it; say why dense does not
+        err_console.print(f"[yellow]向量化跳过 (embedding skipped):[/yellow] {escape(str(e))}")
+        return 0
+    if embedder is None:
+        return 0
+    started = time.perf_counter()
+    try:
+        if err_console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            with Progress(
+                TextColumn("向量 embedding"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                console=err_console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("embed", total=status.pending, rate="")
+
+                def show(p: EmbedProgress) -> None:
+                    bar.update(task, completed=p.done, total=p.total, rate=f"{p.rate:.0f}/s")
+
+                done = embed_pass(brain, on_batch=show)
+        else:
+            done = embed_pass(brain, on_batch=_Lines(status.vectors, status.units))
+    except KeyboardInterrupt:
+        err_console.print(f"\n向量化已中断 (interrupted)：{index_status(brain).line()}。{RESUME_HINT}")
+        raise SystemExit(130) from None
+    except IndexMismatchError as e:
+        err_console.print(f"[yellow]向量化跳过 (embedding skipped):[/yellow] {escape(str(e))}")
+        return 0
+    if done is None:
+        console.print("另一个进程正在向量化 (another process is embedding)")
+        return None
+    seconds = time.perf_counter() - started
+    if not quiet_when_done:
+        rate = f"，{done / seconds:.0f} 条/s" if seconds > 0 and done else ""
+        console.print(f"{index_status(brain).line()}（本次 {done:,} 个{rate}，{_duration(seconds)}）")
+    return done
