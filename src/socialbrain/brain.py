@@ -33,9 +33,10 @@ class Brain:
         ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``, ``llm_key``, ``llm_timeout``, ``llm_redact``, ``user``."""
         from .index import segment
 
-        settings = Settings.load(data_dir)
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        settings = Settings.load(data_dir, overrides)
         segment.configure(settings)  # the user dictionary of this data directory, for search and reports alike
-        return cls(settings, {k: v for k, v in overrides.items() if v is not None})
+        return cls(settings, overrides)
 
     @property
     def data_dir(self) -> Path:
@@ -50,21 +51,20 @@ class Brain:
         """The configured embedder, or None when dense search is off (`SOCIALBRAIN_EMBEDDER=none`)."""
         from .index.embedders import load_embedder
 
-        return load_embedder(self.overrides.get("embedder"), self.settings)
+        return load_embedder(None, self.settings)
 
     @cached_property
     def index(self) -> IndexStore:
         from .index.stores import open_index
 
-        return open_index(self.settings, self.overrides.get("index_uri"), token=self.overrides.get("index_token"),
-                          user=self.overrides.get("user"))
+        return open_index(self.settings)
 
     @cached_property
     def llm(self) -> LLM | None:
         """The configured LLM, or None for no-LLM mode."""
         from .services.llm import llm_from_settings
 
-        return llm_from_settings(self.settings, self.overrides)
+        return llm_from_settings(self.settings)
 
     def close(self) -> None:
         if "archive" in self.__dict__:

@@ -42,24 +42,11 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        def num(key: str, env: str, default: int) -> int:
-            raw = settings.get("serve", key, env=(env,), default=default)
-            try:
-                value = int(raw)
-            except (TypeError, ValueError):
-                raise ConfigError(f"[serve] {key} / ${env}: {raw!r} is not a whole number") from None
-            if value < 1:
-                raise ConfigError(f"[serve] {key} / ${env}: must be at least 1, not {value}")
-            return value
-
+        serve = settings.serve  # typed and checked once (config.py)
         return cls(
-            max_body=num("max_body_kb", "SOCIALBRAIN_MAX_BODY_KB", DEFAULT_MAX_BODY // 1024) * 1024,
-            max_message_chars=num(
-                "max_message_chars", "SOCIALBRAIN_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS
-            ),
-            max_history_messages=num(
-                "max_history_messages", "SOCIALBRAIN_MAX_HISTORY_MESSAGES", DEFAULT_MAX_HISTORY_MESSAGES
-            ),
+            max_body=serve.max_body_kb * 1024,
+            max_message_chars=serve.max_message_chars,
+            max_history_messages=serve.max_history_messages,
         )
 
     def check_message(self, text: str, what: str = "question") -> str:

@@ -12,10 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from socialbrain.brain import Brain
+from socialbrain.config import Settings
 from socialbrain.errors import EmbedderUnavailable, IndexMismatchError
 from socialbrain.index.sync import embed_pending, sync_index
 from socialbrain.models import Post
-from socialbrain.retrieve.rerank import HTTPReranker
+from socialbrain.retrieve.rerank import HTTPReranker, load_reranker
 from socialbrain.retrieve.search import search
 
 CN = timezone(timedelta(hours=8))
@@ -142,8 +143,9 @@ def test_http_reranker_reorders(
 ) -> None:
     monkeypatch.setenv("SOCIALBRAIN_RERANKER", f"http:bge-reranker@{rerank_server}")
     b = dense_brain
+    reranker = load_reranker(Settings.load(b.data_dir))  # settings are read once: after the env is set
     plain = search(b, "周末去跑步", k=3)
-    reranked = search(b, "周末去跑步", k=3, rerank=True)
+    reranked = search(b, "周末去跑步", k=3, rerank=True, reranker=reranker)
     assert "樱花" not in plain.hits[0].text
     assert "樱花" in reranked.hits[0].text
     assert reranked.hits[0].why[-1] == "重排 0.90"

@@ -41,8 +41,6 @@ from .tokens import estimate_messages_tokens, estimate_tokens
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_CONNECT_TIMEOUT = 3.0  # a refused or silent endpoint is reported within this, then answers fall back
 DEFAULT_RETRIES = 3
-_FALSE = {"0", "false", "no", "off"}
-_TRUE = {"1", "true", "yes", "on"}
 
 
 @runtime_checkable
@@ -87,19 +85,6 @@ def normalise_base_url(url: str) -> str:
     if parts.path in ("", "/"):
         u += "/v1"
     return u
-
-
-def _as_bool(value: Any, what: str) -> bool | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    v = str(value).strip().lower()
-    if v in _TRUE:
-        return True
-    if v in _FALSE:
-        return False
-    raise ConfigError(f"{what}: expected true or false, got {value!r}")
 
 
 class _PseudonymRestorer:
@@ -420,52 +405,30 @@ def load_llm(
     *,
     redact: bool | None = None,
 ) -> LLM | None:
-    """The configured LLM client, or None for no-LLM mode (no URL configured, or URL ``none``)."""
-    url = url or settings.get("llm", "url", env=("SOCIALBRAIN_LLM_URL", "OPENAI_BASE_URL"))
+    """The configured LLM client (``settings.llm``, typed and parsed once), or None for no-LLM mode (no URL
+    configured, or URL ``none``). Arguments replace settings, as the CLI's flags do."""
+    if any(v is not None for v in (url, model, key, timeout, redact)):
+        settings = settings.replace(llm_url=url, llm_model=model, llm_key=key, llm_timeout=timeout,
+                                    llm_redact=redact)
+    cfg = settings.llm
+    url = cfg.url
     if not url or str(url).strip().lower() in ("none", "off", "no"):
         return None
-    url = str(url)
     if url.startswith("local:"):
         raise ConfigError(
             "the in-process 'local:' backend is not available (no Chinese instruct model installs from a "
             "package registry, see docs/llm.md): run Ollama or llama.cpp's server and use its URL"
         )
-    model = model or settings.get("llm", "model", env=("SOCIALBRAIN_LLM_MODEL",))
-    key = key or settings.get("llm", "key", env=("SOCIALBRAIN_LLM_KEY", "OPENAI_API_KEY"))
-    t = timeout if timeout is not None else settings.get("llm", "timeout", env=("SOCIALBRAIN_LLM_TIMEOUT",))
-    try:
-        t_val = float(t) if t not in (None, "") else DEFAULT_TIMEOUT
-    except (TypeError, ValueError):
-        raise ConfigError(f"LLM timeout must be a number of seconds, got {t!r}") from None
-    if t_val <= 0:
-        raise ConfigError(f"LLM timeout must be positive, got {t_val:g}")
-    ct_raw = settings.get(
-        "llm", "connect_timeout", env=("SOCIALBRAIN_LLM_CONNECT_TIMEOUT",), default=DEFAULT_CONNECT_TIMEOUT
-    )
-    try:
-        connect_timeout = float(ct_raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"[llm] connect_timeout must be a number of seconds, got {ct_raw!r}") from None
-    if connect_timeout <= 0:
-        raise ConfigError(f"[llm] connect_timeout must be positive, got {connect_timeout:g}")
-    retries_raw = settings.get("llm", "retries", env=("SOCIALBRAIN_LLM_RETRIES",), default=DEFAULT_RETRIES)
-    try:
-        retries = int(retries_raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"[llm] retries must be a whole number, got {retries_raw!r}") from None
-    if redact is None:
-        redact = _as_bool(settings.get("llm", "redact", env=("SOCIALBRAIN_LLM_REDACT",)), "[llm] redact")
-    log_on = _as_bool(settings.get("llm", "log_requests", env=("SOCIALBRAIN_LLM_LOG",)), "[llm] log_requests")
-    log_path = None if log_on is False else settings.data_dir / "logs" / "llm-requests.jsonl"
+    log_path = settings.data_dir / "logs" / "llm-requests.jsonl" if cfg.log_requests else None
     client = OpenAICompatLLM(
         url,
-        model=model,
-        key=key,
-        timeout=t_val,
-        retries=retries,
-        redact=redact,
+        model=cfg.model,
+        key=cfg.key,
+        timeout=cfg.timeout,
+        retries=cfg.retries,
+        redact=cfg.redact,
         log_path=log_path,
-        connect_timeout=connect_timeout,
+        connect_timeout=cfg.connect_timeout,
     )
     client.redactor.hide(
         hidden_from_settings(settings)

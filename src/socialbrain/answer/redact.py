@@ -414,8 +414,7 @@ def hidden_from_settings(settings: Any) -> str | list[str] | None:
     """``[privacy] hide_names`` (list or comma-separated) or ``$SOCIALBRAIN_HIDE_NAMES``."""
     if settings is None:
         return None
-    value = settings.get("privacy", "hide_names", env=("SOCIALBRAIN_HIDE_NAMES",))
-    return value if isinstance(value, str | list) else None
+    return settings.privacy.hide_names
 
 
 def redact_text(text: str | None, mode: str = "llm") -> str:

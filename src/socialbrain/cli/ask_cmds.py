@@ -59,12 +59,10 @@ def _configure(
 ) -> tuple[Any, Any]:
     """The Brain and the LLM to answer with: the configured one, with these flags replacing its settings."""
     brain = get_brain()
-    flags = {"llm_url": llm_url, "llm_model": model, "llm_key": llm_key, "llm_timeout": llm_timeout,
-             "llm_redact": redact}
-    flags = {k: v for k, v in flags.items() if v is not None}
-    if not flags:
+    flags = {"llm_url": llm_url, "llm_key": llm_key, "llm_timeout": llm_timeout, "llm_redact": redact}
+    if model is None and all(v is None for v in flags.values()):
         return brain, brain.llm
-    return brain, llm_from_settings(brain.settings, {**brain.overrides, **flags})
+    return brain, llm_from_settings(brain.settings, model=model, **flags)
 
 
 def _filter(since: str | None, until: str | None) -> PostFilter | None:

@@ -48,21 +48,14 @@ def _politeness(
     default_backoff: float,
     time_limit: float | None = None,
 ) -> Politeness:
-    def number(key: str, env: str, default: float, given: float | None = None) -> float:
-        raw = given if given is not None else settings.get("collect", key, env=(env,), default=default)
-        try:
-            return float(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(f"collect.{key} / ${env}: {raw!r} is not a number") from None
-
-    d = number("delay", "SOCIALBRAIN_COLLECT_DELAY", default_delay, delay)
+    cfg = settings.collect  # typed and checked once (config.py)
+    d = delay if delay is not None else cfg.delay if cfg.delay is not None else default_delay
     if d < 0:
         raise ConfigError("--delay must be 0 or more seconds")
-    limit = number("time_limit", "SOCIALBRAIN_COLLECT_TIME_LIMIT", 360.0, time_limit)
-    answer = number("answer_deadline", "SOCIALBRAIN_COLLECT_ANSWER_DEADLINE", 120.0)
-    max_mb = number("max_answer_mb", "SOCIALBRAIN_COLLECT_MAX_ANSWER_MB", 32.0)
-    if limit <= 0 or answer <= 0 or max_mb <= 0:
-        raise ConfigError("--time-limit, collect.answer_deadline and collect.max_answer_mb must be above 0")
+    limit = time_limit if time_limit is not None else cfg.time_limit
+    answer, max_mb = cfg.answer_deadline, cfg.max_answer_mb
+    if limit <= 0:
+        raise ConfigError("--time-limit must be above 0 minutes")
     return Politeness(
         delay=d,
         jitter=d / 2,

@@ -170,7 +170,7 @@ def load_user_dict(path: str | Path) -> None:
 
 def configure(settings: Settings) -> None:
     """Load the user dictionary configured for a data directory (``[segment] user_dict`` or ``userdict.txt``)."""
-    configured = settings.get("segment", "user_dict", env=("SOCIALBRAIN_USER_DICT",))
+    configured = settings.segment.user_dict
     if configured:
         load_user_dict(configured)
         return

@@ -151,13 +151,7 @@ def _themes(chapter: dict[str, Any]) -> list[str]:
 
 def mood_scorer(brain: Brain) -> mood.Scorer:
     """The mood method for reports (``[reports] mood`` / ``$SOCIALBRAIN_MOOD``: head or lexicon), cached per archive."""
-    method = str(
-        brain.settings.get("reports", "mood", env=("SOCIALBRAIN_MOOD",), default=mood.DEFAULT_METHOD)
-    )
-    if method not in ("head", "lexicon"):
-        from ..errors import ConfigError
-
-        raise ConfigError(f"[reports] mood must be head or lexicon, not {method!r}")
+    method = brain.settings.reports.mood  # head or lexicon, checked when the settings are read
     return mood.Scorer(method, cache=brain.settings.data_dir / "cache" / "mood.sqlite")
 
 

@@ -94,7 +94,7 @@ class HTTPReranker:
 
 def load_reranker(settings: Settings, spec: str | None = None) -> Reranker | None:
     """The configured reranker, or None when none is set."""
-    value = spec if spec is not None else settings.get("rerank", "spec", env=("SOCIALBRAIN_RERANKER",))
+    value = spec if spec is not None else settings.rerank.spec
     value = str(value or "").strip()
     if not value or value.lower() in ("none", "off"):
         return None
@@ -108,7 +108,7 @@ def load_reranker(settings: Settings, spec: str | None = None) -> Reranker | Non
         return HTTPReranker(
             m.group("model"),
             m.group("url"),
-            key=settings.get("rerank", "key", env=("SOCIALBRAIN_RERANKER_KEY",)),
-            timeout=float(settings.get("rerank", "timeout", default=30.0)),
+            key=settings.rerank.key,
+            timeout=settings.rerank.timeout,
         )
     raise ConfigError(f"unknown reranker {value!r}: use st:/path/to/model or http:MODEL@http://host:port/v1")

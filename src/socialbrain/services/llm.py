@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..answer.llm import LLM
     from ..config import Settings
 
-#: override keys (Brain.open(**overrides), CLI flags) → load_llm arguments
-LLM_OVERRIDES = {"llm_url": "url", "llm_model": "model", "llm_key": "key", "llm_timeout": "timeout",
-                 "llm_redact": "redact"}
 MODELS_TIMEOUT = 3.0
 
 
-def llm_from_settings(
-    settings: Settings, overrides: Mapping[str, Any] | None = None, *, model: str | None = None
-) -> LLM | None:
-    """The configured LLM (None: no-LLM mode); ``overrides`` use the Brain's keys; ``model`` picks another
-    model on the same endpoint."""
+def llm_from_settings(settings: Settings, *, model: str | None = None, **flags: Any) -> LLM | None:
+    """The configured LLM (None: no-LLM mode). ``model`` picks another model on the same endpoint; ``flags``
+    replace settings as the CLI's flags do (``llm_url``, ``llm_key``, ``llm_timeout``, ``llm_redact``)."""
     from ..answer.llm import load_llm
 
-    ov = overrides or {}
-    kwargs = {arg: ov.get(key) for key, arg in LLM_OVERRIDES.items()}
-    if model:
-        kwargs["model"] = model
-    return load_llm(settings, **kwargs)
+    if model or any(v is not None for v in flags.values()):
+        settings = settings.replace(llm_model=model, **flags)
+    return load_llm(settings)
 
 
 def llm_info(llm: LLM | None) -> dict[str, Any]:

@@ -157,7 +157,7 @@ class WebState:
         if llm is None or not model or model == getattr(llm, "model", None):
             return llm
         if model not in self._model_llms:
-            self._model_llms[model] = llm_from_settings(self.brain.settings, self.brain.overrides, model=model)
+            self._model_llms[model] = llm_from_settings(self.brain.settings, model=model)
         return self._model_llms[model]
 
     def llm_info(self) -> dict[str, Any]:

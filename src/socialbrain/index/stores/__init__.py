@@ -20,7 +20,7 @@ def open_index(
     settings: Settings, uri: str | None = None, token: str | None = None, user: str | None = None
 ) -> IndexStore:
     """The index for this data directory. ``uri`` None/"sqlite"/"embedded" → the embedded store in ``index/``."""
-    value = uri if uri is not None else settings.get("index", "uri", env=("SOCIALBRAIN_INDEX_URI",))
+    value = uri if uri is not None else settings.index.uri
     value = str(value or "").strip()
     if value in ("", "sqlite", "embedded"):
         from .embedded import EmbeddedIndex

@@ -573,8 +573,6 @@ def open_milvus(
     settings: Settings, value: str, token: str | None = None, user: str | None = None
 ) -> MilvusIndex:
     """The Milvus index for ``settings`` at ``value`` (see :func:`socialbrain.index.stores.open_index`)."""
-    token = token or settings.get("index", "token", env=("SOCIALBRAIN_INDEX_TOKEN",))
-    user = user or settings.get("index", "user", env=("SOCIALBRAIN_USER",)) or default_user(settings)
-    hnsw = settings.get("index", "hnsw", env=("SOCIALBRAIN_INDEX_HNSW",))
-    flag = None if hnsw is None else str(hnsw).lower() in ("1", "true", "yes", "on")
-    return MilvusIndex(resolve_uri(settings, value), user=user, token=token, hnsw=flag)
+    token = token or settings.index.token
+    user = user or settings.index.user or default_user(settings)
+    return MilvusIndex(resolve_uri(settings, value), user=user, token=token, hnsw=settings.index.hnsw)
