@@ -51,6 +51,9 @@ class Sample:
     friend: str  # an @name that appears in several posts
     friend_post_id: int  # a visible post that mentions @friend
     year_2019: int  # posts in 2019 (not hidden)
+    own_2019: int = (
+        0  # of those, written by the user (reports count only these; chat messages by others have author)
+    )
 
 
 def build_sample(home: Path) -> Sample:
@@ -86,6 +89,10 @@ def build_sample(home: Path) -> Sample:
         year_2019 = brain.archive.count(
             PostFilter(since=datetime(2019, 1, 1, tzinfo=cn), until=datetime(2020, 1, 1, tzinfo=cn))
         )
+        own_2019 = q(
+            "SELECT COUNT(*) FROM posts WHERE hidden=0 AND (author IS NULL OR author='') "
+            "AND substr(created_at, 1, 4) = '2019'"
+        ).fetchone()[0]
         sync_index(brain, embed=False)
     finally:
         brain.close()
@@ -102,6 +109,7 @@ def build_sample(home: Path) -> Sample:
         "一舟在跑步",
         friend_post_id,
         year_2019,
+        own_2019,
     )
 
 

@@ -122,6 +122,7 @@ _KIN_WORDS = (
 )
 _KIN = frozenset(_KIN_WORDS.split())
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PSEUDO_RE = re.compile(r"某人[A-Z]+")
 _CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+")
 
 
@@ -240,8 +241,8 @@ class Redactor:
     def pseudonym(self, name: str) -> str:
         """The pseudonym for a name (``林小雨`` or ``@林小雨``), allocating one if new; kept names come back as-is."""
         name = name.lstrip("@")
-        if name.lower() in self.keep:
-            return name
+        if name.lower() in self.keep or _PSEUDO_RE.fullmatch(name):
+            return name  # kept, or already a pseudonym (redacting redacted text changes nothing)
         if name not in self.names:
             self.names[name] = _pseudonym(self._count())
         return self.names[name]

@@ -77,9 +77,14 @@ def report_filter(
     return f
 
 
+# Reports count only what the user wrote: chat messages by others carry an ``author`` (see models.Post.author).
+OWN_SQL = " AND (author IS NULL OR author = '')"
+
+
 def iter_rows(brain: Brain, flt: PostFilter, *, years: list[int] | None = None) -> Iterator[Row]:
     """Posts under ``flt`` (and in ``years``, counted in each post's own zone), oldest first."""
     where, params = filter_sql(flt)
+    where += OWN_SQL
     if years:
         where += f" AND substr(created_at, 1, 4) IN ({','.join('?' * len(years))})"
         params = [*params, *(f"{y:04d}" for y in years)]
@@ -110,6 +115,7 @@ def iter_rows(brain: Brain, flt: PostFilter, *, years: list[int] | None = None) 
 def years_with_posts(brain: Brain, flt: PostFilter) -> dict[int, int]:
     """{year: posts} in each post's own zone."""
     where, params = filter_sql(flt)
+    where += OWN_SQL
     rows = brain.archive.execute(
         f"SELECT substr(created_at, 1, 4), COUNT(*) FROM posts WHERE {where} GROUP BY 1 ORDER BY 1", params
     ).fetchall()
@@ -133,6 +139,19 @@ def post_ref(row: Row, *, chars: int | None = 280, **extra: Any) -> dict[str, An
 
 _MENTION = re.compile(r"(?<![A-Za-z0-9_@/.])@([\w\-]{1,30})")
 _HASHTAG = re.compile(r"#([^#\s][^#\n]{0,30}?)#|(?<![\w&])#([A-Za-z0-9_\u4e00-\u9fff]{2,30})")
+
+
+# Weibo's own stubs and the reposted chain (others' words after the first //@name:) are not the user's words
+_STUBS = re.compile(
+    r"展开全文\s*[cC]?|收起全文\s*[dD]?|[Oo]?网页链接|转发微博|查看图片|Repost|[\u4e00-\u9fff\w]{1,20}的微博视频"
+)
+_CHAIN = re.compile(r"\s*//\s*@[^:：\s]{1,30}[:：].*", re.DOTALL)
+_PSEUDONYM = re.compile(r"某人[A-Z]+")
+
+
+def own_text(text: str) -> str:
+    """The user's own words of a post: Weibo stubs (展开全文, 网页链接, 转发微博…) and the ``//@name:`` chain cut."""
+    return _STUBS.sub(" ", _CHAIN.sub("", text or ""))
 
 
 def mentions(text: str) -> list[str]:
@@ -189,7 +208,7 @@ def words(text: str, cut: Callable[[str], list[str]] | None = None) -> list[str 
 
     if not text:
         return []
-    clean = unicodedata.normalize("NFKC", _DROP_MARKUP.sub(" ", text)).lower()
+    clean = unicodedata.normalize("NFKC", _DROP_MARKUP.sub(" ", _PSEUDONYM.sub(" ", own_text(text)))).lower()
     kinds = _kinds()
     out: list[str | None] = []
     for w in (cut or cutter())(clean):

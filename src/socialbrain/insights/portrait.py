@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import NotFoundError
 from ..timeparse import DEFAULT_ZONE
 from .common import Progress, Row, ShouldStop, check_stop, iter_rows, post_ref, report_filter, tick
-from .publish import PORTRAIT_SECTIONS, publish
+from .publish import PORTRAIT_SECTIONS, public_redactor, publish, redact_rows
 from .stats import tokenize_rows
 
 if TYPE_CHECKING:
@@ -368,6 +368,9 @@ def portrait(
     rows = list(iter_rows(brain, base))
     if not rows:
         raise NotFoundError("no posts for a portrait yet: run `socialbrain import PATH` first")
+    redactor = public_redactor(brain) if public else None
+    if redactor is not None:  # every list and quote of a public edition comes from redacted text
+        rows = redact_rows(rows, redactor)
     aspects = aspects or DEFAULT_ASPECTS
     tokens = tokenize_rows(rows, progress, should_stop)
     sets = [{t for t in toks if t} for toks in tokens]
@@ -462,4 +465,6 @@ def portrait(
         "note": "" if llm is not None else NO_LLM_NOTE,
         "generated_at": datetime.now(DEFAULT_ZONE).isoformat(timespec="seconds"),
     }
-    return publish(brain, report, public=public, sections=sections, known=PORTRAIT_SECTIONS)
+    return publish(
+        brain, report, public=public, sections=sections, known=PORTRAIT_SECTIONS, redactor=redactor
+    )

@@ -9,10 +9,12 @@ dict — texts, chart labels, titles — so every renderer (HTML, Markdown, JSON
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..answer.redact import Redactor, hidden_from_settings
 from ..errors import ConfigError
+from .common import Row
 
 if TYPE_CHECKING:
     from ..brain import Brain
@@ -30,7 +32,15 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "calendar": ("calendar",),
     "rhythm": ("by_hour", "by_weekday", "rhythm"),
-    "highlights": ("most_liked", "most_reposted", "most_commented", "longest_post", "latest_night"),
+    "highlights": (
+        "top_posts",
+        "share_post",
+        "most_liked",
+        "most_reposted",
+        "most_commented",
+        "longest_post",
+        "latest_night",
+    ),
     "words": ("top_words", "top_phrases"),
     "topics": ("new_topics", "faded_topics"),
     "people": ("people", "hashtags"),
@@ -103,6 +113,35 @@ def iter_strings(obj: Any) -> Iterator[str]:
             yield from iter_strings(v)
 
 
+def public_redactor(brain: Brain) -> Redactor:
+    """The public edition's Redactor: the owner's accounts kept, the names they chose to hide hidden."""
+    return Redactor("public", keep=own_accounts(brain), hide=hidden_from_settings(brain.settings))
+
+
+def redact_rows(rows: list[Row], redactor: Redactor) -> list[Row]:
+    """Copies of ``rows`` with text, quoted text and place redacted — so every derived list (words, phrases,
+    people, hashtags, topics, quotes) of a public edition is computed from redacted text."""
+    redactor.learn(r.text for r in rows)
+    redactor.learn(r.ref_text for r in rows)
+    return [
+        replace(
+            r,
+            text=redactor.redact(r.text),
+            ref_text=redactor.redact(r.ref_text) if r.ref_text else r.ref_text,
+            ref_author=redactor.pseudonym(r.ref_author) if r.ref_author else r.ref_author,
+            location=redactor.redact(r.location) if r.location else r.location,
+        )
+        for r in rows
+    ]
+
+
+def shareable(text: str, private: bool = False, hide: Any = None) -> bool:
+    """The share card's privacy check: not private, no @name, and nothing the public Redactor would change."""
+    if private or not text or len(text.strip()) < 6 or "@" in text:
+        return False
+    return Redactor("public", hide=hide).redact(text) == text
+
+
 def publish(
     brain: Brain,
     report: dict[str, Any],
@@ -110,8 +149,10 @@ def publish(
     public: bool,
     sections: list[str] | None = None,
     known: tuple[str, ...] | None = None,
+    redactor: Redactor | None = None,
 ) -> dict[str, Any]:
-    """Apply the section choice (any edition) and, for a public edition, redact every string consistently."""
+    """Apply the section choice (any edition) and, for a public edition, redact every string consistently
+    (``redactor``: the one that already redacted the rows the statistics came from)."""
     if sections:
         for chapter in report.get("chapters", [report]):
             if known is None:

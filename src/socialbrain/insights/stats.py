@@ -10,7 +10,19 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import mood
-from .common import Progress, Row, ShouldStop, check_stop, cutter, hashtags, mentions, post_ref, tick, words
+from .common import (
+    Progress,
+    Row,
+    ShouldStop,
+    check_stop,
+    cutter,
+    hashtags,
+    mentions,
+    own_text,
+    post_ref,
+    tick,
+    words,
+)
 
 NIGHT_END_HOUR = 5  # "late night" is 00:00–04:59 in the post's own zone
 MOOD_SAMPLE_PER_MONTH = 400  # word list: cheap
@@ -31,6 +43,17 @@ def _best(rows: Sequence[Row], attr: str) -> Row | None:
         if v is not None and v > 0 and (best is None or v > getattr(best, attr)):
             best = r
     return best
+
+
+def top_posts(rows: Sequence[Row], n: int = 5) -> list[dict[str, Any]]:
+    """One list of the most engaged posts (likes + reposts + comments), each post once."""
+    scored = [
+        (sum(v or 0 for v in (r.likes, r.reposts, r.comments)), r)
+        for r in rows
+        if any(v for v in (r.likes, r.reposts, r.comments))
+    ]
+    scored.sort(key=lambda p: (-p[0], p[1].created_at))
+    return [post_ref(r, likes=r.likes, reposts=r.reposts, comments=r.comments) for _, r in scored[:n]]
 
 
 def tokenize_rows(
@@ -165,7 +188,7 @@ def period_stats(
     scorer = scorer or mood.Scorer()
     months = mood_by_month(rows, scorer)
     people = Counter(m for r in rows for m in set(mentions(r.text)))
-    tags = Counter(h for r in rows for h in set(hashtags(r.full_text)))
+    tags = Counter(h for r in rows for h in set(hashtags(own_text(r.text))))
     places = Counter(r.location.strip() for r in rows if r.location and r.location.strip())
     night = [(s, r) for r in rows if (s := night_seconds(r)) is not None]
     latest_night = max(night, key=lambda p: (p[0], p[1].created_at))[1] if night else None
@@ -190,6 +213,7 @@ def period_stats(
         else None,
         "longest_post": ref(longest, chars=None, length=len(longest.text)) if longest else None,
         "latest_night": ref(latest_night) if latest_night else None,
+        "top_posts": top_posts(rows),
         "top_words": top_words,
         "top_phrases": top_phrases,
         "people": [[p, c] for p, c in people.most_common(15)],

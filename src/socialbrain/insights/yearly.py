@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..answer.redact import hidden_from_settings
 from ..errors import NotFoundError
 from ..models import PostFilter
 from ..timeparse import DEFAULT_ZONE
@@ -33,7 +34,7 @@ from .common import (
     tick,
     years_with_posts,
 )
-from .publish import publish
+from .publish import public_redactor, publish, redact_rows, shareable
 from .stats import period_stats, tokenize_rows, topic_examples, topic_shift
 
 if TYPE_CHECKING:
@@ -79,6 +80,10 @@ def year_review(
 
     llm = brain.llm if use_llm else None
     scorer = mood_scorer(brain)
+    # a public edition computes every statistic and list from redacted text (nothing redacted can leak through
+    # a word cloud or a phrase), with the one Redactor that then redacts the report's strings
+    redactor = public_redactor(brain) if public else None
+    hide = hidden_from_settings(brain.settings)
     earlier_rows: list[Row] = []
     earlier_tokens: list[list[str | None]] = []
     df_before: Counter[str] = Counter()
@@ -88,15 +93,19 @@ def year_review(
         earlier_rows = list(iter_rows(brain, base, years=[y for y in available if y < years[0]]))
         step = max(1, len(earlier_rows) // MAX_EARLIER_POSTS)
         earlier_rows = earlier_rows[::step]
+        if redactor is not None:
+            earlier_rows = redact_rows(earlier_rows, redactor)
         earlier_tokens = tokenize_rows(earlier_rows, progress, should_stop, stage="earlier years")
         for toks in earlier_tokens:
             df_before.update({t for t in toks if t})
     for i, y in enumerate(years):
         check_stop(should_stop)
         tick(progress, f"{y}", i, len(years))
-        rows = list(iter_rows(brain, base, years=[y]))
+        raw_rows = list(iter_rows(brain, base, years=[y]))
+        rows = redact_rows(raw_rows, redactor) if redactor is not None else raw_rows
         tokens = tokenize_rows(rows, progress, should_stop, stage=f"{y} words")
         chapter, df_now = _chapter(y, rows, tokens, earlier_rows, earlier_tokens, df_before, scorer)
+        chapter["share_post"] = share_post(raw_rows, rows, chapter, hide)
         chapter["sections"] = _statistics_sections(chapter)
         chapter["narrative_by"] = "statistics"
         if llm is not None:
@@ -137,7 +146,24 @@ def year_review(
     report["kb"] = kb or "all"
     report["title"] = f"{'全部年份' if len(years) > 1 else str(years[0]) + ' 年'} · 年度回顾"
     report["generated_at"] = datetime.now(DEFAULT_ZONE).isoformat(timespec="seconds")
-    return publish(brain, report, public=public, sections=sections)
+    return publish(brain, report, public=public, sections=sections, redactor=redactor)
+
+
+def share_post(
+    raw_rows: list[Row], rows: list[Row], chapter: dict[str, Any], hide: Any
+) -> dict[str, Any] | None:
+    """The post the share card features: the first of the top posts, the latest night, the longest post and then
+    the most liked others whose ORIGINAL text passes the privacy check (``publish.shareable``); None if none does."""
+    raw = {r.id: r for r in raw_rows}
+    shown = {r.id: r for r in rows}
+    order = [p["id"] for p in chapter.get("top_posts") or []]
+    order += [chapter[k]["id"] for k in ("latest_night", "longest_post") if chapter.get(k)]
+    order += [r.id for r in sorted(raw_rows, key=lambda r: -(r.likes or 0))[:200]]
+    for pid in dict.fromkeys(order):
+        r = raw.get(pid)
+        if r is not None and shareable(r.text, r.private or r.kind == "chat", hide):
+            return post_ref(shown[pid], chars=140)
+    return None
 
 
 THEMES_PER_YEAR = 3
@@ -214,15 +240,19 @@ def _statistics_sections(ch: dict[str, Any]) -> list[dict[str, Any]]:
     )
     records = []
     ids = []
+    seen: set[int] = set()
     for key, label, unit in (
         ("most_liked", "最多赞", "likes"),
         ("most_reposted", "最多转发", "reposts"),
         ("most_commented", "最多评论", "comments"),
     ):
         p = ch.get(key)
-        if p:
+        if p and p["id"] in seen:  # the same post again: say so instead of quoting it twice
+            records[-1] = records[-1].replace("的一条", f"、{label}的一条", 1)
+        elif p:
             records.append(f"{label}的一条（{p[unit]}）写于 {p['date'][:10]}：“{p['text'][:60]}”")
             ids.append(p["id"])
+            seen.add(p["id"])
     if ch.get("latest_night"):
         p = ch["latest_night"]
         records.append(f"睡得最晚的一次是 {p['date'][11:16]} 发的：“{p['text'][:60]}”")

@@ -16,6 +16,7 @@ FONT_STACK = (
 CSS = """
 :root { color-scheme: light; }
 body { font-family: __FONTS__; margin: 0; background: #f8f9fa; color: #212529; line-height: 1.65; }
+main, .card, blockquote, li, p, td { overflow-wrap: anywhere; word-break: break-word; }
 main { max-width: 760px; margin: 0 auto; padding: 24px 18px 64px; }
 h1 { font-size: 30px; margin: 8px 0 4px; } h2 { font-size: 22px; margin-top: 36px; border-bottom: 2px solid #ffd8a8; }
 h3 { font-size: 17px; margin: 20px 0 6px; }
@@ -152,10 +153,13 @@ def _chapter(ch: dict[str, Any], level: int = 2) -> str:
     cited = {p["id"]: p for p in ch.get("cited_posts", [])}
     numbers = {pid: n for n, pid in enumerate(cited, start=1)}
     out.append(_parts(ch.get("sections", []), numbers))
+    if ch.get("top_posts"):  # one list, each post once (not most liked / reposted / commented three times)
+        items = "".join(
+            _quote(p, " · " + " · ".join(f"{p[k]} {k}" for k in ("likes", "reposts", "comments") if p.get(k)))
+            for p in ch["top_posts"]
+        )
+        out.append(f'<div class="card"><h3>最受欢迎 / Top posts</h3>{items}</div>')
     for key, title, unit in (
-        ("most_liked", "最多赞 / Most liked", "likes"),
-        ("most_reposted", "最多转发 / Most reposted", "reposts"),
-        ("most_commented", "最多评论 / Most commented", "comments"),
         ("latest_night", "最晚的一条 / Latest night", None),
         ("longest_post", "最长的一条 / Longest", "length"),
         ("first_post", "第一条 / First", None),

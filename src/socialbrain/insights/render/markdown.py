@@ -34,10 +34,10 @@ def _chapter(ch: dict[str, Any], h: str) -> list[str]:
         else:
             cites = "".join(f"[^p{i}]" for i in part.get("cited_ids", []) if i in numbers)
         out.append(f"**{part.get('title', '')}** {text}{cites}\n")
+    if ch.get("top_posts"):
+        out.append("**最受欢迎**\n")
+        out.extend(_q(p) for p in ch["top_posts"])
     for key, title in (
-        ("most_liked", "最多赞"),
-        ("most_reposted", "最多转发"),
-        ("most_commented", "最多评论"),
         ("latest_night", "最晚的一条"),
         ("longest_post", "最长的一条"),
     ):

@@ -78,11 +78,9 @@ def card_html(report: dict[str, Any]) -> str:
             )
         if ch.get("top_words"):
             parts.append(charts.word_cloud(ch["top_words"], "最常用的词", width=340, max_words=18))
-        p = ch.get("latest_night")
+        p = ch.get("share_post")  # picked through the privacy check, never simply the latest night
         if p:
-            parts.append(
-                f"<h3>最晚的一条 {e(p['date'][11:16])}</h3><blockquote>{e(_clip(p['text'], 80))}</blockquote>"
-            )
+            parts.append(f"<h3>{e(p['date'][:10])}</h3><blockquote>{e(_clip(p['text'], 80))}</blockquote>")
     parts.append("<p class='meta'>socialbrain</p>")
     title = e(str(report.get("title", "")))
     return (
