@@ -294,17 +294,13 @@ async def upload_import(request: Request, files: Annotated[list[UploadFile], Fil
             result = _without_upload_dir(
                 import_and_sync(brain, paths, progress=job.progress).to_json(), paths[0].parent
             )
+            result = _flag_nothing_imported(result)
             failed = [f for f in result["files"] if f.get("status") == "failed"]
-            if failed and not result["totals"].get("files"):  # nothing imported: the job failed, say why
-                raise SocialbrainError(
-                    "; ".join(str(f.get("message") or f"{f['path']}: failed") for f in failed[:3])
-                    + (f" (+{len(failed) - 3} more)" if len(failed) > 3 else "")
-                )
-            if failed:
-                job.message = f"{len(failed)} 个文件导入失败 / file(s) failed: " + "; ".join(
+            if failed and not result.get("error"):  # some files imported, some failed: say which
+                result["warning"] = f"{len(failed)} 个文件导入失败 / file(s) failed: " + "; ".join(
                     str(f.get("message") or f["path"]) for f in failed[:3]
                 )
-            return _flag_nothing_imported(result)
+            return result
         finally:
             shutil.rmtree(paths[0].parent, ignore_errors=True)
 

@@ -77,7 +77,7 @@ class JobRunner:
                 job.result = result
                 # work that ran to the end but achieved nothing (every uploaded file failed) says so
                 job.status = "error" if result.get("error") else "done"
-                job.message = str(result.get("error") or "")
+                job.message = str(result.get("error") or result.get("warning") or "")
             except SocialbrainError as e:
                 job.status = "cancelled" if job.cancel_requested else "error"
                 job.message = self.scrub(str(e))
