@@ -11,6 +11,7 @@ the ``socialbrain.importers`` group that points at an importer object.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -165,7 +166,40 @@ def detect(path: Path | str, *, minimum: float = 0.1) -> Importer:
     if best[1] is None or best[0] < minimum:
         if not head.strip():
             raise ImportFormatError(str(p), "the file is empty")
+        tried = ", ".join(i.name for i in importers())
         raise ImportFormatError(
-            str(p), "no importer recognises this file: pass --format (see `socialbrain import --help`)"
+            str(p),
+            f"no importer recognises this file ({looks_like(head)}; tried {tried}): pass --format if you know it",
         )
     return best[1]
+
+
+def looks_like(head: bytes) -> str:
+    """What the first bytes of a file look like, in a few words, for 'not recognised' messages."""
+    if head.startswith(b"PK\x03\x04"):
+        return "it looks like a zip archive"
+    if head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff" or head[:4] == b"GIF8":
+        return "it looks like an image"
+    if head[:5] == b"%PDF-":
+        return "it looks like a PDF"
+    sample = head[:2048]
+    if sample and sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) // 10:
+        return "it looks like binary data, not text"
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError as e:
+        text = sample[: e.start].decode("utf-8", "ignore") if e.start > len(sample) - 4 else ""
+        if not text:
+            try:
+                text = sample.decode("gb18030")
+            except UnicodeDecodeError:
+                return "it is not UTF-8 or GBK text"
+    t = text.lstrip("\ufeff \t\r\n")
+    if t[:1] in "{[":
+        keys = list(dict.fromkeys(re.findall(r'"([^"\\]{1,40})"\s*:', t)))[:6]
+        return "it looks like JSON" + (f" with keys {', '.join(keys)}" if keys else "")
+    first = t.split("\n", 1)[0].strip()
+    if first.count(",") >= 2:
+        return f"it looks like a CSV with columns {first[:80]}"
+    first = " ".join(first.split())
+    return f"it starts «{first[:40]}{'…' if len(first) > 40 else ''}»"

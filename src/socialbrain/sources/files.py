@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -26,6 +27,7 @@ class InputFile:
     path: Path  # where to read it (inside a temp dir for zip members)
     shown: str  # what to call it in messages: the user's path, or archive.zip!member
     explicit: bool  # named on the command line (unknown format is an error) vs found in a folder (skipped)
+    error: str | None = None  # why it cannot be read at all (a damaged zip inside a folder), reported as failed
 
 
 def decode_text(data: bytes, path: str) -> str:
@@ -37,6 +39,8 @@ def decode_text(data: bytes, path: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise ImportFormatError(path, f"bad UTF-16 text at byte {e.start}") from None
+    if b"\x00" in data[:4096]:
+        data = _without_nuls(data, path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -48,6 +52,18 @@ def decode_text(data: bytes, path: str) -> str:
         raise ImportFormatError(
             path, "not UTF-8 or GBK/GB18030 text: re-save it as UTF-8", line=line
         ) from None
+
+
+def _without_nuls(data: bytes, path: str) -> bytes:
+    """UTF-16 saved without a BOM (every other byte NUL) is decoded as such; stray NUL bytes are not text."""
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) // 4:
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                return data.decode(enc).encode("utf-8")
+            except UnicodeDecodeError:
+                continue
+    return data.replace(b"\x00", b"")
 
 
 def read_text(path: Path, shown: str | None = None) -> str:
@@ -113,15 +129,20 @@ def extract_zip(zip_path: Path, dest: Path, shown: str | None = None) -> Path:
                 target.mkdir(parents=True, exist_ok=True)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as out:
-                # count real bytes: the sizes in the header can lie
-                while block := src.read(1 << 20):
-                    written += len(block)
-                    if written > MAX_ZIP_TOTAL or written > total + 1024:
-                        raise ImportFormatError(
-                            shown, "the zip unpacks to more than its header says: refusing it"
-                        )
-                    out.write(block)
+            try:
+                with zf.open(info) as src, open(target, "wb") as out:
+                    # count real bytes: the sizes in the header can lie
+                    while block := src.read(1 << 20):
+                        written += len(block)
+                        if written > MAX_ZIP_TOTAL or written > total + 1024:
+                            raise ImportFormatError(
+                                shown, "the zip unpacks to more than its header says: refusing it"
+                            )
+                        out.write(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+                raise ImportFormatError(
+                    shown, f"a damaged zip: entry {info.filename!r} cannot be read ({e}); nothing imported"
+                ) from None
     return dest
 
 
@@ -136,7 +157,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             or p.suffix.lower() in _SKIP_SUFFIXES
         ):
             continue
-        if p.is_file():
+        if p.is_file() or not p.is_dir():  # specials and broken links too: the importer names and refuses them
             yield p
 
 
@@ -160,11 +181,19 @@ def iter_input_files(paths: list[Path], workdir: Path) -> Iterator[InputFile]:
     for raw in paths:
         p = Path(raw).expanduser()
         if not p.exists():
+            if p.is_symlink():
+                raise ImportFormatError(str(p), "is a symbolic link that leads nowhere (broken or a loop)")
             raise ImportFormatError(str(p), "no such file or folder")
+        if not p.is_dir() and not p.is_file():  # FIFO, device, socket: never opened (it could block forever)
+            yield InputFile(p, str(p), explicit=True)
+            continue
         if p.is_dir():
             for f in _walk(p):
-                if f.suffix.lower() == ".zip":
-                    yield from expand_zip(f, str(f))
+                if f.suffix.lower() == ".zip" and f.is_file():
+                    try:  # a damaged zip in a folder fails alone: the rest of the folder still imports
+                        yield from expand_zip(f, str(f))
+                    except ImportFormatError as e:
+                        yield InputFile(f, str(f), explicit=True, error=str(e))
                 else:
                     yield InputFile(f, str(f), explicit=False)
         elif (

@@ -33,7 +33,7 @@ Progress = Callable[[str, int, int], None]
 COUNTS = ("new", "updated", "unchanged", "rejected", "forgotten")
 BATCH = 2000
 MAX_LISTED = 5  # skipped records listed one by one per file (all are counted and grouped by reason)
-MAX_FILE_BYTES = 8 * 1024**3
+MAX_FILE_BYTES = 2 * 1024**3  # one export file; bigger ones are split by every exporter we know
 
 
 @dataclass
@@ -119,7 +119,7 @@ def import_paths(
                     report.files.append(import_file(archive, f, options, forced=forced, progress=progress))
             except ImportFormatError as e:
                 report.files.append(FileResult(str(raw), None, "failed", message=str(e)))
-            except (OSError, RecursionError, MemoryError, ValueError, zipfile.BadZipFile, EOFError) as e:
+            except Exception as e:  # any other failure reading the input: one line, and on to the next path
                 report.files.append(FileResult(str(raw), None, "failed", message=_oneline(str(raw), e)))
     return report
 
@@ -175,6 +175,8 @@ def import_file(
     if isinstance(f, Path):
         f = InputFile(f, str(f), explicit=True)
     options = options or ImportOptions()
+    if f.error:
+        return FileResult(f.shown, None, "failed", message=f.error)
     try:
         refuse_special(f.path, f.shown)
         imp = _choose(f, forced)
@@ -225,7 +227,12 @@ def _quiet_skip(e: ImportFormatError) -> bool:
 
 def refuse_special(path: Path, shown: str) -> None:
     """Only regular files are read: a FIFO would block forever, a device (/dev/zero) never ends."""
-    st = path.stat()
+    try:
+        st = path.stat()
+    except OSError as e:
+        if path.is_symlink():
+            raise ImportFormatError(shown, "is a symbolic link that leads nowhere (broken or a loop)") from None
+        raise ImportFormatError(shown, f"cannot read the file ({e.strerror or type(e).__name__})") from None
     if not stat.S_ISREG(st.st_mode):
         kind = (
             "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)

@@ -187,7 +187,8 @@ class WeiboSpiderTxt:
         txt = path.suffix.lower() in (".txt", "")
         if "发布时间" in t and ("点赞数" in t or "发布工具" in t):
             return 0.9 if txt else 0.6
-        if "用户信息" in t and "微博内容" in t and ("点赞数" in t or "发布时间" in t):  # 2016–17 (no 发布时间), 2c45df4
+        if "用户信息" in t and "微博内容" in t and ("点赞数" in t or "发布时间" in t or "用户id" in t):
+            # the header block alone: 2016–17 (no 发布时间), 2c45df4, a first post too long for the head
             return 0.8 if txt else 0.5
         return 0.0
 
