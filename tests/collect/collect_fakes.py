@@ -65,7 +65,7 @@ class FakeState:
         self.log: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
         self.hold = threading.Event()  # "hang" actions wait on this
         self.same_page = False  # m.weibo.cn: every page number serves page 1
-        self.link_loop = False  # Mastodon: rel="next" always points back to the second page
+        self.link_loop = False  # Mastodon: rel="next" always says max_id = the second status
         self.lock = threading.Lock()
 
     def next_action(self, key: str) -> Any:
@@ -257,7 +257,7 @@ def _handler(state: FakeState) -> type[BaseHTTPRequestHandler]:
             headers = {}
             if rows:
                 base = f"http://{self.headers['Host']}/api/v1/accounts/109/statuses"
-                nxt = state.statuses[limit - 1]["id"] if state.link_loop else rows[-1]["id"]
+                nxt = state.statuses[1]["id"] if state.link_loop else rows[-1]["id"]
                 headers["Link"] = (
                     f'<{base}?limit={limit}&max_id={nxt}>; rel="next", '
                     f'<{base}?limit={limit}&min_id={rows[0]["id"]}>; rel="prev"'

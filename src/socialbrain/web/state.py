@@ -56,6 +56,8 @@ class WebState:
         if self.limits is None:
             self.limits = Limits.from_settings(self.brain.settings)
         clean_uploads(self.data_dir)
+        if self.brain.settings.archive_path.exists():  # rows of imports a killed server left `running` become `interrupted`
+            self.brain.archive.close_stale_imports()
         self.executor = ThreadPoolExecutor(max_workers=BRAIN_THREADS, thread_name_prefix="brain")
         self.jobs = JobRunner(threading.Lock(), scrub=self.strip_paths)
         self.reports = ReportStore(self.data_dir / "reports")  # web/reports.py: cached report pages

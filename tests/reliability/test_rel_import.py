@@ -1,0 +1,93 @@
+"""Imports under faults and load: kill -9 mid-import then a rerun (nothing half-imported, the killed run's row
+closed, everything stored once); 50 concurrent searches while 10,000 posts are imported, 2,000 of them edits of
+posts already stored (every answer 200, every post committed before the import stays findable throughout, the new
+ones findable after)."""
+
+from __future__ import annotations
+
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from rel_helpers import (
+    archive_rows,
+    cli,
+    found,
+    kill9,
+    marker,
+    running_imports,
+    serve,
+    start_cli,
+    write_jsonl,
+)
+
+
+def test_kill9_during_import_then_rerun(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    n = 20_000
+    path = write_jsonl(tmp_path / "big.jsonl", n, "k")
+    proc = start_cli(home, "import", str(path))
+    deadline = time.monotonic() + 120
+    while True:
+        assert proc.poll() is None, "the import finished before it could be killed: nothing was tested"
+        assert time.monotonic() < deadline
+        if running_imports(home):
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    kill9(proc)
+    assert archive_rows(home, "PRAGMA integrity_check") == [("ok",)]
+    assert archive_rows(home, "SELECT count(*) FROM posts")[0][0] in (0, n)  # all or nothing
+
+    again = cli(home, "import", str(path))
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr[-2000:]
+    assert archive_rows(home, "SELECT count(*) FROM posts")[0][0] == n
+    statuses = sorted(s for (s,) in archive_rows(home, "SELECT status FROM imports"))
+    assert "running" not in statuses and "interrupted" in statuses, statuses
+    shown = cli(home, "imports")
+    assert "interrupted" in shown.stdout and "running" not in shown.stdout
+
+
+def test_50_concurrent_searches_during_a_10k_import(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    old_n, new_n = 2_000, 10_000
+    assert cli(home, "import", str(write_jsonl(tmp_path / "old.jsonl", old_n, "o"))).returncode == 0
+    # the import edits every old post (so their index entries are replaced) and adds 8,000 new ones
+    new = write_jsonl(tmp_path / "new.jsonl", old_n, "o", edit=1)
+    write_jsonl(new, new_n - old_n, "n", append=True)
+    rng = random.Random(19)
+    with serve(home) as (url, _):
+        assert found(url, marker("o", 0))
+        importer = start_cli(home, "import", str(new))
+        results: list[tuple[int, bool]] = []
+
+        def one(i: int) -> tuple[int, bool]:
+            word = marker("o", i)
+            r = httpx.get(url + "/api/search", params={"q": word, "k": 5, "mode": "keyword"}, timeout=300)
+            return r.status_code, r.status_code == 200 and any(word in h["text"] for h in r.json()["hits"])
+
+        try:
+            with ThreadPoolExecutor(50) as pool:
+                while True:  # waves of 50 searches at once for posts committed before the import
+                    results += pool.map(one, [rng.randrange(old_n) for _ in range(50)])
+                    if importer.poll() is not None:
+                        break
+        finally:
+            if importer.poll() is None:
+                kill9(importer)
+        assert importer.returncode == 0, importer.stderr.read() if importer.stderr else ""
+        assert len(results) >= 50
+        assert all(status == 200 for status, _ in results)
+        lost = sum(not ok for _, ok in results)
+        assert lost == 0, (
+            f"{lost} of {len(results)} searches during the import missed a post stored before it"
+        )
+
+        deadline = time.monotonic() + 180
+        while not found(url, marker("n", new_n - old_n - 1)):  # the index catches up with the import
+            assert time.monotonic() < deadline, "the new posts never became searchable"
+            time.sleep(0.5)
+        sample = rng.sample(range(new_n - old_n), 30)
+        assert all(found(url, marker("n", i)) for i in sample)
