@@ -70,6 +70,4 @@ class Brain:
         if "archive" in self.__dict__:
             self.archive.close()
         if "index" in self.__dict__:
-            close = getattr(self.index, "close", None)
-            if close:
-                close()
+            self.index.close()

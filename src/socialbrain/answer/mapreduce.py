@@ -19,7 +19,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMUnavailable
@@ -175,31 +174,21 @@ def plan_chunks(
 
 
 def _cached(brain: Brain, key: str) -> tuple[str, list[int]] | None:
-    row = brain.archive.execute("SELECT text, cited FROM summaries WHERE key = ?", (key,)).fetchone()
-    if row is None:
-        return None
-    return row[0], json.loads(row[1] or "[]")
+    return brain.archive.summary(key)
 
 
 def _store(
     brain: Brain, chunk: Chunk, scope: str, model: str, text: str, cited: list[int], usage: dict[str, Any]
 ) -> None:
-    with brain.archive.transaction():
-        brain.archive.execute(
-            "INSERT OR REPLACE INTO summaries (key, period, scope, model, text, cited, prompt_tokens,"
-            " completion_tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                chunk.key,
-                f"{chunk.period}#{chunk.index}" if chunk.index else chunk.period,
-                scope,
-                model,
-                text,
-                json.dumps(cited),
-                usage.get("prompt_tokens"),
-                usage.get("completion_tokens"),
-                datetime.now(UTC).isoformat(timespec="seconds"),
-            ),
-        )
+    brain.archive.save_summary(
+        chunk.key,
+        period=f"{chunk.period}#{chunk.index}" if chunk.index else chunk.period,
+        scope=scope,
+        model=model,
+        text=text,
+        cited=cited,
+        usage=usage,
+    )
 
 
 def _posts_in_scope(brain: Brain, flt: PostFilter | None) -> list[Post]:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..archive.sqlite import filter_sql
 from ..models import PostFilter
 from ..retrieve.types import Hit, SearchResult
 
@@ -61,16 +60,9 @@ def _query_words(text: str) -> list[str]:
 
 def keyword_counts(archive, words: Sequence[str], flt: PostFilter | None) -> list[KeywordCount]:
     """How many posts in scope mention each word, per year (in each post's own zone)."""
-    where, params = filter_sql(flt)
     out = []
     for w in words:
-        like = "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = archive.execute(
-            f"SELECT substr(created_at, 1, 4) AS y, COUNT(*) FROM posts WHERE {where} AND "
-            "(text LIKE ? ESCAPE '\\' OR COALESCE(ref_text, '') LIKE ? ESCAPE '\\') GROUP BY y ORDER BY y",
-            [*params, like, like],
-        ).fetchall()
-        per_year = {y: n for y, n in rows if n}
+        per_year = archive.word_year_counts(flt, w)
         if per_year:
             out.append(KeywordCount(w, sum(per_year.values()), per_year))
     return out

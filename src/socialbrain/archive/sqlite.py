@@ -18,6 +18,7 @@ from ..models import Kind, Post, PostFilter
 from ..sqlite_tx import NestedTransactions
 from .base import Change, UpsertResult
 from .migrations import MIGRATIONS, migrate
+from .tables import ArchiveTables
 
 try:  # 10x faster JSON for the raw records of large imports; the stdlib writes the same text otherwise
     import orjson
@@ -133,7 +134,7 @@ def filter_sql(flt: PostFilter | None, alias: str = "posts") -> tuple[str, list[
     return (" AND ".join(clauses) or "1"), params
 
 
-class SQLiteArchive(NestedTransactions):
+class SQLiteArchive(ArchiveTables, NestedTransactions):
     """The default archive store. One connection per instance; safe to share across threads (a lock guards it)."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False):

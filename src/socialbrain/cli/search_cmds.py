@@ -196,7 +196,7 @@ def register(app: typer.Typer) -> None:
         table = Table(show_header=False)
         for key, value in (
             ("backend", index.backend),
-            *(getattr(index, "describe", lambda: {})().items()),  # Milvus: uri, user, collection, dim
+            *index.describe().items(),  # embedded: path; Milvus: uri, user, collection, dim
             ("vectors built with", index.model or "—"),
             ("embedder configured", configured),
             ("units", counts.get("units", 0)),

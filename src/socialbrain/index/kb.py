@@ -9,7 +9,6 @@ and is the whole archive.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,10 +68,7 @@ def _check_name(name: str) -> str:
 
 
 def _row(brain: Brain, name: str) -> tuple[str, str, dict[str, Any]] | None:
-    row = brain.archive.execute("SELECT name, description, filter FROM kbs WHERE name=?", (name,)).fetchone()
-    if row is None:
-        return None
-    return row[0], row[1] or "", json.loads(row[2] or "{}")
+    return brain.archive.kb_row(name)
 
 
 def _require(brain: Brain, name: str) -> tuple[str, str, dict[str, Any]]:
@@ -86,10 +82,7 @@ def _require(brain: Brain, name: str) -> tuple[str, str, dict[str, Any]]:
 
 
 def _members(brain: Brain, name: str) -> list[int]:
-    return [
-        r[0]
-        for r in brain.archive.execute("SELECT post_id FROM kb_posts WHERE kb=? ORDER BY post_id", (name,))
-    ]
+    return brain.archive.kb_members(name)
 
 
 def create_kb(brain: Brain, name: str, flt: PostFilter | None = None, description: str = "") -> KBInfo:
@@ -103,13 +96,7 @@ def create_kb(brain: Brain, name: str, flt: PostFilter | None = None, descriptio
         raise ConfigError(
             f"knowledge base {name!r} exists already: `socialbrain kb delete {name}` first, or pick another name"
         )
-    stored = filter_to_json(flt or PostFilter())
-    now = _now()
-    with brain.archive.transaction():
-        brain.archive.execute(
-            "INSERT INTO kbs (name, description, filter, created_at, updated_at) VALUES (?,?,?,?,?)",
-            (name, description, json.dumps(stored, ensure_ascii=False), now, now),
-        )
+    brain.archive.kb_create(name, description, filter_to_json(flt or PostFilter()))
     return kb_info(brain, name)
 
 
@@ -124,10 +111,7 @@ def kb_filter(brain: Brain, name: str | None) -> PostFilter:
     if flt.is_empty():
         return PostFilter(kb=name)  # members only: filter_sql reads kb_posts
     # a filter plus members: the union, as an explicit id list
-    from ..archive.sqlite import filter_sql
-
-    where, params = filter_sql(flt)
-    ids = {r[0] for r in brain.archive.execute(f"SELECT id FROM posts WHERE {where}", params)}
+    ids = set(brain.archive.ids(flt))
     ids.update(_members(brain, name))
     return PostFilter(ids=sorted(ids))
 
@@ -141,10 +125,7 @@ def kb_info(brain: Brain, name: str) -> KBInfo:
 
 def list_kbs(brain: Brain) -> list[KBInfo]:
     """Every knowledge base, ``all`` first."""
-    names = [
-        r[0]
-        for r in brain.archive.execute("SELECT name FROM kbs WHERE name != ? ORDER BY name", (DEFAULT_KB,))
-    ]
+    names = brain.archive.kb_names(exclude=DEFAULT_KB)
     return [kb_info(brain, DEFAULT_KB), *(kb_info(brain, n) for n in names)]
 
 
@@ -153,9 +134,7 @@ def delete_kb(brain: Brain, name: str) -> None:
     if name == DEFAULT_KB:
         raise ConfigError(f"{DEFAULT_KB!r} is the whole archive and cannot be deleted")
     _require(brain, name)
-    with brain.archive.transaction():
-        brain.archive.execute("DELETE FROM kb_posts WHERE kb=?", (name,))
-        brain.archive.execute("DELETE FROM kbs WHERE name=?", (name,))
+    brain.archive.kb_delete(name)
 
 
 def _file_post_ids(brain: Brain, f: Any, options: Any, forced: Any) -> list[int]:
@@ -222,17 +201,8 @@ def add_files_to_kb(
                 report.files.append(result)
                 if result.status == "imported":
                     ids.extend(_file_post_ids(brain, f, options, forced))
-    _, _, stored = _require(brain, name)
-    with brain.archive.transaction():
-        brain.archive.conn.executemany(
-            "INSERT OR IGNORE INTO kb_posts (kb, post_id) VALUES (?, ?)", [(name, i) for i in ids]
-        )
-        members = brain.archive.execute("SELECT COUNT(*) FROM kb_posts WHERE kb=?", (name,)).fetchone()[0]
-        stored["members"] = members
-        brain.archive.execute(
-            "UPDATE kbs SET filter=?, updated_at=? WHERE name=?",
-            (json.dumps(stored, ensure_ascii=False), _now(), name),
-        )
+    _require(brain, name)
+    brain.archive.kb_add_members(name, ids)
     from .sync import sync_index
 
     sync_index(brain, embed=False)

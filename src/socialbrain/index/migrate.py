@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,79 +38,12 @@ class MigrateReport:
     counts: dict[str, int]  # the target's counts at the end
 
 
-def identity(store: IndexStore) -> str:
-    """Which index this is (not which collection it currently writes to): the checkpoint key."""
-    if store.backend == "milvus":
-        return f"milvus {getattr(store, 'uri', '')} user {getattr(store, 'user', '')}"
-    return f"{store.backend} {getattr(store, 'path', '')}"
-
-
 def describe(store: IndexStore) -> str:
-    fn = getattr(store, "describe", None)
-    if fn:
-        d = fn()
+    """Where an index lives, for messages: "embedded /path/index.db" or "milvus URI (user u, collection c)"."""
+    d = store.describe()
+    if "uri" in d:
         return f"milvus {d['uri']} (user {d['user']}, {d['collection']})"
-    return f"{store.backend} {getattr(store, 'path', '')}".strip()
-
-
-# -- reading pages from either backend ------------------------------------------------------------
-Page = tuple[Any, list[Unit], list[np.ndarray | None]]  # (cursor after this page, units, vector per unit)
-
-
-def _embedded_pages(store: Any, after: int | None, page: int) -> Iterator[Page]:
-    cursor = int(after or 0)
-    dim = store.dim
-    while True:
-        with store._lock:
-            rows = store.conn.execute(
-                "SELECT u.id, u.unit_id, u.post_ids, u.text, u.created_ts, u.platform, u.account, u.kind, u.likes, "
-                "u.vector, f.tokens FROM units u LEFT JOIN units_fts f ON f.rowid = u.id "
-                "WHERE u.id > ? ORDER BY u.id LIMIT ?",
-                (cursor, page),
-            ).fetchall()
-        if not rows:
-            return
-        units = [
-            Unit(
-                unit_id=r[1],
-                post_ids=json.loads(r[2]),
-                text=r[3],
-                created_ts=r[4],
-                platform=r[5],
-                account=r[6],
-                kind=r[7],
-                likes=r[8],
-                tokens=(r[10] or "").split(" ") if r[10] else [],
-            )
-            for r in rows
-        ]
-        vectors = [
-            np.frombuffer(r[9], dtype=np.float16).astype(np.float32) if r[9] is not None and dim else None
-            for r in rows
-        ]
-        cursor = rows[-1][0]
-        yield cursor, units, vectors
-
-
-def _milvus_pages(store: Any, after: str | None, page: int) -> Iterator[Page]:
-    name, dim = store._current()
-    fields = ["unit_id", "post_ids", "text", "tokens", "created_ts", "platform", "account", "kind", "likes"]
-    fields += ["has_vector"] + (["dense"] if dim else [])
-    for rows in store.iter_rows(fields, after=after, name=name, page=page):
-        units = [store._to_unit(r) for r in rows]
-        vectors = [
-            np.asarray(r["dense"], dtype=np.float32) if dim and r.get("has_vector") else None for r in rows
-        ]
-        yield rows[-1]["pk"], units, vectors
-
-
-def pages(store: IndexStore, after: Any = None, page: int = PAGE) -> Iterator[Page]:
-    """Every unit of ``store`` with its vector (None when it has none), in a resumable order."""
-    if store.backend == "embedded":
-        return _embedded_pages(store, after, page)
-    if store.backend == "milvus":
-        return _milvus_pages(store, after, page)
-    raise ConfigError(f"index migrate: cannot read a {store.backend!r} index")
+    return f"{store.backend} {d.get('path', '')}".strip()
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -119,9 +52,8 @@ def write_page(
 ) -> int:
     """Write one page to ``target``; returns how many vectors it carried."""
     with_vec = [i for i, v in enumerate(vectors) if v is not None]
-    bulk = getattr(target, "add_units_with_vectors", None)
-    if bulk and model and len(with_vec) == len(units):
-        bulk(units, np.stack([vectors[i] for i in with_vec]), model)
+    if model and with_vec and len(with_vec) == len(units):
+        target.add_units_with_vectors(units, np.stack([vectors[i] for i in with_vec]), model)
         return len(units)
     target.add_units(units)
     if with_vec and model:
@@ -149,11 +81,11 @@ def migrate_index(
     from .stores import open_index
 
     source = brain.index
-    target = open_index(brain.settings, to_uri, token=token, user=user or brain.overrides.get("user"))
-    if identity(source) == identity(target):
+    target = open_index(brain.settings, to_uri, token=token, user=user or brain.settings.index.user)
+    if source.identity() == target.identity():
         raise ConfigError(f"index migrate: {to_uri} is the index in use; give another --to")
     src_name, dst_name = describe(source), describe(target)
-    checkpoint = _checkpoint_path(brain, identity(source), identity(target))
+    checkpoint = _checkpoint_path(brain, source.identity(), target.identity())
     state: dict[str, Any] = {}
     if checkpoint.exists():
         state = json.loads(checkpoint.read_text(encoding="utf-8"))
@@ -168,7 +100,7 @@ def migrate_index(
     total = source.counts().get("units", 0)
     done = int(state.get("done", 0))
     copied = vectors = 0
-    for cursor, units, vecs in pages(source, state.get("cursor"), page_size):
+    for cursor, units, vecs in source.pages(state.get("cursor"), page_size):
         vectors += write_page(target, units, vecs, model)
         copied += len(units)
         done += len(units)
@@ -185,7 +117,5 @@ def migrate_index(
                 "run the same command again to resume"
             )
     checkpoint.unlink(missing_ok=True)
-    close = getattr(target, "close", None)
-    if close:
-        close()
+    target.close()
     return MigrateReport(src_name, dst_name, copied, vectors, resumed, got)

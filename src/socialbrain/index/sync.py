@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,18 +53,12 @@ class SyncReport:
 
 
 def _unit_ids_for_posts(index: IndexStore, post_ids: list[int]) -> list[str]:
-    fn = getattr(index, "unit_ids_for_posts", None)
-    return fn(post_ids) if fn else []
+    return index.unit_ids_for_posts(post_ids)
 
 
 def _conversation_posts(archive: SQLiteArchive, key: tuple[str, str, str]) -> list[int]:
     platform, account, conversation = key
-    rows = archive.execute(
-        "SELECT id FROM posts WHERE platform=? AND account=? AND COALESCE(conversation, '')=? AND kind=? "
-        "AND hidden=0",
-        (platform, account, conversation, str(Kind.CHAT)),
-    ).fetchall()
-    return [r[0] for r in rows]
+    return archive.chat_ids(platform, account, conversation)
 
 
 def apply_post_ids(
@@ -102,8 +95,7 @@ def apply_post_ids(
 
 def _index_transaction(index: IndexStore) -> Any:
     """One all-or-nothing write on stores that have transactions (embedded); a no-op context elsewhere."""
-    tx = getattr(index, "transaction", None)
-    return tx() if tx is not None else nullcontext()
+    return index.transaction()
 
 
 def apply_changes(
@@ -159,18 +151,11 @@ class EmbedProgress:
 
 
 def _check_model(index: IndexStore, embedder: Embedder) -> None:
-    check = getattr(index, "check_model", None)
-    if check:
-        check(embedder.name)
-    elif index.model is not None and index.model != embedder.name:
-        raise IndexMismatchError(
-            f"index built with {index.model}, configured {embedder.name}: run `socialbrain index rebuild`"
-        )
+    index.check_model(embedder.name)
 
 
 def _pending_count(index: IndexStore) -> int:
-    fn = getattr(index, "pending", None)
-    return int(fn()) if fn is not None else int(index.counts().get("pending", 0))
+    return int(index.pending())
 
 
 def _length_sorted_batches(units: list[Any], batch_size: int) -> Iterator[list[Any]]:
@@ -236,11 +221,7 @@ def embed_pending(
 
 def _set_vectors(index: IndexStore, ids: list[str], vectors: Any, model: str, texts: list[str]) -> int:
     """Store vectors for units whose text is still ``texts``; returns how many were stored."""
-    guarded = getattr(index, "set_vectors_if_unchanged", None)
-    if guarded is not None:
-        return int(guarded(ids, vectors, model, texts))
-    index.set_vectors(ids, vectors, model)
-    return len(ids)
+    return int(index.set_vectors_if_unchanged(ids, vectors, model, texts))
 
 
 def embed_pass(

@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..archive.sqlite import filter_sql
 from ..errors import SocialbrainError
 from ..models import PostFilter
 
@@ -62,7 +61,10 @@ class Row:
         return self.text
 
 
-_COLUMNS = "id, created_at, platform, account, kind, text, ref_text, ref_author, url, location, likes, reposts, comments, private"
+_COLUMNS = (
+    "id", "created_at", "platform", "account", "kind", "text", "ref_text", "ref_author", "url", "location", "likes",
+    "reposts", "comments", "private",
+)
 
 
 def report_filter(
@@ -77,49 +79,22 @@ def report_filter(
     return f
 
 
-# Reports count only what the user wrote: chat messages by others carry an ``author`` (see models.Post.author).
-OWN_SQL = " AND (author IS NULL OR author = '')"
+# Reports count only what the user wrote: chat messages by others carry an ``author`` (see models.Post.author),
+# so rows are read with ``own_only=True``.
 
 
 def iter_rows(brain: Brain, flt: PostFilter, *, years: list[int] | None = None) -> Iterator[Row]:
     """Posts under ``flt`` (and in ``years``, counted in each post's own zone), oldest first."""
-    where, params = filter_sql(flt)
-    where += OWN_SQL
-    if years:
-        where += f" AND substr(created_at, 1, 4) IN ({','.join('?' * len(years))})"
-        params = [*params, *(f"{y:04d}" for y in years)]
-    cur = brain.archive.execute(f"SELECT {_COLUMNS} FROM posts WHERE {where} ORDER BY created_ts, id", params)
-    while True:
-        chunk = cur.fetchmany(5000)
-        if not chunk:
-            return
-        for r in chunk:
-            yield Row(
-                r[0],
-                datetime.fromisoformat(r[1]),
-                r[2],
-                r[3],
-                r[4],
-                r[5] or "",
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                r[11],
-                r[12],
-                bool(r[13]),
-            )
+    for r in brain.archive.iter_columns(flt, _COLUMNS, years=years, own_only=True):
+        yield Row(
+            r[0], datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9], r[10], r[11],
+            r[12], bool(r[13]),
+        )
 
 
 def years_with_posts(brain: Brain, flt: PostFilter) -> dict[int, int]:
     """{year: posts} in each post's own zone."""
-    where, params = filter_sql(flt)
-    where += OWN_SQL
-    rows = brain.archive.execute(
-        f"SELECT substr(created_at, 1, 4), COUNT(*) FROM posts WHERE {where} GROUP BY 1 ORDER BY 1", params
-    ).fetchall()
-    return {int(y): n for y, n in rows if y and y.isdigit()}
+    return brain.archive.year_counts(flt, own_only=True)
 
 
 def post_ref(row: Row, *, chars: int | None = 280, **extra: Any) -> dict[str, Any]:

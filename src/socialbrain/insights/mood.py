@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..archive.tables import BlobCache
 
 EMOTIONS = ("Fear", "Disgust", "Optimism", "Surprise", "Gratitude", "Sadness", "Anger")
 EMOTION_ZH = {
@@ -349,31 +350,16 @@ class Scorer:
         assert self._head is not None
         keys = [hashlib.sha1(t[:HEAD_MAX_CHARS].encode("utf-8", "replace")).hexdigest() for t in texts]
         out = np.zeros((len(texts), len(self._head.labels) + 1), dtype=np.float32)
-        found: dict[str, np.ndarray] = {}
-        db = None
-        if self.cache is not None:
-            self.cache.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.cache)
-            db.execute("CREATE TABLE IF NOT EXISTS mood (h TEXT PRIMARY KEY, v BLOB)")
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                q = f"SELECT h, v FROM mood WHERE h IN ({','.join('?' * len(chunk))})"
-                for h, v in db.execute(q, chunk):
-                    found[h] = np.frombuffer(v, dtype=np.float32)
+        cache = BlobCache(self.cache, "mood") if self.cache is not None else None
+        found = {h: np.frombuffer(v, dtype=np.float32) for h, v in (cache.get_many(keys) if cache else {}).items()}
         todo = [i for i, k in enumerate(keys) if k not in found or len(found[k]) != out.shape[1]]
         if todo:
             X = self._embedder.embed_documents([texts[i][:HEAD_MAX_CHARS] or " " for i in todo])
             vals = np.hstack([self._head.emotions(X), self._head.polarity(X)[:, None]]).astype(np.float32)
             for j, i in enumerate(todo):
                 found[keys[i]] = vals[j]
-            if db is not None:
-                with db:
-                    db.executemany(
-                        "INSERT OR REPLACE INTO mood VALUES (?, ?)",
-                        [(keys[i], vals[j].tobytes()) for j, i in enumerate(todo)],
-                    )
-        if db is not None:
-            db.close()
+            if cache is not None:
+                cache.put_many((keys[i], vals[j].tobytes()) for j, i in enumerate(todo))
         for i, k in enumerate(keys):
             out[i] = found[k]
         return out

@@ -80,7 +80,7 @@ def _keep_sections(chapter: dict[str, Any], chosen: list[str]) -> None:
 
 
 def own_accounts(brain: Brain) -> list[str]:
-    return [r[0] for r in brain.archive.execute("SELECT DISTINCT account FROM posts").fetchall()]
+    return brain.archive.accounts()
 
 
 def own_urls(report: dict[str, Any]) -> set[str]:

@@ -324,20 +324,12 @@ def search(
             if not any(n.startswith("向量检索关闭") for n in notes):
                 notes.append("未配置向量模型，仅关键词检索 (dense search off: no embedder, keyword only)")
         else:
-            check = getattr(index, "check_model", None)
-            if check:
-                check(embedder.name)
-            cheap_pending = getattr(index, "pending", None)
-            if cheap_pending is not None:  # no full count per query
-                pending, has_vectors = cheap_pending(), index.model is not None
-            else:
-                counts = index.counts()
-                pending, has_vectors = counts.get("pending", 0), counts.get("vectors", 0) > 0
+            index.check_model(embedder.name)
+            pending, has_vectors = index.pending(), index.model is not None  # no full count per query
             if has_vectors:
                 dense = index.vector_search(embedder.embed_query(text), index_filter, params.depth)
             if pending and dense:
-                missing = getattr(index, "units_without_vector_among", None)
-                no_vector = set(missing([s.unit_id for s in keyword])) if missing else set()
+                no_vector = set(index.units_without_vector_among([s.unit_id for s in keyword]))
             if pending:
                 notes.append(
                     f"{pending} 个单元尚未向量化，只能按关键词找到 ({pending} units not embedded yet: "

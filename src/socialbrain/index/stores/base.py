@@ -6,8 +6,10 @@ caller (retrieve, kb, CLI, web, MCP) works unchanged on either.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -48,13 +50,59 @@ class ScoredUnit:
     score: float
 
 
+#: one page of an index export: (cursor after this page, units, each unit's vector or None)
+Page = tuple[Any, list[Unit], list[np.ndarray | None]]
+
+
 class IndexStore(Protocol):
+    """Every method every backend has: callers never probe with getattr nor dispatch on ``backend``."""
+
     backend: str  # "embedded" / "milvus"
 
     @property
     def model(self) -> str | None:
         """The embedder name that built the vectors (None until the first vector)."""
         ...
+
+    @property
+    def dim(self) -> int | None:
+        """The vectors' size (None until the first vector)."""
+        ...
+
+    def identity(self) -> str:
+        """Which index this is (a file, or a server and user), the same however it is opened."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """What `index status` shows about where the index lives (path, or uri/user/collection/dim)."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One all-or-nothing write where the backend has transactions (a no-op context elsewhere)."""
+        ...
+
+    def check_model(self, name: str) -> None:
+        """Raise IndexMismatchError when the vectors were built by another embedder than ``name``."""
+        ...
+
+    def add_units_with_vectors(self, units: list[Unit], vectors: np.ndarray, model: str) -> None: ...
+    def set_vectors_if_unchanged(
+        self, unit_ids: list[str], vectors: np.ndarray, model: str, texts: list[str]
+    ) -> int:
+        """Store vectors only for units whose text is still ``texts``; returns how many were stored."""
+        ...
+
+    def unit_ids_for_posts(self, post_ids: list[int]) -> list[str]: ...
+    def units_without_vector_among(self, unit_ids: list[str]) -> list[str]: ...
+    def pending(self) -> int:
+        """Units without a vector (cheaper than ``counts()``)."""
+        ...
+
+    def pages(self, after: Any = None, page: int = 1000) -> Iterator[Page]:
+        """Every unit with its vector, a page at a time in a stable order; ``after`` resumes after a cursor."""
+        ...
+
+    def close(self) -> None: ...
 
     def add_units(self, units: list[Unit]) -> None: ...
     def delete_posts(self, post_ids: list[int]) -> None: ...
@@ -67,12 +115,6 @@ class IndexStore(Protocol):
     def set_applied_seq(self, seq: int) -> None: ...
     def counts(self) -> dict[str, int]: ...  # {"units": n, "vectors": m}; the embedded store adds posts, pending
     def clear(self) -> None: ...
-
-    # Optional extras callers look up with getattr (the embedded store has them; a backend may too):
-    #   check_model(name) -> None                       raise IndexMismatchError when vectors are from another model
-    #   unit_ids_for_posts(post_ids) -> list[str]       units holding these posts (sync re-windows chat neighbours)
-    #   units_without_vector_among(unit_ids) -> list[str]  keyword hits not embedded yet (fair fusion)
-    #   close() -> None
 
 
 def ensure_same_model(built: str | None, configured: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ import numpy as np
 
 from ...errors import ArchiveError, IndexMismatchError
 from ...sqlite_tx import NestedTransactions
-from .base import IndexFilter, ScoredUnit, Unit, ensure_same_model
+from .base import IndexFilter, Page, ScoredUnit, Unit, ensure_same_model
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -206,6 +207,45 @@ class EmbeddedIndex(NestedTransactions):
     def check_model(self, name: str) -> None:
         """Raise IndexMismatchError when vectors in the index come from another model than ``name``."""
         ensure_same_model(self.model, name)
+
+    def identity(self) -> str:
+        return f"embedded {self.path}"
+
+    def describe(self) -> dict[str, Any]:
+        return {"path": str(self.path)}
+
+    def add_units_with_vectors(self, units: list[Unit], vectors: np.ndarray, model: str) -> None:
+        with self.transaction():
+            self.add_units(units)
+            self.set_vectors([u.unit_id for u in units], vectors, model)
+
+    def pages(self, after: Any = None, page: int = 1000) -> Iterator[Page]:
+        """Every unit with its vector (None when it has none), ``page`` at a time in rowid order."""
+        cursor = int(after or 0)
+        dim = self.dim
+        while True:
+            with self._lock:
+                rows = self.conn.execute(
+                    "SELECT u.id, u.unit_id, u.post_ids, u.text, u.created_ts, u.platform, u.account, u.kind, "
+                    "u.likes, u.vector, f.tokens FROM units u LEFT JOIN units_fts f ON f.rowid = u.id "
+                    "WHERE u.id > ? ORDER BY u.id LIMIT ?",
+                    (cursor, page),
+                ).fetchall()
+            if not rows:
+                return
+            units = [
+                Unit(
+                    unit_id=r[1], post_ids=json.loads(r[2]), text=r[3], created_ts=r[4], platform=r[5],
+                    account=r[6], kind=r[7], likes=r[8], tokens=(r[10] or "").split(" ") if r[10] else [],
+                )
+                for r in rows
+            ]
+            vectors = [
+                np.frombuffer(r[9], dtype=np.float16).astype(np.float32) if r[9] is not None and dim else None
+                for r in rows
+            ]
+            cursor = rows[-1][0]
+            yield cursor, units, vectors
 
     # -- writing --------------------------------------------------------------------------------
     def add_units(self, units: list[Unit]) -> None:

@@ -27,13 +27,14 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...errors import ConfigError, IndexMismatchError
-from .base import IndexFilter, ScoredUnit, Unit, ensure_same_model
+from .base import IndexFilter, Page, ScoredUnit, Unit, ensure_same_model
 from .milvus_filters import build_filter, check_user, string_literal, tenant_filter
 
 if TYPE_CHECKING:
@@ -232,6 +233,25 @@ class MilvusIndex:
 
     def check_model(self, name: str) -> None:
         ensure_same_model(self.model, name)
+
+    def identity(self) -> str:
+        return f"milvus {self.uri} user {self.user}"
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """Milvus has no multi-statement transactions: each write stands alone."""
+        return nullcontext()
+
+    def pages(self, after: Any = None, page: int = 1000) -> Iterator[Page]:
+        """Every unit with its vector (None when it has none), ``page`` at a time in primary-key order."""
+        name, dim = self._current()
+        fields = ["unit_id", "post_ids", "text", "tokens", "created_ts", "platform", "account", "kind", "likes"]
+        fields += ["has_vector"] + (["dense"] if dim else [])
+        for rows in self.iter_rows(fields, after=after, name=name, page=page):
+            units = [self._to_unit(r) for r in rows]
+            vectors = [
+                np.asarray(r["dense"], dtype=np.float32) if dim and r.get("has_vector") else None for r in rows
+            ]
+            yield rows[-1]["pk"], units, vectors
 
     # -- rows ------------------------------------------------------------------------------------
     def _row(self, u: Unit, dim: int | None, vector: np.ndarray | None = None) -> dict[str, Any]:
