@@ -33,7 +33,9 @@ def test_stream_events_in_order_with_real_citations(brain, server):
     llm = OpenAICompatLLM(server.url, "test-model")
     events = list(ask_stream(brain, "我什么时候开始去健身房的？", llm=llm, k=4))
     types = [e["type"] for e in events]
-    assert types[0] == "meta" and types[-2:] == ["sources", "done"] and types.count("delta") >= 2
+    assert types[0] == "meta" and types[-2:] == ["sources", "done"]
+    deltas = [e["text"] for e in events if e["type"] == "delta"]
+    assert deltas and all("[" in d for d in deltas)  # streamed claim by claim, each one cited
     meta, sources, done = events[0], events[-2]["sources"], events[-1]
     assert meta["mode"] == "llm" and meta["scope"]["scope"] == "topk"
     assert {"n", "id", "date", "platform", "url", "text"} <= set(sources[0])
@@ -115,17 +117,38 @@ def test_no_llm_mode_is_a_labelled_retrieved_answer_with_archive_counts(brain):
     assert a.mode == "retrieval" and a.usage["llm_calls"] == 0
     assert a.text.startswith("以下内容直接摘自你的帖子（未经模型生成）")
     # counts come from the whole archive (6 posts mention 健身), not from the 3 hits shown
-    assert "2010–2016 年有 6 条提到“健身”" in a.text
+    assert "提到“健身”的帖子共 6 条（2010–2016 年" in a.text
     assert len(a.sources) == 3 and "【健身】" in a.text
-    years = [line for line in a.text.splitlines() if line.endswith("条）") and line[:4].isdigit()]
-    assert years == sorted(years)  # grouped by year, oldest first
+    assert "关于“健身”（3 条）" in a.text  # grouped by theme
+    dates = [line[2:12] for line in a.text.splitlines() if line.startswith("- ")]
+    assert len(dates) == 3 and dates == sorted(dates)  # oldest first within a theme
+    assert "提到“经历”" not in a.text and "什么" not in a.text
     en = ask(brain, "my gym history", mode="retrieval")
     assert en.text.startswith("Retrieved, not generated")
 
 
 def test_no_llm_mode_without_hits(brain):
     a = ask(brain, "恐龙", mode="retrieval")
-    assert "没有找到" in a.text and a.sources == []
+    assert "没有找到相关的帖子" in a.text and a.sources == []
+
+
+def test_no_llm_evidence_is_whole_sentences_and_lists_kept_together():
+    from socialbrain.answer.nollm import evidence, sentences
+    from socialbrain.retrieve.terms import query_terms
+
+    post = "今天请了假。不快乐的原因，写下来：1. 工作是别人的，永远没有尽头；2. 我把休息当成偷懒；3. 妈妈生病以后。写完好一点。"
+    q = evidence(post, query_terms("人生不快乐的原因有哪些？"))
+    assert (
+        q
+        == "不【快乐】的【原因】，写下来：1. 工作是别人的，永远没有尽头；2. 我把休息当成偷懒；3. 妈妈生病以后。"
+    )
+    lines = "原因有三个：\n1. 加班。\n2. 分手。\n3. 孤独。\n就这样。"
+    assert sentences(lines)[0] == "原因有三个：\n1. 加班。\n2. 分手。\n3. 孤独。"
+    # the match only in a hashtag: the post's first sentence (a short one with its neighbour), not the bare tag
+    assert (
+        evidence("考完了N2。不管过没过，都是第一次。#日语学习#", query_terms("日语"))
+        == "考完了N2。不管过没过，都是第一次。"
+    )
 
 
 def test_auto_mode_without_llm_configured_is_retrieval(brain):

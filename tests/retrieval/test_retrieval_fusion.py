@@ -67,11 +67,29 @@ def test_near_duplicates_collapse_into_the_best_ranked() -> None:
 
 
 def test_snippet_highlights_matches_even_in_traditional_text() -> None:
-    assert snippet("我今天去跑步了，跑步真开心", ["跑步"]) == "我今天去【跑步】了，【跑步】真开心"
-    assert snippet("參加北京馬拉松", ["马拉松"]) == "參加北京【馬拉松】"
+    assert snippet("我今天去跑步了，跑步真开心", "跑步") == "我今天去【跑步】了，【跑步】真开心"
+    assert snippet("參加北京馬拉松", "马拉松") == "參加北京【馬拉松】"
     long = "无关的话。" * 60 + "最后提到了马拉松。"
-    s = snippet(long, ["马拉松"], width=40)
+    s = snippet(long, "马拉松", width=40)
     assert s.startswith("…") and "【马拉松】" in s and len(s) < 60
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        # whole words, adjacent ones merged into the phrase: never 疫【情防】控
+        ("疫情防控", "今年疫情防控很严，情防不是词", "今年【疫情防控】很严，情防不是词"),
+        ("疫情 防控", "疫情期间加强防控", "【疫情】期间加强【防控】"),
+        # question and filler words are not highlighted: not 最【好的】【事】情
+        ("迄今为止发生过的最好的事", "这是最好的事情", "这是【最好】的事情"),
+        # Japanese: a kana run is one word, not one character at a time
+        ("がんばって日本語", "今日も日本語の勉強、がんばって！", "今日も【日本語】の勉強、【がんばって】！"),
+        # Latin words whole, case-insensitive: not inside a longer word
+        ("对WeChat的看法", "I use WeChat daily, wechatpay too", "I use 【WeChat】 daily, wechatpay too"),
+    ],
+)
+def test_highlight_marks_the_query_words_as_whole_words(query: str, text: str, expected: str) -> None:
+    assert snippet(text, query) == expected
 
 
 def test_combined_filters_intersect() -> None:

@@ -44,3 +44,29 @@ def test_time_phrase_limits_real_posts(sample_brain: Brain) -> None:
         for h in r.hits
         if h.post.platform == "weibo"
     )
+
+
+def test_unrelated_query_comes_back_empty(sample_brain: Brain) -> None:
+    r = search(sample_brain, "xyzzy不存在的词")
+    assert not r.relevant and r.hits == [] and r.empty_message == "没有找到相关的帖子"
+    weak = search(sample_brain, "疫情防控")  # 疫情 is there, 防控 never: a few weak matches, labelled
+    assert not weak.relevant and 0 < len(weak.hits) <= 3
+    assert all(h.weak and "弱相关" in h.why for h in weak.hits)
+
+
+def test_a_named_year_filters_says_so_and_can_be_lifted(sample_brain: Brain) -> None:
+    r = search(sample_brain, "2016年 日语", k=20)
+    assert r.relevant and r.time_filter == "applied" and r.range_label == "2016年"
+    assert r.notes[0] == "已按 2016年 筛选（不限时间: --all-years）"
+    assert r.hits and all(h.post.created_at.year == 2016 and "日语" in h.post.text for h in r.hits)
+    wide = search(sample_brain, "2016年 日语", k=20, all_years=True)
+    assert wide.time_filter == "off" and len({h.post.created_at.year for h in wide.hits}) > 3
+    none = search(sample_brain, "2014年 日语")  # she had not started Japanese yet
+    assert not none.relevant and none.hits == [] and none.outside_range
+    assert none.empty_message == f"2014年没有找到相关的帖子；不限时间有 {none.outside_range} 条相关的（--all-years）"
+
+
+def test_a_dated_headline_is_a_subject_not_a_filter(sample_brain: Brain) -> None:
+    r = search(sample_brain, "2013年中国虚增贸易千亿美元的报道说明了什么问题")
+    assert r.time_filter == "subject" and r.since is None and r.until is None
+    assert search(sample_brain, "2016年我在想什么").time_filter == "applied"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -235,6 +235,7 @@ def ask_stream(
     confirm: Callable[[CostEstimate], bool] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     llm: LLM | None = None,
+    all_years: bool = False,
 ) -> Iterator[AnswerEvent]:
     """Answer ``question`` from the archive as a stream of events (see the module docstring).
 
@@ -267,7 +268,16 @@ def ask_stream(
     if llm is not None and whole:
         try:
             for ev in _whole_history(
-                brain, standalone, lang, kb=kb, flt=flt, now=now, llm=llm, confirm=confirm, progress=progress
+                brain,
+                standalone,
+                lang,
+                kb=kb,
+                flt=flt,
+                now=now,
+                llm=llm,
+                confirm=confirm,
+                progress=progress,
+                all_years=all_years,
             ):
                 sent_meta = sent_meta or ev["type"] == "meta"
                 yield ev
@@ -277,7 +287,7 @@ def ask_stream(
 
     from ..retrieve.search import search
 
-    result = search(brain, standalone, kb=kb, flt=flt, k=k, now=now)
+    result = search(brain, standalone, kb=kb, flt=flt, k=k, now=now, all_years=all_years)
     scope_info = {
         "scope": "topk",
         "kb": kb or "all",
@@ -287,6 +297,7 @@ def ask_stream(
         "k": k,
         "hits": len(result.hits),
         "notes": list(result.notes),
+        **result.relevance_json(),
     }
     if llm is None:
         if not sent_meta or failure is not None:  # a second meta corrects the mode after a failed map-reduce
@@ -346,8 +357,11 @@ def _whole_history(
     llm: LLM,
     confirm: Callable[[CostEstimate], bool] | None,
     progress: Callable[[str, int, int], None] | None,
+    all_years: bool = False,
 ) -> Iterator[AnswerEvent]:
     tq = parse_time_expression(question, now=now)
+    if all_years:
+        tq = replace(tq, since=None, until=None, expression=None)
     scope_flt = _narrow(_kb_filter(brain, kb, flt), tq.since, tq.until)
     theme = tq.text.strip() or question
     est = estimate_cost(brain, scope_flt, theme=theme, llm=llm, lang=lang)

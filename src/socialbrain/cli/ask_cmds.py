@@ -48,6 +48,9 @@ YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", help="Do not ask before a map-reduce run on a remote endpoint.")
 ]
 KOpt = Annotated[int, typer.Option("--k", "-k", help="How many posts to retrieve.")]
+AllYearsOpt = Annotated[
+    bool, typer.Option("--all-years", help="Ignore time phrases in the question: search every year.")
+]
 
 
 def _configure(
@@ -135,6 +138,7 @@ def _run(
     show_prompt: bool,
     k: int,
     show_sources: bool = True,
+    all_years: bool = False,
 ) -> dict:
     """Stream one answer to the terminal (or collect it for --json); returns the collected result."""
     llm = None if no_llm else llm
@@ -158,6 +162,7 @@ def _run(
             confirm=_confirm(llm, yes),
             progress=bar,
             llm=llm,
+            all_years=all_years,
         ):
             t = ev["type"]
             if t == "meta":
@@ -226,6 +231,7 @@ def register(app: typer.Typer) -> None:
         yes: YesOpt = False,
         json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
         k: KOpt = 8,
+        all_years: AllYearsOpt = False,
     ) -> None:
         """Ask your posts a question: a cited answer streamed, then its sources with dates and links."""
         brain, llm = _configure(llm_url, model, llm_key, llm_timeout, redact)
@@ -242,6 +248,7 @@ def register(app: typer.Typer) -> None:
             json_out=json_out,
             show_prompt=show_prompt,
             k=k,
+            all_years=all_years,
         )
         if json_out:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -262,6 +269,7 @@ def register(app: typer.Typer) -> None:
         scope: ScopeOpt = "auto",
         yes: YesOpt = False,
         k: KOpt = 8,
+        all_years: AllYearsOpt = False,
     ) -> None:
         """Talk with your past: follow-ups keep the context. /sources, /reset, /exit."""
         from rich.prompt import Prompt
@@ -305,6 +313,7 @@ def register(app: typer.Typer) -> None:
                 show_prompt=show_prompt,
                 k=k,
                 show_sources=False,
+                all_years=all_years,
             )
             history.append({"role": "user", "content": q, "standalone": last.get("standalone_question", q)})
             history.append({"role": "assistant", "content": last.get("answer", "")})

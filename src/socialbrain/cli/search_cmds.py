@@ -66,26 +66,32 @@ def register(app: typer.Typer) -> None:
         rerank: Annotated[
             bool, typer.Option("--rerank", help="Rerank with the configured reranker.")
         ] = False,
+        all_years: Annotated[
+            bool, typer.Option("--all-years", help="Ignore time phrases in the query: search every year.")
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
     ) -> None:
         """Search your posts: keywords + meaning, with dates, snippets and why each matched.  检索。"""
         result = search(
             get_brain(), query, since=since, until=until, platforms=platform, kinds=kind, min_likes=min_likes,
-            kb=kb, k=k, mode=mode, rerank=rerank,
+            kb=kb, k=k, mode=mode, rerank=rerank, all_years=all_years,
         )
         if as_json:
             console.print_json(json.dumps(result, ensure_ascii=False))
             return
+        empty = result["empty_message"]
         for note in result["notes"]:
-            err_console.print(f"[dim]{escape(note)}[/dim]")
-        if result["time_expression"]:
+            if note != empty:
+                err_console.print(f"[dim]{escape(note)}[/dim]")
+        if result["time_filter"] == "applied":
             err_console.print(
                 f"[dim]时间: {escape(result['time_expression'])} → "
                 f"{(result['since'] or '…')[:10]} – {(result['until'] or '…')[:10]}[/dim]"
             )
-        if not result["hits"]:
-            console.print("没有找到 (no results)")
-            return
+        if empty:
+            console.print(escape(empty) + ("；以下是几条弱相关的：" if result["hits"] else "。"))
+            if not result["hits"]:
+                return
         for n, hit in enumerate(result["hits"], start=1):
             date = hit["date"][:16].replace("T", " ")
             extra = f"  [dim](+{len(hit['duplicates'])} 条相同)[/dim]" if hit["duplicates"] else ""

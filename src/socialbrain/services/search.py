@@ -38,8 +38,12 @@ def search(
     mode: str = "hybrid",
     rerank: bool = False,
     now: datetime | None = None,
+    all_years: bool = False,
 ) -> dict[str, Any]:
-    """Hybrid, time-aware search (a time phrase in the query becomes a date range) → a search record."""
+    """Hybrid, time-aware search (a time phrase in the query becomes a date range) → a search record.
+
+    ``all_years`` ignores time phrases; the record says whether anything cleared the relevance floor
+    (``relevant``, ``empty_message``) and how the time range was applied (see retrieve/types.py)."""
     from ..retrieve.search import search as run_search
 
     if not query or not query.strip():
@@ -51,5 +55,7 @@ def search(
     require_archive(brain)
     check_platforms(brain, flt)
     kb = kb if kb and kb != "all" else None
-    result = run_search(brain, query, kb=kb, flt=flt, k=k, mode=mode, rerank=rerank, now=now)
+    result = run_search(
+        brain, query, kb=kb, flt=flt, k=k, mode=mode, rerank=rerank, now=now, all_years=all_years
+    )
     return search_record(result)

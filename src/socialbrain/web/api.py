@@ -151,11 +151,12 @@ async def search(
     kind: str | None = None,
     k: Annotated[int, Query(ge=1, le=100)] = 20,
     mode: Annotated[str, Query(pattern="^(hybrid|keyword|dense)$")] = "hybrid",
+    all_years: bool = False,
 ) -> dict[str, Any]:
     st = get_state(request)
     return await st.run(
         search_service, st.brain, q, since=since, until=until, platforms=platform, kinds=kind, kb=kb, k=k,
-        mode=mode,
+        mode=mode, all_years=all_years,
     )
 
 
@@ -169,6 +170,7 @@ class ChatRequest(BaseModel):
     mode: str = Field(default="auto", pattern="^(auto|llm|retrieval)$")
     k: int = Field(default=8, ge=1, le=30)
     model: str | None = None
+    all_years: bool = False  # ignore time phrases in the question (the "search all years" button)
 
 
 @router.post("/chat")
@@ -184,7 +186,8 @@ async def chat(body: ChatRequest, request: Request) -> StreamingResponse:
 
     def events() -> Iterator[dict]:
         return services.ask_stream(
-            st.brain, question, kb=kb, flt=flt, history=history, mode=body.mode, k=body.k, llm=llm
+            st.brain, question, kb=kb, flt=flt, history=history, mode=body.mode, k=body.k, llm=llm,
+            all_years=body.all_years,
         )
 
     return StreamingResponse(

@@ -77,11 +77,14 @@ def ask_stream(
     k: int,
     now: datetime | None = None,
     llm: Any = None,
+    all_years: bool = False,
 ) -> Iterator[dict]:
     from ..answer.ask import ask_stream as fn
 
     extra = {"llm": llm} if llm is not None else {}
-    return fn(brain, question, kb=kb, flt=flt, history=history, mode=mode, k=k, now=now, **extra)
+    return fn(
+        brain, question, kb=kb, flt=flt, history=history, mode=mode, k=k, now=now, all_years=all_years, **extra
+    )
 
 
 # -- knowledge bases ----------------------------------------------------------------------------------
