@@ -103,10 +103,20 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _boundaries(folded: str) -> frozenset[int]:
+    """Word boundaries of ``folded`` in search mode: the precise cut's, plus those of the sub-words of its long words
+    ("疫情防控" → 0, 2, 4)."""
+    seg = _get_tokenizer()
     out = {0, len(folded)}
-    for _w, a, b in _get_tokenizer().tokenize(folded, mode="search"):
-        out.add(a)
-        out.add(b)
+    pos = 0
+    for w in seg.lcut(folded):
+        if len(w) >= 3:
+            for sub in seg.lcut_for_search(w):
+                i = w.find(sub)
+                while i >= 0 and sub:
+                    out.update((pos + i, pos + i + len(sub)))
+                    i = w.find(sub, i + 1)
+        pos += len(w)
+        out.add(pos)
     return frozenset(out)
 
 
