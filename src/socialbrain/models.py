@@ -68,6 +68,11 @@ class Post:
         return self.post_id if self.post_id else self.content_key()
 
     @property
+    def is_own(self) -> bool:
+        """Written by the archive's owner (chat exports keep others' messages as context, with their ``author``)."""
+        return not self.author
+
+    @property
     def full_text(self) -> str:
         """The text as a reader sees it: the post, then what it reposts or quotes."""
         if self.ref_text:
@@ -110,6 +115,7 @@ class PostFilter:
     ids: list[int] | None = None
     include_hidden: bool = False
     include_private: bool = True
+    own_only: bool = False  # only what the archive's owner wrote: chat messages by others (``author`` set) left out
 
     def is_empty(self) -> bool:
         return not any(

@@ -260,3 +260,19 @@ def test_weibospider_txt_appended_runs_repeat_the_header(tmp_path):
     posts = [x for x in get_importer("weibospider-txt").parse(p, ImportOptions()) if isinstance(x, Post)]
     assert len(posts) == 6 and posts[3].text == posts[0].text
     assert not any("用户" in x.text for x in posts)
+
+
+def test_twitter_account_comes_from_manifest_when_account_js_is_missing(tmp_path):
+    data = tmp_path / "twitter-2024" / "data"
+    data.mkdir(parents=True)
+    src = FIX / "twitter-archive" / "data" / "tweets.js"
+    (data / "tweets.js").write_bytes(src.read_bytes())
+    p = data / "tweets.js"
+    alone = [x for x in get_importer("twitter").parse(p, ImportOptions()) if isinstance(x, Post)]
+    assert {x.account for x in alone} == {"me"}  # nothing says whose it is
+    (data / "manifest.js").write_text(
+        'window.__THAR_CONFIG = {\n  "userInfo" : {\n    "accountId" : "1183304502",\n'
+        '    "userName" : "xiaoman_lin",\n    "displayName" : "林小满"\n  }\n}', encoding="utf-8"
+    )
+    known = [x for x in get_importer("twitter").parse(p, ImportOptions()) if isinstance(x, Post)]
+    assert {x.account for x in known} == {"xiaoman_lin"} and len(known) == len(alone)

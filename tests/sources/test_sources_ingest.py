@@ -213,3 +213,16 @@ def test_sigkill_mid_import_keeps_whole_files_and_a_rerun_completes(tmp_path):
     assert a.count() == FILES * PER_FILE
     done = a.conn.execute("SELECT new, unchanged FROM imports WHERE status='done' ORDER BY id").fetchall()
     assert sum(n for n, _ in done) == FILES * PER_FILE  # each post stored exactly once over both runs
+
+
+def test_chat_exports_keep_others_messages_but_own_only_selects_the_owners(tmp_path):
+    a = SQLiteArchive(tmp_path / "a.db")
+    import_paths(a, [FIX / "telegram_full_export.json", FIX / "老王_utf8.csv"])
+    everyone = list(a.iter_posts(PostFilter()))
+    own = list(a.iter_posts(PostFilter(own_only=True)))
+    others = [p for p in everyone if not p.is_own]
+    assert others and own and all(p.author for p in others) and all(p.is_own for p in own)
+    assert len(own) + len(others) == len(everyone) == a.count()
+    assert a.count(PostFilter(own_only=True)) == len(own)
+    s = a.stats()
+    assert (s["own"], s["others"]) == (len(own), len(others))

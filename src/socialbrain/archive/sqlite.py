@@ -128,6 +128,8 @@ def filter_sql(flt: PostFilter | None, alias: str = "posts") -> tuple[str, list[
         clauses.append(f"{a}hidden = 0")
     if not flt.include_private:
         clauses.append(f"{a}private = 0")
+    if flt.own_only:
+        clauses.append(f"({a}author IS NULL OR {a}author = '')")
     if flt.kb and flt.kb != "all":
         clauses.append(f"{a}id IN (SELECT post_id FROM kb_posts WHERE kb = ?)")
         params.append(flt.kb)
@@ -357,8 +359,11 @@ class SQLiteArchive(ArchiveTables, NestedTransactions):
             ).fetchall()
             kinds = self.conn.execute("SELECT kind, COUNT(*) FROM posts GROUP BY kind").fetchall()
             total = self.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+            own = self.conn.execute("SELECT COUNT(*) FROM posts WHERE author IS NULL OR author = ''").fetchone()[0]
         return {
             "total": total,
+            "own": own,  # written by the owner; the rest are others' chat messages kept as context
+            "others": total - own,
             "platforms": [
                 {"platform": p, "account": a, "posts": n, "first": f, "last": last}
                 for p, a, n, f, last in per_platform

@@ -48,15 +48,28 @@ def load_ytd(path: Path, shown: str | None = None) -> list[Any]:
     return data
 
 
+_MANIFEST = re.compile(r"^\s*window\.__THAR_CONFIG\s*=\s*", re.S)
+
+
 def _account(folder: Path) -> str | None:
+    """The archive owner's user name: data/account.js, else data/manifest.js (``userInfo.userName``)."""
     acc = folder / "account.js"
-    if not acc.exists():
-        return None
-    try:
-        items = load_ytd(acc)
-        return items[0]["account"]["username"]
-    except (ImportFormatError, LookupError, TypeError):
-        return None
+    if acc.is_file():
+        try:
+            items = load_ytd(acc)
+            return str(items[0]["account"]["username"])
+        except (ImportFormatError, LookupError, TypeError):
+            pass
+    for manifest in (folder / "manifest.js", folder.parent / "manifest.js"):
+        if not manifest.is_file():
+            continue
+        try:
+            text = read_text(manifest)
+            info = json.loads(_MANIFEST.sub("", text, count=1).rstrip().rstrip(";"))["userInfo"]
+            return str(info.get("userName") or info["accountId"])
+        except (ImportFormatError, ValueError, LookupError, TypeError, RecursionError):
+            continue
+    return None
 
 
 def _notes(folder: Path, options: ImportOptions) -> dict[str, str]:
