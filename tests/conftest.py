@@ -36,3 +36,6 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# timelines, calendars and reports are in the user's zone (default: the machine's); the test data is Chinese, and
+# the suite must not depend on the zone of the machine that runs it
+os.environ.setdefault("SOCIALBRAIN_TIMEZONE", "Asia/Shanghai")

@@ -31,11 +31,13 @@ class Brain:
     def open(cls, data_dir: Path | str | None = None, **overrides: Any) -> Brain:
         """Open (creating if needed) the data directory. ``overrides`` replace settings for this process:
         ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``, ``llm_key``, ``llm_timeout``, ``llm_redact``, ``user``."""
+        from . import localtime
         from .index import segment
 
         overrides = {k: v for k, v in overrides.items() if v is not None}
         settings = Settings.load(data_dir, overrides)
         segment.configure(settings)  # the user dictionary of this data directory, for search and reports alike
+        localtime.configure(settings.time.timezone)  # the one zone every view shows and counts in
         return cls(settings, overrides)
 
     @property

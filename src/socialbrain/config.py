@@ -176,6 +176,14 @@ class PrivacySettings:
                                            "SOCIALBRAIN_HIDE_NAMES")
 
 
+@dataclass(frozen=True)
+class TimeSettings:
+    """[time]: the zone posts are shown and counted in (timeline, calendar, hour-of-day, --since/--until)."""
+
+    timezone: str | None = setting(None, "an IANA zone like Asia/Shanghai or Europe/Berlin (default: this machine's)",
+                                   "SOCIALBRAIN_TIMEZONE")
+
+
 SECTIONS: dict[str, type] = {
     "llm": LLMSettings,
     "embedder": EmbedderSettings,
@@ -186,6 +194,7 @@ SECTIONS: dict[str, type] = {
     "reports": ReportsSettings,
     "segment": SegmentSettings,
     "privacy": PrivacySettings,
+    "time": TimeSettings,
 }
 
 #: command-line flags / Brain.open(**overrides) keys → the setting they replace
@@ -295,6 +304,7 @@ class Settings:
     reports: ReportsSettings = field(init=False)
     segment: SegmentSettings = field(init=False)
     privacy: PrivacySettings = field(init=False)
+    time: TimeSettings = field(init=False)
 
     def __post_init__(self) -> None:
         flags: dict[str, dict[str, Any]] = {}

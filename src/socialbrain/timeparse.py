@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -11,7 +11,7 @@ DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 _PARTIAL = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
 
 
-def parse_user_date(value: str, *, end: bool = False, zone: ZoneInfo = DEFAULT_ZONE) -> datetime:
+def parse_user_date(value: str, *, end: bool = False, zone: tzinfo = DEFAULT_ZONE) -> datetime:
     """``2016`` / ``2016-05`` / ``2016-05-04`` / ISO datetime → aware datetime.
 
     With ``end=True`` a partial date means the instant after its period (exclusive upper bound):

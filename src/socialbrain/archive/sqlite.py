@@ -9,10 +9,11 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from .. import localtime
 from ..errors import ArchiveError, NotFoundError
 from ..models import Kind, Post, PostFilter
 from ..sqlite_tx import NestedTransactions
@@ -377,16 +378,13 @@ class SQLiteArchive(ArchiveTables, NestedTransactions):
         with self._lock:
             return [r[0] for r in self.conn.execute("SELECT DISTINCT platform FROM posts ORDER BY platform")]
 
-    def month_counts(self, flt: PostFilter | None = None) -> list[tuple[int, int, int]]:
-        """``(year, month, posts)`` in each post's own zone: years newest first, months in order."""
+    def month_counts(self, flt: PostFilter | None = None, zone: tzinfo | None = None) -> list[tuple[int, int, int]]:
+        """``(year, month, posts)`` in the local zone (socialbrain.localtime): years newest first, months in order."""
         where, params = filter_sql(flt)
         with self._lock:
-            rows = self.conn.execute(
-                f"SELECT substr(created_at, 1, 4), substr(created_at, 6, 2), COUNT(*) FROM posts WHERE {where} "
-                "GROUP BY 1, 2 ORDER BY 1 DESC, 2 ASC",
-                params,
-            ).fetchall()
-        return [(int(y), int(m), n) for y, m, n in rows]
+            ts = [r[0] for r in self.conn.execute(f"SELECT created_ts FROM posts WHERE {where}", params)]
+        counts = localtime.month_counts(ts, zone)
+        return [(y, m, counts[(y, m)]) for y, m in sorted(counts, key=lambda k: (-k[0], k[1]))]
 
     # -- threads and chats ---------------------------------------------------------------------
     def parent_id(self, post: Post) -> int | None:

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import SocialbrainError
+from ..localtime import to_local
 from ..models import PostFilter
 from ..services import import_and_sync, sync, thread
 from .common import (
@@ -249,7 +250,7 @@ def timeline_cmd(
     for p in archive.iter_posts(flt, order="desc" if desc else "asc", limit=limit):
         t.add_row(
             str(p.id),
-            p.created_at.strftime("%Y-%m-%d %H:%M"),
+            to_local(p.created_at).strftime("%Y-%m-%d %H:%M"),
             p.platform,
             str(p.kind),
             _one_line(p.full_text),

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ConfigError
+from ..localtime import local_zone
 from ..models import Kind, PostFilter
 from ..timeparse import parse_user_date
 
@@ -22,7 +23,7 @@ def parse_date(value: str | None, field: str = "date", *, end: bool = False) -> 
     if value is None or not str(value).strip():
         return None
     try:
-        return parse_user_date(str(value), end=end)
+        return parse_user_date(str(value), end=end, zone=local_zone())  # a day is the user's local day
     except ValueError as e:
         raise ConfigError(f"{field}={value!r}: {e}") from None
 

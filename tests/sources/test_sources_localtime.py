@@ -1,0 +1,77 @@
+"""Local time: one zone (the `timezone` setting) for the timeline, the calendar and --since/--until."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from socialbrain import localtime
+from socialbrain.archive import SQLiteArchive
+from socialbrain.brain import Brain
+from socialbrain.cli.main import app
+from socialbrain.errors import ConfigError
+from socialbrain.models import Post, PostFilter
+from socialbrain.services.filters import parse_date
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def tweet(ts: datetime, text: str) -> Post:
+    return Post(platform="twitter", account="xiaoman", created_at=ts, text=text, post_id=text)
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    yield
+    localtime.configure(None)
+
+
+def test_a_tweet_at_0320_utc_is_an_1120_post_in_beijing():
+    t = datetime(2021, 3, 1, 3, 20, tzinfo=UTC)
+    assert localtime.to_local(t, SH).strftime("%H:%M") == "11:20"
+    assert localtime.hour_of(t, ZoneInfo("UTC")) == 3 and localtime.hour_of(t, SH) == 11
+
+
+def test_setting_env_and_bad_names(monkeypatch):
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "Europe/Berlin")
+    assert str(localtime.local_zone()) == "Europe/Berlin"
+    assert str(localtime.configure("UTC")) == "UTC"  # the setting, once configured, wins
+    with pytest.raises(ConfigError, match="not a time zone name"):
+        localtime.configure("Mars/Olympus")
+    monkeypatch.delenv("SOCIALBRAIN_TIMEZONE")
+    localtime.configure(None)
+    assert localtime.local_zone() is localtime.machine_zone()
+
+
+def test_calendar_months_are_local(tmp_path):
+    a = SQLiteArchive(tmp_path / "a.db")
+    a.upsert(tweet(datetime(2020, 1, 31, 20, 0, tzinfo=UTC), "t1"))  # 1 Feb 04:00 in Beijing
+    a.upsert(Post(platform="weibo", account="1", created_at=datetime(2020, 1, 15, 8, tzinfo=SH), text="w"))
+    assert a.month_counts(zone=ZoneInfo("UTC")) == [(2020, 1, 2)]
+    assert a.month_counts(zone=SH) == [(2020, 1, 1), (2020, 2, 1)]
+
+
+def test_since_until_are_local_days(monkeypatch):
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "UTC")
+    assert parse_date("2020-01-01") == datetime(2020, 1, 1, tzinfo=UTC)
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "Asia/Shanghai")
+    assert parse_date("2020-01-01").astimezone(UTC) == datetime(2019, 12, 31, 16, tzinfo=UTC)
+    assert parse_date("2020-01", end=True).astimezone(timezone(timedelta(hours=8))).day == 1
+
+
+def test_timeline_and_report_rows_show_local_time(data_dir, monkeypatch):
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "Asia/Shanghai")
+    monkeypatch.setenv("SOCIALBRAIN_EMBEDDER", "none")
+    monkeypatch.setenv("COLUMNS", "160")
+    brain = Brain.open(data_dir)
+    brain.archive.upsert(tweet(datetime(2021, 3, 1, 3, 20, tzinfo=UTC), "早上好"))
+    assert brain.archive.count(PostFilter(since=parse_date("2021-03-01"), until=parse_date("2021-03-01", end=True)))
+    brain.close()
+    r = CliRunner().invoke(app, ["timeline"])
+    assert "2021-03-01 11:20" in r.output, r.output
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "UTC")
+    r = CliRunner().invoke(app, ["timeline"])
+    assert "2021-03-01 03:20" in r.output, r.output
