@@ -147,3 +147,25 @@ def running_imports(home: Path) -> int:
         return int(archive_rows(home, "SELECT count(*) FROM imports WHERE status='running'")[0][0])
     except sqlite3.OperationalError:  # no tables yet
         return 0
+
+
+def index_rows(home: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Read the embedded index (``<data dir>/index/index.db``) read-only with plain sqlite3."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{home / 'index' / 'index.db'}?mode=ro", uri=True, timeout=30)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def applied_seq(home: Path) -> int | None:
+    """The index's ``applied_seq`` right now (None before the index exists)."""
+    import sqlite3
+
+    try:
+        rows = index_rows(home, "SELECT value FROM meta WHERE key = 'applied_seq'")
+    except sqlite3.OperationalError:
+        return None
+    return int(rows[0][0]) if rows else None

