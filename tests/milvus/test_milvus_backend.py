@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("milvus_lite")
 
-from socialbrain.brain import Brain  # noqa: E402
+from socialbrain.brain import Brain, Parts  # noqa: E402
 from socialbrain.errors import EmbedderUnavailable  # noqa: E402
 from socialbrain.index.embedders import load_embedder  # noqa: E402
 from socialbrain.index.migrate import migrate_index  # noqa: E402
@@ -127,9 +127,7 @@ def embedder():  # noqa: ANN201
 
 
 def _open(home: Path, embedder, **overrides) -> Brain:  # noqa: ANN001
-    b = Brain.open(home, embedder="none", **overrides)
-    b.__dict__["embedder"] = embedder  # one loaded model shared by every Brain of the module
-    return b
+    return Brain.open(home, parts=Parts(embedder=embedder), **overrides)  # one model shared by the module
 
 
 @pytest.fixture(scope="module")

@@ -45,8 +45,12 @@ def set_overrides(**overrides: Any) -> None:
     _state["brain"] = None
 
 
-def get_brain() -> Brain:
-    """The Brain for this invocation (opened once, on first use)."""
+def get_brain(**more_overrides: Any) -> Brain:
+    """The Brain for this invocation (opened once, on first use); ``more_overrides`` (a command's own flags,
+    e.g. ``embedder``) join the global ones before it opens."""
+    more = {k: v for k, v in more_overrides.items() if v is not None}
+    if more:
+        set_overrides(**{**_state.get("overrides", {}), **more})
     if _state["brain"] is None:
         _state["brain"] = Brain.open(_state["data_dir"], **_state.get("overrides", {}))
     return _state["brain"]

@@ -39,9 +39,7 @@ def mcp_cmd(
     以 MCP 协议（stdio）向助手提供只读的归档检索。"""
     from ..mcp_server import build_server, run_stdio
 
-    brain = get_brain()
-    if embedder:
-        brain.overrides["embedder"] = embedder
+    brain = get_brain(embedder=embedder)
     server = build_server(brain, redact=redact, tools=tools)
     # stdout belongs to the protocol: anything for people goes to stderr
     err_console.print(

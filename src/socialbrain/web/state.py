@@ -86,7 +86,7 @@ class WebState:
 
     def _warm_then(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         # open the index and embedder once, under a lock, before threads race to create them
-        if "index" not in self.brain.__dict__ or "embedder" not in self.brain.__dict__:
+        if not self.brain.has("index") or not self.brain.has("embedder"):
             with self._init_lock:
                 try:
                     self.brain.index  # noqa: B018
@@ -150,7 +150,7 @@ class WebState:
 
     def _reopen_index(self) -> None:
         # drop the handle (requests still using it keep their reference); the next request opens it afresh
-        self.brain.__dict__.pop("index", None)
+        self.brain.reopen_index()
 
     # -- models --------------------------------------------------------------------------------
     def llm_for_model(self, model: str | None) -> LLM | None:
