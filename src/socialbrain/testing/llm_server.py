@@ -64,6 +64,7 @@ class Behaviour:
     chunk_chars: int = 6  # characters per streamed delta
     reply: str | None = None  # answer this text instead of composing one
     usage: bool = True  # report usage (prompt/completion tokens)
+    embed_delay: float = 0.0  # sleep this long before answering an embeddings request (a slow encoder)
 
 
 @dataclass
@@ -258,6 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
         rec = self._record()
         path = self.path.rstrip("/")
         if path.endswith("/embeddings"):
+            if self.handle_state.behaviour.embed_delay:
+                time.sleep(self.handle_state.behaviour.embed_delay)
             inputs = (rec.json or {}).get("input", [])
             inputs = [inputs] if isinstance(inputs, str) else inputs
             data = [

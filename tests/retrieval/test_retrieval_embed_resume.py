@@ -1,0 +1,84 @@
+"""Embedding is a resumable pass: `socialbrain import` returns keyword-searchable posts, embeds with progress, and a
+kill -9 in the middle leaves committed vectors that the next `import` continues from (real CLI processes, a real
+OpenAI-compatible embeddings server on 127.0.0.1 that answers slowly, like an encoder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from socialbrain.brain import Brain
+from socialbrain.index.status import index_status
+from socialbrain.retrieve.search import search
+from socialbrain.testing.llm_server import Behaviour, start_server
+
+POSTS = 120
+BATCH = 10
+
+
+def _counts(data_dir: Path) -> dict[str, int]:
+    b = Brain.open(data_dir, embedder="none")
+    try:
+        return b.index.counts()
+    finally:
+        b.close()
+
+
+def test_kill_during_embedding_then_import_again_resumes(data_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "posts.jsonl"
+    src.write_text(
+        "".join(
+            json.dumps(
+                {"id": str(i), "created_at": "2019-05-01T10:00:00+08:00", "text": f"第{i}条 今天跑了{i}公里"},
+                ensure_ascii=False,
+            )
+            + "\n"
+            for i in range(POSTS)
+        ),
+        encoding="utf-8",
+    )
+    data_dir.mkdir(parents=True)
+    (data_dir / "config.toml").write_text(f"[embedder]\nbatch_size = {BATCH}\n", encoding="utf-8")
+    server = start_server(Behaviour(embed_delay=0.1))
+    try:
+        env = {
+            **os.environ,
+            "SOCIALBRAIN_HOME": str(data_dir),
+            "SOCIALBRAIN_EMBEDDER": f"openai:hash-64@{server.url}",
+            "SOCIALBRAIN_PROGRESS_SECONDS": "0",
+        }
+        cmd = [sys.executable, "-m", "socialbrain.cli.main", "import", str(src), "--platform", "weibo"]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while _counts(data_dir).get("vectors", 0) < 3 * BATCH:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.kill()  # kill -9 in the middle of the embedding pass
+        proc.wait()
+
+        half = _counts(data_dir)
+        assert half["units"] == POSTS and 0 < half["vectors"] < POSTS  # searchable by keyword, partly embedded
+        b = Brain.open(data_dir, embedder="none")
+        line = index_status(b).line()
+        assert line.startswith(f"向量索引 {half['vectors'] * 100 // POSTS}%：{half['vectors']:,} / {POSTS}")
+        assert search(b, "第7条", mode="keyword").hits[0].post.post_id == "7"
+        b.close()
+        embedded_before = sum(len(r.json["input"]) for r in server.requests_log if r.path.endswith("embeddings"))
+
+        server.behaviour.embed_delay = 0
+        again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert "向量索引 100%" in again.stdout + again.stderr
+        done = _counts(data_dir)
+        assert done["vectors"] == done["units"] == POSTS
+        embedded_after = sum(len(r.json["input"]) for r in server.requests_log if r.path.endswith("embeddings"))
+        # the second run embedded only what was still pending: nothing done twice but the batch in flight
+        assert embedded_after - embedded_before == POSTS - half["vectors"]
+        assert embedded_after <= POSTS + BATCH
+    finally:
+        server.stop()
