@@ -175,6 +175,10 @@ def main() -> None:
     )
     if r["failed"]:
         print("failed:", r["failed"])
+    from .ingest_index import keyword_path_table  # #14: the keyword path, stage by stage
+
+    print()
+    keyword_path_table()
 
 
 if __name__ == "__main__":

@@ -211,28 +211,26 @@ def normalize(text: str) -> str:
     return t.lower()
 
 
+def _odd_word(w: str) -> bool:
+    """A token that is not plain letters/digits/Chinese (``10.5``, ``c++``, spaces, punctuation): kept when it has a
+    word character once stripped (the rare, slow path of ``_keep``)."""
+    t = w.strip()
+    return bool(t) and t == w and t != "_" and _HAS_WORD.search(t) is not None
+
+
 def _keep(tokens: list[str]) -> list[str]:
     stop = stopwords()
-    out = []
-    for w in tokens:
-        if w in stop:
-            continue
-        if not w.isalnum():  # the common case (a word of letters, digits or Chinese) skips the regex
-            w = w.strip()
-            if not w or w in stop or not _HAS_WORD.search(w) or w == "_":
-                continue
-        out.append(w)
-    return out
+    return [w for w in tokens if (w.isalnum() or _odd_word(w)) and w not in stop]
+
+
+_CJK_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every overlapping pair, found in C
 
 
 def cjk_bigrams(normalized: str) -> list[str]:
     """Overlapping two-character grams of every run of Chinese characters (stop-word grams left out)."""
+    grams = _CJK_BIGRAM.findall(normalized)
     stop = stopwords()
-    out: list[str] = []
-    for run in _CJK_RUN.findall(normalized):
-        grams = [run[i : i + 2] for i in range(len(run) - 1)]
-        out.extend(grams if stop.isdisjoint(grams) else [g for g in grams if g not in stop])
-    return out
+    return grams if stop.isdisjoint(grams) else [g for g in grams if g not in stop]
 
 
 def tokenize(text: str, *, bigrams: bool = True) -> list[str]:

@@ -73,7 +73,7 @@ def apply_post_ids(
         if len(unit.post_ids) > 1:
             neighbours.update(unit.post_ids)
     wanted = set(post_ids) | neighbours
-    posts = archive.get_many(wanted)
+    posts = archive.get_many(wanted, raw=False)
     live: list[Post] = [p for p in posts.values() if not p.hidden]
     gone = [i for i in wanted if i not in posts or posts[i].hidden]
     report.removed_posts += len([i for i in post_ids if i in gone])
@@ -82,15 +82,36 @@ def apply_post_ids(
     chat_ids: set[int] = set()
     for key in conversations:
         chat_ids.update(_conversation_posts(archive, key))
-    extra = archive.get_many(chat_ids - set(posts))
+    extra = archive.get_many(chat_ids - set(posts), raw=False)
     chat_posts = [p for p in (*live, *extra.values()) if p.kind == Kind.CHAT and not p.hidden]
     others = [p for p in live if p.kind != Kind.CHAT]
 
     index.delete_posts(sorted(wanted | chat_ids))
-    units = [u for p in others for u in post_units(p)] + units_for_posts(chat_posts)
-    index.add_units(units)
-    report.units += len(units)
+    pipelined = getattr(index, "add_units_pipelined", None)
+    if pipelined is not None:  # segmentation overlaps the SQLite writes (embedded store)
+        report.units += pipelined(_unit_chunks(others, chat_posts))
+    else:
+        units = [u for chunk in _unit_chunks(others, chat_posts) for u in chunk]
+        index.add_units(units)
+        report.units += len(units)
     report.indexed_posts += len(others) + len(chat_posts)
+
+
+UNIT_CHUNK = 256
+
+
+def _unit_chunks(others: list[Post], chat_posts: list[Post]) -> Iterator[list[Any]]:
+    """The units of these posts, made (segmented) lazily, in chunks."""
+    chunk: list[Any] = []
+    for p in others:
+        chunk.extend(post_units(p))
+        if len(chunk) >= UNIT_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+    if chat_posts:
+        yield units_for_posts(chat_posts)
 
 
 def _index_transaction(index: IndexStore) -> Any:

