@@ -59,8 +59,7 @@ class BackgroundIndexer:
                         brain = Brain.open(self.data_dir, **self.overrides)
                     if brain.archive.last_change_seq() > brain.index.applied_seq():
                         apply_changes(brain, wait=False)
-                    pending = getattr(brain.index, "pending", None)
-                    if not embed_off and (pending() if pending else brain.index.counts().get("pending", 0)):
+                    if not embed_off and brain.index.pending():
                         embed_pass(brain, stop=self._stop, wait=False)
                     self.last_error = None
                 except (EmbedderUnavailable, IndexMismatchError) as e:  # say it once, keep serving keyword search

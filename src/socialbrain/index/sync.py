@@ -87,13 +87,8 @@ def apply_post_ids(
     others = [p for p in live if p.kind != Kind.CHAT]
 
     index.delete_posts(sorted(wanted | chat_ids))
-    pipelined = getattr(index, "add_units_pipelined", None)
-    if pipelined is not None:  # segmentation overlaps the SQLite writes (embedded store)
-        report.units += pipelined(_unit_chunks(others, chat_posts))
-    else:
-        units = [u for chunk in _unit_chunks(others, chat_posts) for u in chunk]
-        index.add_units(units)
-        report.units += len(units)
+    # segmentation overlaps the store's writes (embedded: a writer thread inside the batch's transaction)
+    report.units += index.add_units_pipelined(_unit_chunks(others, chat_posts))
     report.indexed_posts += len(others) + len(chat_posts)
 
 

@@ -6,7 +6,7 @@ caller (retrieve, kb, CLI, web, MCP) works unchanged on either.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -105,6 +105,11 @@ class IndexStore(Protocol):
     def close(self) -> None: ...
 
     def add_units(self, units: list[Unit]) -> None: ...
+    def add_units_pipelined(self, chunks: Iterable[list[Unit]]) -> int:
+        """``add_units`` for units made while they are consumed (chunks), in one write; returns units added. The
+        embedded store overlaps the caller's segmentation with its SQLite inserts."""
+        ...
+
     def delete_posts(self, post_ids: list[int]) -> None: ...
     def set_vectors(self, unit_ids: list[str], vectors: np.ndarray, model: str) -> None: ...
     def units_without_vectors(self, limit: int) -> list[Unit]: ...

@@ -26,7 +26,7 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -344,6 +344,14 @@ class MilvusIndex:
         rows = [self._row(u, dim) for u in units]
         for start in range(0, len(rows), PAGE):
             self.client.upsert(name, rows[start : start + PAGE])
+
+    def add_units_pipelined(self, chunks: Iterable[list[Unit]]) -> int:
+        """Units as they are made, upserted chunk by chunk (Milvus has no transactions to hold them in)."""
+        added = 0
+        for chunk in chunks:
+            self.add_units(chunk)
+            added += len(chunk)
+        return added
 
     def add_units_with_vectors(
         self, units: list[Unit], vectors: np.ndarray | None, model: str | None
