@@ -132,6 +132,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--format", default="weibo-crawler-json", choices=["weibo-crawler-json", "jsonl"])
+    ap.add_argument("--formats", type=int, default=20_000, metavar="N",
+                    help="then parse / parse+store posts/s per import format on N real posts (0: skip)")
     args = ap.parse_args()
     records, source = _records(args.n)
     with tempfile.TemporaryDirectory(prefix="sb-bench-ingest-") as tmp:
@@ -179,6 +181,11 @@ def main() -> None:
 
     print()
     keyword_path_table()
+    if args.formats:  # #13: parse / parse+store per import format
+        from .ingest_formats import run
+
+        print()
+        run(args.formats)
 
 
 if __name__ == "__main__":

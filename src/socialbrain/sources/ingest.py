@@ -267,11 +267,18 @@ def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult)
         last[(post.platform, post.account, post.key())] = i
     if len(last) < len(posts):
         keep = set(last.values())
-        dropped = len(posts) - len(keep)
-        result.rejected += dropped
-        reason = "repeats the id of a later record in the file (the later kept)"
-        result.reasons[reason] = result.reasons.get(reason, 0) + dropped
-        result.rejections.append(f"{f.shown}: {dropped} record(s) {reason}")
+        for keyed in (True, False):
+            dropped = sum(1 for i, p in enumerate(posts) if i not in keep and bool(p.post_id) == keyed)
+            if not dropped:
+                continue
+            reason = (
+                "repeats the id of a later record in the file (the later kept)"
+                if keyed
+                else "same time and text as a later record (a file without ids cannot tell them apart)"
+            )
+            result.rejected += dropped
+            result.reasons[reason] = result.reasons.get(reason, 0) + dropped
+            result.rejections.append(f"{f.shown}: {dropped} record(s): {reason}")
         posts = [p for i, p in enumerate(posts) if i in keep]
     return posts
 
