@@ -155,7 +155,7 @@ def run(n: int) -> None:
         return
     recs = load(n)
     print(f"per-format ingest — real: weibo-ced reposts ({len(recs):,} posts written in each format); "
-          "posts per CPU-second of the import process (shared machine: wall clock in brackets)")
+          "posts per CPU-second of the import process; wall clock last (the machine may be shared)")
     print(f"{'format':<20} | {'posts':>7} | {'parse /CPU-s':>12} | {'parse+store /CPU-s':>18} | "
           f"{'parse+store /s (wall)':>21} | {'file MB':>7}")
     with tempfile.TemporaryDirectory(prefix="sb-bench-formats-") as tmp:

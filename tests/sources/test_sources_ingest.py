@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialbrain.archive import SQLiteArchive
-from socialbrain.models import PostFilter
+from socialbrain.models import Post, PostFilter
 from socialbrain.sources.base import ImportOptions
 from socialbrain.sources.ingest import import_paths
 
@@ -226,3 +226,41 @@ def test_chat_exports_keep_others_messages_but_own_only_selects_the_owners(tmp_p
     assert a.count(PostFilter(own_only=True)) == len(own)
     s = a.stats()
     assert (s["own"], s["others"]) == (len(own), len(others))
+
+
+def test_rows_left_running_by_a_killed_process_are_marked_interrupted_by_the_next_run(tmp_path):
+    import subprocess
+    import sys
+
+    a = SQLiteArchive(tmp_path / "a.db")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that no longer runs, as after kill -9
+    stale = a.start_import("killed.json", "0" * 64, "telegram")
+    mine = a.start_import("running-here.json", "1" * 64, "telegram")  # this process: still alive
+    a.execute("UPDATE imports SET pid=? WHERE id=?", (gone.pid, stale))
+    a.conn.commit()
+    import_paths(a, [FIX / "telegram_result.json"])
+    status = {r["id"]: r["status"] for r in a.imports()}
+    assert status[stale] == "interrupted" and status[mine] == "running"
+    assert sum(s == "done" for s in status.values()) == 1
+
+
+def test_an_interrupt_while_parsing_closes_the_import_row_and_stores_nothing(tmp_path):
+    from socialbrain.sources.base import register
+
+    class Interrupted:
+        name, platform, description = "test-interrupt", "test", "raises KeyboardInterrupt half-way"
+
+        def sniff(self, path, head):
+            return 0.0
+
+        def parse(self, path, options):
+            yield Post(platform="test", account="me", created_at=datetime(2020, 1, 1, tzinfo=CST), text="一")
+            raise KeyboardInterrupt
+
+    register(Interrupted())
+    a = SQLiteArchive(tmp_path / "a.db")
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(a, [FIX / "telegram_result.json"], options=ImportOptions(format="test-interrupt"))
+    (row,) = a.imports()
+    assert row["status"] == "interrupted" and a.count() == 0
