@@ -49,6 +49,8 @@ def stdio(sample: Sample) -> Transcript:
         ("err_kb", "tool", ("search_posts", {"query": "跑步", "kb": "没有这个"})),
         ("err_year", "tool", ("year_review", {"year": 1990})),
         ("err_cursor", "tool", ("timeline", {"since": "2019", "until": "2019", "cursor": "bogus"})),
+        ("err_long_query", "tool", ("search_posts", {"query": "跑步" * 2500})),  # [serve] max_message_chars
+        ("err_long_question", "tool", ("ask", {"question": "为什么" * 2000})),
         ("after_errors", "tool", ("search_posts", {"query": "marathon", "k": 1})),
         ("resource", "resource", f"post://{s.pii_id}"),
         ("resource_hidden", "resource", f"post://{s.hidden_id}"),

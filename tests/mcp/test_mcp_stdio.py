@@ -156,6 +156,8 @@ def test_bad_arguments_are_tool_errors(stdio: Transcript) -> None:
     assert "没有这个" in stdio.error_text("err_kb")
     assert "1990" in stdio.error_text("err_year")
     assert "cursor" in stdio.error_text("err_cursor")
+    assert "5,000 characters" in stdio.error_text("err_long_query")  # bounded before any search runs
+    assert "max_message_chars" in stdio.error_text("err_long_question")
     # the server is still there after every error
     assert stdio.data("after_errors")["posts"]
 
