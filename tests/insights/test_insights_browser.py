@@ -79,3 +79,39 @@ def test_portrait_renders(browser, data_dir: Path, tmp_path: Path) -> None:
     assert page.locator("svg.chart").count() >= 1
     assert "没有配置 LLM" in page.content()
     page.close()
+
+
+def test_year_story_steps_by_keyboard_and_swipe_offline(browser, data_dir: Path, tmp_path: Path) -> None:
+    brain = build_archive(data_dir)
+    out = write_report(year_review(brain, 2015, use_llm=False), "story", tmp_path / "story.html")
+    page, errors, requests = _open(browser, out)
+    assert errors == [] and all(u.startswith("file:") for u in requests)
+    kinds = [
+        page.locator(".slide").nth(i).get_attribute("data-kind")
+        for i in range(page.locator(".slide").count())
+    ]
+    assert kinds[0] == "number" and kinds[-1] == "end"
+    assert {"busiest", "night", "people", "places", "words", "liked", "compare"} <= set(kinds)
+    assert "mood" not in kinds  # every month of the fixture has under 10 scored posts: no arc from noise
+    on = page.locator(".slide.on")
+    assert on.get_attribute("data-kind") == "number" and "12" in on.inner_text()
+    page.keyboard.press("ArrowRight")
+    assert on.get_attribute("data-kind") == "busiest" and "3 月" in on.inner_text().replace("\n", " ")
+    page.keyboard.press("ArrowLeft")
+    assert on.get_attribute("data-kind") == "number"
+    page.keyboard.press("End")
+    assert on.get_attribute("data-kind") == "end"
+    # a swipe to the right goes back one slide (touch events as a phone sends them)
+    page.evaluate(
+        """() => {
+          const t = (x) => [new Touch({identifier: 1, target: document.body, clientX: x, clientY: 300})];
+          document.dispatchEvent(new TouchEvent('touchstart', {touches: t(100), changedTouches: t(100)}));
+          document.dispatchEvent(new TouchEvent('touchend', {touches: [], changedTouches: t(300)}));
+        }"""
+    )
+    assert on.get_attribute("data-kind") == kinds[-2]
+    page.keyboard.press("End")
+    page.click("button.more")  # the detailed view is inside the same file
+    assert page.locator("#detail svg.chart.calendar").is_visible()
+    assert page.locator("body.detail").count() == 1
+    page.close()

@@ -14,7 +14,13 @@ from .common import ProgressBar, console, err_console, get_brain, progress_bar, 
 report_app = typer.Typer(help="Yearly reviews and portraits.  年度回顾与个人画像。", no_args_is_help=True)
 
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="html, md, json or png (a phone-sized share card).")
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="html, story (a slide-style yearly review with the detailed view inside), md, json or png "
+        "(a phone-sized share card).",
+    ),
 ]
 OutOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="File to write (default: report-<what>.<format>).")
@@ -64,7 +70,7 @@ def _confirm_llm(brain: Any, cost: tuple[int, int, int], yes: bool) -> bool:
 
 def _write(report: dict[str, Any], fmt: str, output: Path | None, default_name: str, dry_run: bool) -> None:
     from ..insights.publish import publication_items
-    from ..insights.render import FORMATS, write_report
+    from ..insights.render import WRITE_FORMATS, write_report
 
     if dry_run:
         items = publication_items(report)
@@ -80,9 +86,11 @@ def _write(report: dict[str, Any], fmt: str, output: Path | None, default_name: 
                 console.print(f"  {old} → {new}", markup=False)
         console.print("dry run: nothing written")
         return
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    out = output or Path(f"{default_name}.{fmt}")
+    if fmt not in WRITE_FORMATS:
+        raise ConfigError(f"unknown --format {fmt!r}; choose one of {', '.join(WRITE_FORMATS)}")
+    out = output or Path(f"{default_name}.{'html' if fmt == 'story' else fmt}")
+    if fmt == "story" and output is None:
+        out = Path(f"{default_name}-story.html")
     write_report(report, fmt, out)
     console.print(f"wrote {out}")
     if report.get("public"):

@@ -42,7 +42,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "latest_night",
     ),
     "words": ("top_words", "top_phrases"),
-    "topics": ("new_topics", "faded_topics"),
+    "topics": ("new_topics", "faded_topics", "compare"),
     "people": ("people", "hashtags"),
     "places": ("places",),
     "mood": ("mood_by_month", "mood_months", "mood_method"),

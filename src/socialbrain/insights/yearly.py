@@ -106,6 +106,14 @@ def year_review(
         tokens = tokenize_rows(rows, progress, should_stop, stage=f"{y} words")
         chapter, df_now = _chapter(y, rows, tokens, earlier_rows, earlier_tokens, df_before, scorer)
         chapter["share_post"] = share_post(raw_rows, rows, chapter, hide)
+        if y - 1 in available:  # "compared with last year" for the story
+            chapter["compare"] = {
+                "last_year": y - 1,
+                "last_posts": available[y - 1],
+                "posts": chapter["post_count"],
+                "new_topics": [t["word"] for t in chapter.get("new_topics", [])[:5]],
+                "faded_topics": [t["word"] for t in chapter.get("faded_topics", [])[:5]],
+            }
         chapter["sections"] = _statistics_sections(chapter)
         chapter["narrative_by"] = "statistics"
         if llm is not None:
