@@ -28,6 +28,7 @@ lint: setup
 
 test: setup system-deps
 	$(PY) -m ruff check src tests bench
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 bench: setup

@@ -2,6 +2,7 @@
 
     SocialbrainError            base; str(err) is one line that says what went wrong and what to do
     ├── ConfigError             a setting, flag or env var is wrong
+    │   └── MissingExtra        an optional feature whose extra is not installed (names the pip command)
     ├── ImportFormatError       an input file cannot be imported (names file, line or field)
     ├── ArchiveError            the archive file is missing, locked, or from a newer version
     ├── NotFoundError           an id, knowledge base or year that does not exist
@@ -24,6 +25,23 @@ class SocialbrainError(Exception):
 
 class ConfigError(SocialbrainError):
     """A setting, flag or environment variable has a bad value."""
+
+
+class MissingExtra(ConfigError):
+    """An optional feature needs a package extra that is not installed; the message names it."""
+
+
+def require_extra(module: str, extra: str, feature: str) -> object:
+    """Import ``module`` for an optional ``feature``; when that package itself is missing, one line naming the
+    extra to install. Any other ImportError (a real bug inside it) is raised as it is, never hidden."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name and (module == e.name or module.startswith(e.name + ".")):
+            raise MissingExtra(f"{feature} needs the {extra!r} extra: pip install 'socialbrain[{extra}]'") from None
+        raise
 
 
 class ImportFormatError(SocialbrainError):

@@ -51,15 +51,13 @@ def write_page(
     target: IndexStore, units: list[Unit], vectors: list[np.ndarray | None], model: str | None
 ) -> int:
     """Write one page to ``target``; returns how many vectors it carried."""
-    with_vec = [i for i, v in enumerate(vectors) if v is not None]
+    with_vec = [(i, v) for i, v in enumerate(vectors) if v is not None]
     if model and with_vec and len(with_vec) == len(units):
-        target.add_units_with_vectors(units, np.stack([vectors[i] for i in with_vec]), model)
+        target.add_units_with_vectors(units, np.stack([v for _, v in with_vec]), model)
         return len(units)
     target.add_units(units)
     if with_vec and model:
-        target.set_vectors(
-            [units[i].unit_id for i in with_vec], np.stack([vectors[i] for i in with_vec]), model
-        )
+        target.set_vectors([units[i].unit_id for i, _ in with_vec], np.stack([v for _, v in with_vec]), model)
     return len(with_vec)
 
 

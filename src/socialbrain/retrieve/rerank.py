@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ..errors import ConfigError, EmbedderUnavailable
+from ..errors import ConfigError, EmbedderUnavailable, require_extra
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -36,12 +36,7 @@ class CrossEncoderReranker:
     """A local sentence-transformers CrossEncoder folder."""
 
     def __init__(self, path: str, *, batch_size: int = 16):
-        try:
-            from sentence_transformers import CrossEncoder
-        except ImportError:
-            raise EmbedderUnavailable(
-                f"reranker st:{path}: sentence-transformers is not installed (pip install 'socialbrain[st]')"
-            ) from None
+        CrossEncoder = require_extra("sentence_transformers", "st", f"reranker st:{path}").CrossEncoder  # type: ignore[attr-defined]  # noqa: N806
         try:
             self.model = CrossEncoder(path)
         except Exception as e:  # noqa: BLE001 - any loading failure is the user's model folder

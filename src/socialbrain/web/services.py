@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from ..brain import Brain
-from ..errors import NotFoundError, SocialbrainError
+from ..errors import MissingExtra, NotFoundError
 from ..index import kb as kbs
 from ..models import PostFilter
 from ..services import build_filter as _build_filter
 from ..services import calendar as _calendar
 from ..services import filter_record, post_record, report_record
 
-
-class FeatureUnavailable(SocialbrainError):
-    """A feature this endpoint needs is not installed in this build (its extra is missing)."""
+#: a feature this endpoint needs is not installed in this build (its extra is missing): HTTP 503
+FeatureUnavailable = MissingExtra
 
 
 def build_filter(

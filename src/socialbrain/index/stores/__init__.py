@@ -27,14 +27,9 @@ def open_index(
 
         return EmbeddedIndex(settings.index_dir)
     if value.startswith(("http://", "https://", "milvus", "tcp://")) or value.endswith(".db"):
-        try:
-            from .milvus import open_milvus  # type: ignore[import-not-found]
-        except ImportError:
-            raise ConfigError(
-                f"index {value!r}: the Milvus backend is not available in this build; use the embedded index "
-                "(leave [index] uri unset)"
-            ) from None
-        return open_milvus(settings, value, token=token, user=user)  # pragma: no cover
+        from .milvus import open_milvus  # pymilvus itself is imported (or named as the extra) on connect
+
+        return open_milvus(settings, value, token=token, user=user)
     raise ConfigError(
         f"index {value!r}: use 'sqlite' (embedded, default) or a Milvus URI like http://host:19530"
     )

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...errors import ConfigError, IndexMismatchError
+from ...errors import ConfigError, IndexMismatchError, require_extra
 from .base import IndexFilter, Page, ScoredUnit, Unit, ensure_same_model
 from .milvus_filters import build_filter, check_user, string_literal, tenant_filter
 
@@ -566,10 +566,7 @@ _clients_lock = threading.Lock()
 
 def connect(uri: str, token: str | None = None) -> Any:
     """One MilvusClient per (uri, token) per process (Milvus Lite allows one opener of a file)."""
-    try:
-        from pymilvus import MilvusClient
-    except ImportError:
-        raise ConfigError("the Milvus index needs pymilvus: pip install 'pymilvus[milvus-lite]'") from None
+    MilvusClient = require_extra("pymilvus", "milvus", "the Milvus index").MilvusClient  # type: ignore[attr-defined]  # noqa: N806
     # pymilvus warns on every query iterator against Milvus Lite (no server timestamps); our users need not see it
     logging.getLogger("pymilvus").setLevel(logging.ERROR)
     key = (uri, token)

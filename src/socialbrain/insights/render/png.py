@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ...errors import ConfigError
+from ...errors import ConfigError, require_extra
 from . import charts
 from .html import CSS
 
@@ -91,7 +91,7 @@ def card_html(report: dict[str, Any]) -> str:
 
 def render_png(html: str, out: Path, *, full_page: bool = False) -> Path:
     """Screenshot ``html`` at phone size (390×844 CSS px, 2× pixels) into ``out``."""
-    from playwright.sync_api import sync_playwright
+    sync_playwright = require_extra("playwright.sync_api", "png", "PNG share cards").sync_playwright  # type: ignore[attr-defined]
 
     exe = chromium_path()
     with sync_playwright() as p:
