@@ -22,6 +22,8 @@ BENCHES = (
     "segmentation",
     "embed_cache",
     "ingest",
+    "ingest_formats",
+    "ingest_index",
     "retrieval",
     "answer",
     "mcp",
