@@ -145,3 +145,19 @@ def test_import_help_lists_every_format_name():
     flat = " ".join(r.output.split())
     missing = [i.name for i in importers() if i.name not in flat]
     assert not missing, f"import --help does not name: {missing}"
+
+
+def test_a_run_with_no_posts_says_so_and_fails(cli, tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "notes.bin").write_bytes(bytes(range(32)) * 10)
+    r = cli("import", str(folder), "--no-index")
+    assert r.exit_code == 1 and "no posts found: none of the 1 file(s) looked at is a known export format" in r.output
+    header_only = tmp_path / "1669879400.csv"
+    header_only.write_text("id,bid,正文,日期\n", encoding="utf-8")
+    r = cli("import", str(header_only), "--no-index")
+    assert r.exit_code == 1 and "no posts found in the file" in r.output
+    r = cli("import", str(FIX / "weibospider_1669879400.txt"), "--no-index")
+    assert r.exit_code == 0
+    r = cli("import", str(FIX / "weibospider_1669879400.txt"), "--no-index")  # all unchanged: still a success
+    assert r.exit_code == 0 and "error" not in r.output

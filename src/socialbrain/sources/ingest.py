@@ -88,14 +88,16 @@ class ImportReport:
         """One plain line when the run found no post at all (and no file failed to say why), else None."""
         if self.posts or self.failed:
             return None
-        if not self.files:
+        imported = [f for f in self.files if f.status == "imported"]
+        if not imported:
+            unknown = len(self.files)
+            if unknown:
+                return f"no posts found: none of the {unknown} file(s) looked at is a known export format"
             return "no files to import were found"
-        skipped = sum(f.rejected for f in self.files)
+        skipped = sum(f.rejected for f in imported)
         if skipped:
             return f"no posts imported: all {skipped} record(s) were skipped (see the reasons above)"
-        return "no posts found in " + (
-            "the file" if len(self.files) == 1 else f"any of the {len(self.files)} files"
-        )
+        return "no posts found in " + ("the file" if len(imported) == 1 else f"any of the {len(imported)} files")
 
 
 def import_paths(
