@@ -17,9 +17,12 @@ from .archive import SQLiteArchive
 from .config import Settings
 
 if TYPE_CHECKING:
+    from .answer.ask import Answer
     from .answer.llm import LLM
     from .index.embedders.base import Embedder
     from .index.stores.base import IndexStore
+    from .retrieve.types import SearchResult
+    from .services.imports import ImportOutcome
 
 
 class _Unset:
@@ -126,6 +129,61 @@ class Brain:
         from .services.llm import llm_from_settings
 
         return llm_from_settings(self.settings)
+
+    # -- the public API: what a script does with its archive ------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        platforms: str | list[str] | None = None,
+        kinds: str | list[str] | None = None,
+        kb: str | None = None,
+        k: int = 10,
+        mode: str = "hybrid",
+    ) -> SearchResult:
+        """Hybrid, time-aware search of your posts (a time phrase such as "2016年" becomes a date range).
+
+        Dates are what people type (``2016``, ``2016-05``, ``2016-05-04``; ``until`` is inclusive). Hits come
+        best first, each with its post, a snippet with the matched words in 【】 and why it matched."""
+        from .retrieve.search import search
+        from .services import build_filter
+
+        flt = build_filter(since=since, until=until, platforms=platforms, kinds=kinds)
+        return search(self, query, kb=kb if kb and kb != "all" else None, flt=flt, k=k, mode=mode)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        kb: str | None = None,
+        k: int = 8,
+        use_llm: bool = True,
+    ) -> Answer:
+        """A cited answer from your posts: written by the configured LLM, or (none, or ``use_llm=False``) made of
+        the retrieved posts themselves. ``answer.sources`` are the posts, ``answer.citations`` their ids."""
+        from .answer.ask import ask
+        from .services import build_filter
+
+        flt = build_filter(since=since, until=until)
+        return ask(self, question, kb=kb, flt=flt if (flt.since or flt.until) else None, k=k,
+                   mode="auto" if use_llm else "retrieval")
+
+    def import_paths(self, paths: list[Path | str], *, index: bool = True) -> ImportOutcome:
+        """Import exports (files, folders, .zip) into the archive, then bring the search index up to date.
+        ``outcome.report.totals()`` counts new, updated, unchanged and rejected posts."""
+        from .services import import_and_sync
+
+        return import_and_sync(self, [Path(p) for p in paths], index=index)
+
+    def __enter__(self) -> Brain:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Close what this Brain built itself (given parts belong to whoever gave them)."""
