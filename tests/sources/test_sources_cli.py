@@ -161,3 +161,12 @@ def test_a_run_with_no_posts_says_so_and_fails(cli, tmp_path):
     assert r.exit_code == 0
     r = cli("import", str(FIX / "weibospider_1669879400.txt"), "--no-index")  # all unchanged: still a success
     assert r.exit_code == 0 and "error" not in r.output
+
+
+def test_stats_tells_own_posts_from_others_chat_messages(cli):
+    cli("import", str(FIX / "telegram_full_export.json"), "--no-index")
+    r = cli("stats")
+    flat = " ".join(r.output.split())
+    assert "自己的 2 条 own" in flat and "他人的聊天消息 1 条" in flat
+    s = json.loads(cli("stats", "--json").output)
+    assert s["own"] + s["others"] == s["total"] and s["own"] and s["others"]

@@ -201,7 +201,10 @@ def stats_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
     if as_json:
         console.print_json(json.dumps(s, ensure_ascii=False))
         return
-    t = Table(title=f"共 {s['total']} 条 posts")
+    title = f"共 {s['total']} 条 posts"
+    if s.get("others"):  # chat exports keep others' messages as context
+        title += f"（自己的 {s['own']} 条 own，他人的聊天消息 {s['others']} 条 others' messages）"
+    t = Table(title=title)
     for col in ("platform", "account", "posts", "first", "last"):
         t.add_column(col, justify="right" if col == "posts" else "left")
     for p in s["platforms"]:

@@ -180,10 +180,13 @@ def import_file(
     if f.error:
         return FileResult(f.shown, None, "failed", message=f.error)
     try:
-        refuse_special(f.path, f.shown)
+        refuse_special(f.path, f.shown)  # a FIFO, device or broken link in a folder is reported, not skipped
+    except ImportFormatError as e:
+        return FileResult(f.shown, None, "failed", message=_shown_error(e, f))
+    try:
         imp = _choose(f, forced)
     except ImportFormatError as e:
-        if f.explicit or not _quiet_skip(e):
+        if f.explicit or not (forced is not None or _quiet_skip(e)):
             return FileResult(f.shown, None, "failed", message=_shown_error(e, f))
         return FileResult(f.shown, None, "skipped", message="not a known export format")
     except (OSError, RecursionError, MemoryError, UnicodeError) as e:
