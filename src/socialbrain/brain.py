@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
 
 from .archive import SQLiteArchive
 from .config import Settings
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .index.stores.base import IndexStore
     from .retrieve.types import SearchResult
     from .services.imports import ImportOutcome
+    from .services.search import SearchOptions
 
 
 class _Unset:
@@ -30,6 +31,7 @@ class _Unset:
         return "UNSET"
 
 
+T = TypeVar("T")
 UNSET: Any = _Unset()  # a part not given: built from the settings on first use
 
 
@@ -42,6 +44,16 @@ class Parts:
     embedder: Embedder | None | Any = UNSET
     index: IndexStore | Any = UNSET
     llm: LLM | None | Any = UNSET
+
+
+class _Part(Generic[T]):
+    """A Brain part read as an attribute: the given one, else built from the settings on first use."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, brain: Brain, owner: type | None = None) -> T:
+        return brain._part(self.name)  # type: ignore[no-any-return]
 
 
 class Brain:
@@ -93,24 +105,11 @@ class Brain:
             if "index" in self._owned:
                 self._parts["index"] = UNSET
 
-    # -- the parts ---------------------------------------------------------------------------------------
-    @property
-    def archive(self) -> SQLiteArchive:
-        return self._part("archive")  # type: ignore[no-any-return]
-
-    @property
-    def embedder(self) -> Embedder | None:
-        """The configured embedder, or None when dense search is off (`SOCIALBRAIN_EMBEDDER=none`)."""
-        return self._part("embedder")  # type: ignore[no-any-return]
-
-    @property
-    def index(self) -> IndexStore:
-        return self._part("index")  # type: ignore[no-any-return]
-
-    @property
-    def llm(self) -> LLM | None:
-        """The configured LLM, or None for no-LLM mode."""
-        return self._part("llm")  # type: ignore[no-any-return]
+    # -- the parts: archive, embedder (None: keyword search only), index store, llm (None: no-LLM mode) ------
+    archive: _Part[SQLiteArchive] = _Part()
+    embedder: _Part[Embedder | None] = _Part()
+    index: _Part[IndexStore] = _Part()
+    llm: _Part[LLM | None] = _Part()
 
     def _build_archive(self) -> SQLiteArchive:
         return SQLiteArchive(self.settings.archive_path)
@@ -131,27 +130,15 @@ class Brain:
         return llm_from_settings(self.settings)
 
     # -- the public API: what a script does with its archive ------------------------------------------
-    def search(
-        self,
-        query: str,
-        *,
-        since: str | None = None,
-        until: str | None = None,
-        platforms: str | list[str] | None = None,
-        kinds: str | list[str] | None = None,
-        kb: str | None = None,
-        k: int = 10,
-        mode: str = "hybrid",
-    ) -> SearchResult:
+    def search(self, query: str, **opts: Unpack[SearchOptions]) -> SearchResult:
         """Hybrid, time-aware search of your posts (a time phrase such as "2016年" becomes a date range).
 
-        Dates are what people type (``2016``, ``2016-05``, ``2016-05-04``; ``until`` is inclusive). Hits come
-        best first, each with its post, a snippet with the matched words in 【】 and why it matched."""
-        from .retrieve.search import search
-        from .services import build_filter
+        ``opts`` (see :class:`~socialbrain.services.search.SearchOptions`): ``since``/``until`` as people type
+        dates (``2016``, ``2016-05``; ``until`` is inclusive), ``platforms``, ``kinds``, ``kb``, ``k``, ``mode``.
+        Hits come best first, each with its post, a snippet with the matched words in 【】 and why it matched."""
+        from .services.search import run
 
-        flt = build_filter(since=since, until=until, platforms=platforms, kinds=kinds)
-        return search(self, query, kb=kb if kb and kb != "all" else None, flt=flt, k=k, mode=mode)
+        return run(self, query, **opts)
 
     def ask(
         self,

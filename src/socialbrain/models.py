@@ -10,6 +10,13 @@ from enum import StrEnum
 from typing import Any
 
 
+def full_text(text: str, ref_text: str | None, ref_author: str | None) -> str:
+    """A post as a reader sees it: its text, then ``//@author: what it reposts or quotes``."""
+    if ref_text:
+        who = f"@{ref_author}: " if ref_author else ""
+        return f"{text}\n//{who}{ref_text}".strip()
+    return text
+
 class Kind(StrEnum):
     ORIGINAL = "original"
     REPOST = "repost"
@@ -75,10 +82,7 @@ class Post:
     @property
     def full_text(self) -> str:
         """The text as a reader sees it: the post, then what it reposts or quotes."""
-        if self.ref_text:
-            who = f"@{self.ref_author}: " if self.ref_author else ""
-            return f"{self.text}\n//{who}{self.ref_text}".strip()
-        return self.text
+        return full_text(self.text, self.ref_text, self.ref_author)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)

@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import LLMUnavailable
 from ..models import Post, PostFilter
@@ -367,3 +367,24 @@ def reduce_stream(
             yield tail
 
     return items, gen(), flt
+
+
+class Reduced(NamedTuple):
+    text: str  # every checked [n] turned into [#post id]
+    cited: list[int]  # post ids
+    dropped: list[int]  # numbers the LLM cited that were not given
+
+
+def reduce_to_post_ids(
+    brain: Brain, question: str, summaries: list[PeriodSummary], llm: LLM, *, lang: str = "zh"
+) -> Reduced:
+    """The reduce step written out for a report: its text with every checked ``[n]`` turned into ``[#post id]``
+    (unknown numbers dropped), the cited post ids, and the dropped citation numbers."""
+    items, stream, checker = reduce_stream(brain, question, summaries, llm, lang=lang)
+    by_number = {item.n: item.post.id for item in items}
+    text = re.sub(
+        r"\[(\d+)\]",
+        lambda m: f"[#{by_number[int(m.group(1))]}]" if int(m.group(1)) in by_number else "",
+        "".join(stream),
+    )
+    return Reduced(text, [by_number[n] for n in checker.cited if n in by_number], list(checker.dropped))

@@ -13,38 +13,21 @@ from rich.table import Table
 
 from ..errors import SocialbrainError
 from ..localtime import to_local
-from ..models import PostFilter
-from ..services import import_and_sync, sync, thread
+from ..services import build_filter, import_and_sync, sync, thread
 from .common import (
     STAGE_LABELS,
+    AccountOpt,
+    KindOpt,
+    PlatformOpt,
+    SinceOpt,
+    UntilOpt,
     console,
     err_console,
     fail,
     get_brain,
-    post_filter,
     progress_bar,
     user_errors,
 )
-
-SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date (2016, 2016-05, 2016-05-04).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to the end of this date/month/year.")]
-PlatformOpt = Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeatable).")]
-AccountOpt = Annotated[list[str] | None, typer.Option("--account", help="Only this account (repeatable).")]
-KindOpt = Annotated[
-    list[str] | None, typer.Option("--kind", help="original / repost / reply / comment / chat (repeatable).")
-]
-
-
-def _filter(
-    since: str | None,
-    until: str | None,
-    platform: list[str] | None,
-    account: list[str] | None,
-    kind: list[str] | None,
-    ids: list[int] | None = None,
-    include_hidden: bool = False,
-) -> PostFilter:
-    return post_filter(since, until, platform, account, kind, ids=ids or None, include_hidden=include_hidden)
 
 
 def _one_line(text: str, width: int = 80) -> str:
@@ -245,7 +228,7 @@ def timeline_cmd(
     desc: Annotated[bool, typer.Option("--desc", help="Newest first.")] = False,
 ) -> None:
     """Browse posts by date.  按时间浏览。"""
-    flt = _filter(since, until, platform, account, kind)
+    flt = build_filter(since=since, until=until, platforms=platform, accounts=account, kinds=kind)
     archive = get_brain().archive
     t = Table(show_header=True, header_style="bold")
     for col in ("id", "date", "platform", "kind", "text", "♥"):
@@ -324,7 +307,9 @@ def export_cmd(
     kind: KindOpt = None,
 ) -> None:
     """Export posts as JSONL, one post per line (re-importable, lossless).  导出。"""
-    flt = _filter(since, until, platform, account, kind, include_hidden=True)
+    flt = build_filter(
+        since=since, until=until, platforms=platform, accounts=account, kinds=kind, include_hidden=True
+    )
     posts = get_brain().archive.iter_posts(flt)
     n = 0
     if output is None:
@@ -352,7 +337,9 @@ def forget_cmd(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete posts for good; a re-import will not bring them back.  永久删除。"""
-    flt = _filter(since, until, platform, account, None, ids=ids, include_hidden=True)
+    flt = build_filter(
+        since=since, until=until, platforms=platform, accounts=account, ids=ids or None, include_hidden=True
+    )
     if flt.is_empty():
         raise fail("name what to forget: --platform, --account, --since/--until or --id")
     archive = get_brain().archive

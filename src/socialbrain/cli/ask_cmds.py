@@ -11,15 +11,11 @@ from rich.markup import escape
 
 from ..models import PostFilter
 from ..services import build_filter, llm_from_settings
-from .common import console, err_console, fail, get_brain, progress_bar, user_errors
+from .common import SinceOpt, UntilOpt, console, err_console, fail, get_brain, progress_bar, user_errors
 
 KbOpt = Annotated[
     str | None, typer.Option("--kb", help="Knowledge base to ask (default: the whole archive).")
 ]
-SinceOpt = Annotated[
-    str | None, typer.Option("--since", help="Only posts from this date: 2016, 2016-05, 2016-05-04.")
-]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Only posts up to this date (inclusive).")]
 NoLlmOpt = Annotated[
     bool, typer.Option("--no-llm", help="Answer with retrieved posts only (nothing is generated).")
 ]

@@ -7,7 +7,7 @@ import functools
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,8 +23,7 @@ from rich.progress import (
 
 from ..brain import Brain
 from ..errors import SocialbrainError
-from ..models import PostFilter
-from ..services import build_filter, parse_date
+from ..services import parse_date
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -82,16 +81,16 @@ def date_option(value: str | None, *, end: bool = False) -> datetime | None:
     return parse_date(value, "--until" if end else "--since", end=end)
 
 
-def post_filter(
-    since: str | None,
-    until: str | None,
-    platform: list[str] | None,
-    account: list[str] | None,
-    kind: list[str] | None,
-    **more: Any,
-) -> PostFilter:
-    """The PostFilter of the options most commands share (--since/--until/--platform/--account/--kind)."""
-    return build_filter(since=since, until=until, platforms=platform, accounts=account, kinds=kind, **more)
+#: the filter options most commands share (``build_filter(since=…, platforms=…)`` turns them into a PostFilter)
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date: 2016, 2016-05, 2016-05-04.")]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Up to this date, inclusive: 2016 = through 2016.")
+]
+PlatformOpt = Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeatable).")]
+AccountOpt = Annotated[list[str] | None, typer.Option("--account", help="Only this account (repeatable).")]
+KindOpt = Annotated[
+    list[str] | None, typer.Option("--kind", help="original, repost, reply, comment or chat (repeatable).")
+]
 
 
 #: Descriptions of the index/import stages; progress_bar() uses them unless given other labels.

@@ -10,9 +10,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..models import PostFilter
-from ..services import search
-from .common import console, err_console, get_brain, post_filter, progress_bar, user_errors
+from ..services import build_filter, search
+from .common import (
+    AccountOpt,
+    KindOpt,
+    PlatformOpt,
+    SinceOpt,
+    UntilOpt,
+    console,
+    err_console,
+    get_brain,
+    progress_bar,
+    user_errors,
+)
 
 kb_app = typer.Typer(
     help="Knowledge bases: named parts of the archive to search in.  知识库。", no_args_is_help=True
@@ -20,27 +30,6 @@ kb_app = typer.Typer(
 index_app = typer.Typer(
     help="The search index: status, embedding, rebuild.  检索索引。", no_args_is_help=True
 )
-
-
-def _filter(
-    platform: list[str] | None,
-    account: list[str] | None,
-    kind: list[str] | None,
-    since: str | None,
-    until: str | None,
-    min_likes: int | None = None,
-) -> PostFilter:
-    return post_filter(since, until, platform, account, kind, min_likes=min_likes)
-
-
-PlatformOpt = Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeatable).")]
-KindOpt = Annotated[
-    list[str] | None, typer.Option("--kind", help="original, repost, reply, comment or chat (repeatable).")
-]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date: 2016, 2016-05, 2016-05-04.")]
-UntilOpt = Annotated[
-    str | None, typer.Option("--until", help="Up to this date, inclusive: 2016 = through 2016.")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -107,9 +96,7 @@ def register(app: typer.Typer) -> None:
     def kb_create(
         name: Annotated[str, typer.Argument(help="Name, e.g. 跑步 or work.")],
         platform: PlatformOpt = None,
-        account: Annotated[
-            list[str] | None, typer.Option("--account", help="Only this account (repeatable).")
-        ] = None,
+        account: AccountOpt = None,
         since: SinceOpt = None,
         until: UntilOpt = None,
         kind: KindOpt = None,
@@ -118,7 +105,8 @@ def register(app: typer.Typer) -> None:
         """Create a knowledge base from a filter (or empty, for `kb add`).  新建知识库。"""
         from ..index.kb import create_kb
 
-        info = create_kb(get_brain(), name, _filter(platform, account, kind, since, until), description)
+        flt = build_filter(since=since, until=until, platforms=platform, accounts=account, kinds=kind)
+        info = create_kb(get_brain(), name, flt, description)
         console.print(f"created knowledge base [bold]{escape(info.name)}[/bold]: {info.posts} posts")
 
     @kb_app.command("add")

@@ -22,7 +22,7 @@ from .credentials import scrub
 from .engine import CollectReport, Page, PageItem, collect_source
 from .http import PoliteClient, Politeness
 from .media import media_politeness
-from .weibo_mblog import is_pinned, mblog_text_html, mblog_to_post, needs_long_text
+from .weibo_mblog import WeiboPagedSource, is_pinned, mblog_text_html, mblog_to_post, needs_long_text
 
 if TYPE_CHECKING:
     from ..archive.sqlite import SQLiteArchive
@@ -119,10 +119,11 @@ def extract_detail_status(html: str) -> dict[str, Any] | None:
     return st if isinstance(st, dict) else None
 
 
-class WeiboApiSource:
-    """m.weibo.cn pages, newest first; ``{"page": N}`` cursors."""
+class WeiboApiSource(WeiboPagedSource):
+    """m.weibo.cn pages, newest first; ``{"page": N}`` cursors (or the newer API's ``since_id``)."""
 
-    platform = "weibo"
+    client: PoliteClient
+    opts: WeiboOptions
 
     def __init__(
         self,
@@ -131,23 +132,14 @@ class WeiboApiSource:
         now: datetime | None = None,
         archive: SQLiteArchive | None = None,
     ):
-        self.client = client
-        self.opts = opts
+        super().__init__(client, opts, now)
         self.archive = archive  # to reuse 全文 already stored instead of asking again
-        self.account = opts.uid
-        self.now = now
-        self.truncated = 0
-        self.site = urlparse(opts.api_base).netloc or opts.api_base
 
     # -- Source -----------------------------------------------------------------------------------
-    def first_cursor(self, newest_id: str | None) -> dict[str, Any]:
-        return {"page": 1}
-
     def resume_cursor(self, cursor: dict[str, Any]) -> dict[str, Any]:
-        # one page of overlap: posts deleted meanwhile shift later posts up a page, and nothing may be missed
         if cursor.get("since_id"):
             return cursor  # the newer API pages by since_id: exact, no overlap possible
-        return {"page": max(1, int(cursor.get("page", 1)) - 1)}
+        return super().resume_cursor(cursor)
 
     def fetch(self, cursor: dict[str, Any]) -> Page:
         page = int(cursor["page"])

@@ -20,7 +20,7 @@ from ..models import Kind, Post
 from .engine import Page, PageItem
 from .html_tree import Node, parse_html, to_html
 from .http import PoliteClient
-from .weibo_mblog import bid_to_mid, parse_weibo_date
+from .weibo_mblog import WeiboPagedSource, bid_to_mid, parse_weibo_date
 
 _FOOTER_HREFS = (
     "/attitude/",
@@ -163,24 +163,10 @@ def parse_weibo_cn_page(
     ]
 
 
-class WeiboCnSource:
+class WeiboCnSource(WeiboPagedSource):
     """weibo.cn pages; ``{"page": N}`` cursors like the API source."""
 
-    platform = "weibo"
-
-    def __init__(self, client: PoliteClient, opts: Any, now: datetime | None = None):
-        self.client = client
-        self.opts = opts
-        self.account = opts.uid
-        self.now = now
-        self.truncated = 0
-        self.site = urlparse(opts.api_base).netloc or opts.api_base
-
-    def first_cursor(self, newest_id: str | None) -> dict[str, Any]:
-        return {"page": 1}
-
-    def resume_cursor(self, cursor: dict[str, Any]) -> dict[str, Any]:
-        return {"page": max(1, int(cursor.get("page", 1)) - 1)}
+    client: PoliteClient
 
     def _html(self, url: str, params: dict[str, Any] | None, what: str) -> str:
         from .weibo import COOKIE_HELP, raise_if_login_page

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlparse
 
 from ..models import Kind, Post
 from ..sources.text import html_to_text
@@ -238,3 +239,24 @@ def mblog_to_post(
         source_file=source_file,
         private=private,
     )
+
+
+class WeiboPagedSource:
+    """What both Weibo sources (m.weibo.cn API, weibo.cn pages) share: the client, the options, the account and
+    ``{"page": N}`` cursors that resume one page early (posts deleted meanwhile shift later ones up a page)."""
+
+    platform = "weibo"
+
+    def __init__(self, client: Any, opts: Any, now: datetime | None = None):
+        self.client = client
+        self.opts = opts
+        self.account = opts.uid
+        self.now = now
+        self.truncated = 0
+        self.site = urlparse(opts.api_base).netloc or opts.api_base
+
+    def first_cursor(self, newest_id: str | None) -> dict[str, Any]:
+        return {"page": 1}
+
+    def resume_cursor(self, cursor: dict[str, Any]) -> dict[str, Any]:
+        return {"page": max(1, int(cursor.get("page", 1)) - 1)}

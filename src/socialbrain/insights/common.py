@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SocialbrainError
-from ..models import PostFilter
+from ..models import PostFilter, full_text
 
 if TYPE_CHECKING:
     from ..brain import Brain
@@ -55,10 +55,7 @@ class Row:
 
     @property
     def full_text(self) -> str:
-        if self.ref_text:
-            who = f"@{self.ref_author}: " if self.ref_author else ""
-            return f"{self.text}\n//{who}{self.ref_text}".strip()
-        return self.text
+        return full_text(self.text, self.ref_text, self.ref_author)
 
 
 _COLUMNS = (

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -72,15 +71,7 @@ def year_narrative(
     parts: list[dict[str, Any]] = []
     from ..answer import mapreduce
 
-    items, stream, checker = mapreduce.reduce_stream(brain, YEAR_QUESTION, summaries, llm, lang="zh")
-    text = "".join(stream)
-    by_number = {item.n: item.post.id for item in items}
-    text = re.sub(
-        r"\[(\d+)\]",
-        lambda m: f"[#{by_number[int(m.group(1))]}]" if int(m.group(1)) in by_number else "",
-        text,
-    )
-    cited = [by_number[n] for n in checker.cited if n in by_number]
+    text, cited, dropped = mapreduce.reduce_to_post_ids(brain, YEAR_QUESTION, summaries, llm)
     if text.strip() and cited:
         parts.append(
             {
@@ -88,7 +79,7 @@ def year_narrative(
                 "title": f"{year} 年的故事 / The story",
                 "text": text.strip(),
                 "cited_ids": cited,
-                "dropped_citations": list(checker.dropped),
+                "dropped_citations": dropped,
             }
         )
     for s in summaries:

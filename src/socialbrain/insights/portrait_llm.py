@@ -135,20 +135,12 @@ def aspect_story(
     if not summaries:
         return {}
     question = f"「{aspect}」这些年：你做了什么、怎样随年份变化、哪一年是转折。写一段总结，每句标注出处"
-    items, stream, checker = mapreduce.reduce_stream(brain, question, summaries, llm, lang="zh")
-    text = "".join(stream)
-    by_number = {item.n: item.post.id for item in items}
-    text = re.sub(
-        r"\[(\d+)\]",
-        lambda m: f"[#{by_number[int(m.group(1))]}]" if int(m.group(1)) in by_number else "",
-        text,
-    )
-    cited = [by_number[n] for n in checker.cited if n in by_number]
+    text, cited, dropped = mapreduce.reduce_to_post_ids(brain, question, summaries, llm)
     out: dict[str, Any] = {
         "turning_points": [
             {"year": str(s.period), "text": s.text.strip(), "cited_ids": list(s.cited_ids)} for s in summaries
         ],
-        "dropped_citations": list(checker.dropped),
+        "dropped_citations": dropped,
     }
     if text.strip() and cited:
         out["summary"] = text.strip()

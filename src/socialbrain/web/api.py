@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from ..brain import Brain
 from ..errors import ConfigError, NotFoundError, SocialbrainError
 from ..limits import Limits
-from ..services import import_and_sync, list_models, post_record, sync, thread, visible_post
+from ..services import build_filter, import_and_sync, list_models, post_record, sync, thread, visible_post
 from ..services import search as search_service
 from . import services
 from .jobs import Job
@@ -123,9 +123,7 @@ def posts(
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
 ) -> dict[str, Any]:
-    flt = services.build_filter(
-        since=since, until=until, year=year, month=month, platform=platform, kind=kind, kb=kb
-    )
+    flt = build_filter(since=since, until=until, year=year, month=month, platforms=platform, kinds=kind, kb=kb)
     return services.timeline(get_state(request).brain, flt, page=page, per_page=per_page, order=order)
 
 
@@ -180,7 +178,7 @@ async def chat(body: ChatRequest, request: Request) -> StreamingResponse:
     limits = st.limits or Limits()
     question = limits.check_message(body.question)
     history = limits.trim_history(body.history)
-    flt = services.build_filter(since=body.since, until=body.until, kb=body.kb)
+    flt = build_filter(since=body.since, until=body.until, kb=body.kb)
     kb = body.kb if body.kb and body.kb != "all" else None
     llm = st.llm_for_model(body.model) if body.mode != "retrieval" else None
 
@@ -233,7 +231,7 @@ async def kbs(request: Request) -> list[dict[str, Any]]:
 @router.post("/kbs")
 async def create_kb(body: KBCreate, request: Request) -> dict[str, Any]:
     st = get_state(request)
-    flt = services.build_filter(since=body.since, until=body.until, platform=body.platform, kind=body.kind)
+    flt = build_filter(since=body.since, until=body.until, platforms=body.platform, kinds=body.kind)
     await st.run(services.create_kb, st.brain, body.name, flt, body.description)
     return {"ok": True, "name": body.name}
 

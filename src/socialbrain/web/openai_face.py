@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import SocialbrainError
 from ..limits import Limits
+from ..services import build_filter
 from . import services
 from .state import WebState, get_state
 
@@ -123,7 +124,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     limits = st.limits or Limits()
     question = limits.check_message(turns[last]["content"], "the last user message")
     history = limits.trim_history([m for m in turns[:last] if m["role"] in ("user", "assistant")])
-    flt = services.build_filter(kb=kb)
+    flt = build_filter(kb=kb)
     kb_arg = None if kb == "all" else kb
 
     def events() -> Iterator[dict]:

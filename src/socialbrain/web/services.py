@@ -15,28 +15,11 @@ from ..brain import Brain
 from ..errors import MissingExtra, NotFoundError
 from ..index import kb as kbs
 from ..models import PostFilter
-from ..services import build_filter as _build_filter
 from ..services import calendar as _calendar
 from ..services import filter_record, post_record, report_record
 
 #: a feature this endpoint needs is not installed in this build (its extra is missing): HTTP 503
 FeatureUnavailable = MissingExtra
-
-
-def build_filter(
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    year: int | None = None,
-    month: int | None = None,
-    platform: str | None = None,
-    kind: str | None = None,
-    kb: str | None = None,
-) -> PostFilter:
-    """A PostFilter from query parameters (the service layer's parser; ``kb=all`` is the whole archive)."""
-    return _build_filter(
-        since=since, until=until, year=year, month=month, platforms=platform, kinds=kind, kb=kb
-    )
 
 
 # -- timeline -----------------------------------------------------------------------------------------

@@ -122,6 +122,26 @@ class IndexStore(Protocol):
     def clear(self) -> None: ...
 
 
+class ModelMeta:
+    """What both backends share about the model that built the vectors: kept as ``model``/``dim`` metadata."""
+
+    def _meta(self, key: str) -> str | None:
+        raise NotImplementedError
+
+    @property
+    def model(self) -> str | None:
+        return self._meta("model")
+
+    @property
+    def dim(self) -> int | None:
+        v = self._meta("dim")
+        return int(v) if v else None
+
+    def check_model(self, name: str) -> None:
+        """Raise IndexMismatchError when vectors in the index come from another model than ``name``."""
+        ensure_same_model(self.model, name)
+
+
 def ensure_same_model(built: str | None, configured: str) -> None:
     """Every backend's ``check_model``: refuse vectors from another embedder than the one that built the index."""
     if built is not None and built != configured:

@@ -26,7 +26,7 @@ import numpy as np
 
 from ...errors import ArchiveError, IndexMismatchError
 from ...sqlite_tx import NestedTransactions
-from .base import IndexFilter, Page, ScoredUnit, Unit, ensure_same_model
+from .base import IndexFilter, ModelMeta, Page, ScoredUnit, Unit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -146,7 +146,7 @@ class _VectorCache:
         return m
 
 
-class EmbeddedIndex(NestedTransactions):
+class EmbeddedIndex(ModelMeta, NestedTransactions):
     """SQLite + FTS5 + numpy. Safe to share across threads (one connection behind a lock)."""
 
     backend = "embedded"
@@ -195,20 +195,7 @@ class EmbeddedIndex(NestedTransactions):
         with self._lock:
             self.conn.close()
 
-    # -- model ----------------------------------------------------------------------------------
-    @property
-    def model(self) -> str | None:
-        return self._meta("model")
-
-    @property
-    def dim(self) -> int | None:
-        v = self._meta("dim")
-        return int(v) if v else None
-
-    def check_model(self, name: str) -> None:
-        """Raise IndexMismatchError when vectors in the index come from another model than ``name``."""
-        ensure_same_model(self.model, name)
-
+    # -- where it lives -------------------------------------------------------------------------
     def identity(self) -> str:
         return f"embedded {self.path}"
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import ConfigError, IndexMismatchError, require_extra
-from .base import IndexFilter, Page, ScoredUnit, Unit, ensure_same_model
+from .base import IndexFilter, ModelMeta, Page, ScoredUnit, Unit
 from .milvus_filters import build_filter, check_user, string_literal, tenant_filter
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def default_user(settings: Settings) -> str:
     return "dir_" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
 
 
-class MilvusIndex:
+class MilvusIndex(ModelMeta):
     """IndexStore on Milvus (see the module doc). ``uri``: a ``.db`` path (Milvus Lite) or ``http(s)://host:port``."""
 
     backend = "milvus"
@@ -221,18 +221,6 @@ class MilvusIndex:
     @property
     def collection(self) -> str:
         return self._current()[0]
-
-    @property
-    def model(self) -> str | None:
-        return self._meta("model")
-
-    @property
-    def dim(self) -> int | None:
-        v = self._meta("dim")
-        return int(v) if v else None
-
-    def check_model(self, name: str) -> None:
-        ensure_same_model(self.model, name)
 
     def identity(self) -> str:
         return f"milvus {self.uri} user {self.user}"
