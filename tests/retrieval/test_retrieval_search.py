@@ -89,7 +89,9 @@ def test_forget_and_hide_leave_the_results(brain: Brain) -> None:
     assert ids(search(brain, "马拉松", now=NOW)) == ["2"]
     pid = brain.archive.find_by_key("weibo", "me", "2").id
     brain.archive.set_hidden(pid, True)
-    assert ids(search(brain, "马拉松", now=NOW)) == []  # hydration skips hidden posts even before the index knows
+    assert (
+        ids(search(brain, "马拉松", now=NOW)) == []
+    )  # hydration skips hidden posts even before the index knows
     apply_changes(brain)
     assert brain.index.counts()["posts"] == len(POSTS) - 2
     brain.archive.set_hidden(pid, False)

@@ -25,8 +25,11 @@ from ..models import PostFilter
 from ..retrieve.timeexpr import parse_time_expression
 from .citations import ClaimStreamFilter
 from .mapreduce import CostEstimate, estimate_cost, is_whole_history_question, reduce_stream, run_map
-from .nollm import _query_words, retrieved_answer
+from .nollm import LABEL, _query_words, evidence, retrieved_answer
 from .prompts import NumberedPost, answer_messages, language_of, rewrite_messages
+from .themes import plan as theme_plan
+from .themes import question_kind
+from .themes import render as render_plan
 
 if TYPE_CHECKING:
     from ..brain import Brain
@@ -44,6 +47,8 @@ _FOLLOWUP_EN = re.compile(
     re.IGNORECASE,
 )
 _LEADING_ZH = re.compile(r"^(?:那么?|然后|还有|另外|接着)[，,\s]*")
+_DEMONSTRATIVE = re.compile(r"^(?:那|这|那个|这个)(?:只|个|位|次|件|家|条|本|部|张|场|年|天)")
+_VAGUE = {"东西", "事情", "事", "情况", "问题"}
 _LEADING_EN = re.compile(r"^(?:and|what about|how about|then|and then)\b[\s,]*", re.IGNORECASE)
 
 
@@ -86,10 +91,11 @@ def heuristic_rewrite(question: str, history: list[dict] | None, now: datetime |
         return question
     prev_tq = parse_time_expression(prev, now=now)
     cur_tq = parse_time_expression(question, now=now)
-    core = _LEADING_EN.sub("", _LEADING_ZH.sub("", question.strip()))
+    core = _DEMONSTRATIVE.sub("", question.strip())  # "那只猫叫什么" → "猫叫什么": the noun stays, "只" goes
+    core = _LEADING_EN.sub("", _LEADING_ZH.sub("", core))
     core = re.sub(r"[呢吗？?。.!！\s]+$", "", core)
     have = core.lower()
-    topic = [w for w in _query_words(prev_tq.text) if w.lower() not in have]
+    topic = [w for w in _query_words(prev_tq.text) if w.lower() not in have and w.lower() not in _VAGUE]
     parts = [core] + topic
     later = re.search(r"后来|之后|以后|after that|later|afterwards", question, re.IGNORECASE)
     if cur_tq.expression is None and prev_tq.expression and not later:
@@ -285,8 +291,28 @@ def ask_stream(
         except _Fallback as fb:
             failure, llm = fb.error, None
 
+    kind = question_kind(standalone)
+    if kind is None and llm is None and _period_only(standalone, now, all_years):
+        kind = "period"  # "2016年我在想什么": that year's themes, not posts that happen to contain 想
+    if kind is not None and (llm is None or kind == "people"):
+        yield from _extractive(
+            brain,
+            standalone,
+            kind,
+            lang,
+            kb=kb,
+            flt=flt,
+            now=now,
+            llm=llm,
+            all_years=all_years,
+            failure=failure,
+        )
+        return
+
     from ..retrieve.search import search
 
+    if llm is None and _OPINION.search(standalone):
+        k = max(k, 20)  # an opinion over the years: enough posts to see it change
     result = search(brain, standalone, kb=kb, flt=flt, k=k, now=now, all_years=all_years)
     scope_info = {
         "scope": "topk",
@@ -344,6 +370,101 @@ def ask_stream(
         yield {"type": "delta", "text": tail}
     usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1 + (1 if history else 0)}
     yield from _sources_and_done(items, parts, cf, usage, lang)
+
+
+def _period_only(question: str, now: datetime | None, all_years: bool) -> bool:
+    """A question naming a period and nothing else to search for ("2016年我在想什么")."""
+    from ..retrieve.terms import query_terms
+
+    tq = parse_time_expression(question, now=now)
+    return tq.expression is not None and not all_years and not query_terms(tq.text)
+
+
+_OPINION = re.compile(r"看法|态度|观点|怎么看|变化|opinion|think of|feel about", re.IGNORECASE)
+
+
+def _extractive(
+    brain: Brain,
+    question: str,
+    kind: str,
+    lang: str,
+    *,
+    kb: str | None,
+    flt: PostFilter | None,
+    now: datetime | None,
+    llm: LLM | None,
+    all_years: bool,
+    failure: LLMUnavailable | None,
+) -> Iterator[AnswerEvent]:
+    """People and theme questions from every post in scope (answer/themes.py); with an LLM, its examples are the
+    numbered material of a cited answer."""
+    from ..retrieve.terms import query_terms
+    from ..retrieve.timeexpr import time_is_subject
+
+    tq = parse_time_expression(question, now=now)
+    scope_flt = _kb_filter(brain, kb, flt)
+    if tq.expression and not all_years and not time_is_subject(question, tq):
+        scope_flt = _narrow(scope_flt, tq.since, tq.until)
+    p = theme_plan(brain.archive, tq.text or question, scope_flt, kind)
+    assert p is not None
+    text, posts = render_plan(
+        p, lang, lambda t, label: evidence(t, query_terms(label.replace("·", " ").replace("@", " ")))
+    )
+    scope_info = {
+        "scope": kind,
+        "kb": kb or "all",
+        "since": _iso(scope_flt.since),
+        "until": _iso(scope_flt.until),
+        "time_expression": tq.expression,
+        "posts": p.scanned,
+        "groups": [g.label for g in p.groups],
+    }
+    items = [NumberedPost(n, post, post.full_text) for n, post in enumerate(posts, start=1)]
+    if llm is not None and items:
+        messages = answer_messages(question, items, lang=lang)
+        stream = llm.complete(messages, stream=True)
+        try:
+            first = [next(stream, "")]
+        except LLMUnavailable as e:
+            failure = e
+        else:
+            yield {"type": "meta", "mode": "llm", "standalone_question": question, "scope": scope_info}
+            cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
+            parts: list[str] = []
+            try:
+                for delta in itertools.chain(first, stream):
+                    out = cf.feed(delta)
+                    if out:
+                        parts.append(out)
+                        yield {"type": "delta", "text": out}
+                tail = cf.flush()
+                if tail:
+                    parts.append(tail)
+                    yield {"type": "delta", "text": tail}
+            except LLMUnavailable as e:
+                failure = e
+                yield {"type": "delta", "text": "\n\n"}
+            else:
+                usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1}
+                yield from _sources_and_done(items, parts, cf, usage, lang)
+                return
+    if failure is None or llm is None:
+        yield {"type": "meta", "mode": "retrieval", "standalone_question": question, "scope": scope_info}
+    answer = LABEL[lang] + "\n" + text
+    if failure is not None:
+        answer = LLM_DOWN_NOTICE[lang] + "\n" + answer
+    yield {"type": "delta", "text": answer}
+    yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
+    done: AnswerEvent = {
+        "type": "done",
+        "answer": answer,
+        "citations": [i.post.id for i in items],
+        "dropped_citations": [],
+        "usage": {"llm_calls": 0},
+    }
+    if failure is not None:
+        done["llm_error"] = str(failure)
+    yield done
 
 
 def _whole_history(

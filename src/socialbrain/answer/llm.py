@@ -408,8 +408,9 @@ def load_llm(
     """The configured LLM client (``settings.llm``, typed and parsed once), or None for no-LLM mode (no URL
     configured, or URL ``none``). Arguments replace settings, as the CLI's flags do."""
     if any(v is not None for v in (url, model, key, timeout, redact)):
-        settings = settings.replace(llm_url=url, llm_model=model, llm_key=key, llm_timeout=timeout,
-                                    llm_redact=redact)
+        settings = settings.replace(
+            llm_url=url, llm_model=model, llm_key=key, llm_timeout=timeout, llm_redact=redact
+        )
     cfg = settings.llm
     url = cfg.url
     if not url or str(url).strip().lower() in ("none", "off", "no"):

@@ -52,6 +52,12 @@ def _weight(word: str) -> float:
     return max(median, 10.0) if len(word) > 1 else median / 2
 
 
+def clean_question(text: str) -> str:
+    """The question without the words that ask for a name ("那只猫叫什么" → "那只猫 "): what the keyword index
+    should look for."""
+    return _ASKS_NAME.sub(" ", text)
+
+
 @lru_cache(maxsize=512)
 def query_terms(text: str) -> tuple[Term, ...]:
     """The query's content words in order, no repeats (see the module doc)."""
