@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 SB := $(VENV)/bin/socialbrain
 DEMO_HOME ?= .demo
 
-.PHONY: setup demo test lint system-deps bench
+.PHONY: setup demo test lint system-deps web-test-deps bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,6 +17,13 @@ setup: $(VENV)/.installed
 system-deps:
 	bash scripts/system-deps.sh
 
+# axe-core for the accessibility checks in tests/web (npm, pinned by tests/web/package-lock.json)
+web-test-deps: tests/web/node_modules/axe-core/axe.min.js
+
+tests/web/node_modules/axe-core/axe.min.js: tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: setup
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) import samples/lin-xiaoyu
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) stats
@@ -26,7 +33,7 @@ demo: setup
 lint: setup
 	$(PY) -m ruff check src tests bench
 
-test: setup system-deps
+test: setup system-deps web-test-deps
 	$(PY) -m ruff check src tests bench
 	$(PY) -m mypy
 	$(PY) -m pytest -q

@@ -133,6 +133,32 @@ def m003_import_owner() -> str:
         """
 
 
+@migration(4)
+def m004_conversations() -> str:
+    # saved chat conversations (the web app's sidebar, /api/conversations, /v1 with a conversation id);
+    # sources are the cited posts as JSON ([{n, id, date, platform, text, url}]), meta the answer's mode etc.
+    return """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            kb TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE conversation_messages (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+            content TEXT NOT NULL,
+            sources TEXT NOT NULL DEFAULT '[]',
+            meta TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX conversation_messages_conv ON conversation_messages(conversation_id, id);
+        CREATE INDEX conversations_updated ON conversations(updated_at);
+        """
+
+
 def migrate(c: sqlite3.Connection) -> None:
     """Bring the schema up to date; refuse a file written by a newer socialbrain."""
     c.execute(

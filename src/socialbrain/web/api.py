@@ -18,7 +18,16 @@ from pydantic import BaseModel, Field
 from ..brain import Brain
 from ..errors import ConfigError, NotFoundError, SocialbrainError
 from ..limits import Limits
-from ..services import build_filter, import_and_sync, list_models, post_record, sync, thread, visible_post
+from ..services import (
+    build_filter,
+    conversations,
+    import_and_sync,
+    list_models,
+    post_record,
+    sync,
+    thread,
+    visible_post,
+)
 from ..services import search as search_service
 from . import services
 from .jobs import Job
@@ -169,6 +178,9 @@ class ChatRequest(BaseModel):
     k: int = Field(default=8, ge=1, le=30)
     model: str | None = None
     all_years: bool = False  # ignore time phrases in the question (the "search all years" button)
+    #: save the turn in a stored conversation: "new" starts one, an id continues it (its stored turns are the
+    #: history unless ``history`` is given); None saves nothing
+    conversation: str | None = Field(default=None, max_length=64)
 
 
 @router.post("/chat")
@@ -181,12 +193,22 @@ async def chat(body: ChatRequest, request: Request) -> StreamingResponse:
     flt = build_filter(since=body.since, until=body.until, kb=body.kb)
     kb = body.kb if body.kb and body.kb != "all" else None
     llm = st.llm_for_model(body.model) if body.mode != "retrieval" else None
+    conv: dict[str, Any] | None = None
+    if body.conversation:
+        conv = await st.run(conversations.open_or_start, st.brain.archive, body.conversation, question, kb)
+        if body.history is None:
+            history = limits.trim_history(conversations.history(conv))
 
     def events() -> Iterator[dict]:
-        return services.ask_stream(
+        stream = services.ask_stream(
             st.brain, question, kb=kb, flt=flt, history=history, mode=body.mode, k=body.k, llm=llm,
             all_years=body.all_years,
         )
+        if conv is None:
+            return stream
+        tag = {"id": conv["id"], "title": conv["title"]}
+        saved = conversations.record(st.brain.archive, conv["id"], question, stream)
+        return ({**ev, "conversation": tag} if ev.get("type") in ("meta", "done") else ev for ev in saved)
 
     return StreamingResponse(
         _guarded(st, events),

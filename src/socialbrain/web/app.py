@@ -24,7 +24,7 @@ from ..errors import (
 )
 from ..limits import Limits, MessageTooLong
 from ..mcp_server import mount_http
-from . import api, openai_face, report_api
+from . import api, conversation_api, openai_face, report_api
 from .security import DEFAULT_MAX_UPLOAD, SecurityMiddleware
 from .services import FeatureUnavailable
 from .state import WebState
@@ -125,6 +125,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(report_api.router)
+    app.include_router(conversation_api.router)
     app.include_router(openai_face.router)
     mcp_sessions = mount_http(app, state.brain, runner=state.run)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -18,9 +18,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import SocialbrainError
+from ..errors import ConfigError, SocialbrainError
 from ..limits import Limits
-from ..services import build_filter
+from ..services import build_filter, conversations
 from . import services
 from .state import WebState, get_state
 
@@ -66,6 +66,20 @@ async def model(name: str, request: Request) -> Any:
     if not name.startswith(PREFIX) or name[len(PREFIX) :] not in names:
         return openai_error(404, f"The model '{name}' does not exist", "model_not_found")
     return {"id": name, "object": "model", "created": CREATED, "owned_by": "socialbrain"}
+
+
+#: request header (or body field ``conversation_id``) naming a stored conversation to continue, or ``new``;
+#: the response carries the conversation's id in the same header and in a ``conversation_id`` field
+CONVERSATION_HEADER = "X-Socialbrain-Conversation"
+
+
+def _conversation_id(body: ChatCompletionRequest, request: Request) -> str | None:
+    value = request.headers.get(CONVERSATION_HEADER) or (body.model_extra or {}).get("conversation_id")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 64:
+        raise ConfigError("conversation_id must be a conversation id or 'new'")
+    return value
 
 
 class ChatCompletionRequest(BaseModel):
@@ -127,18 +141,28 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     flt = build_filter(kb=kb)
     kb_arg = None if kb == "all" else kb
 
+    conv_id = _conversation_id(body, request)
+    conv: dict[str, Any] | None = None
+    if conv_id:
+        conv = await st.run(conversations.open_or_start, st.brain.archive, conv_id, question, kb_arg)
+        if not history:  # a client that sends only the new message continues the stored conversation
+            history = limits.trim_history(conversations.history(conv))
+
     def events() -> Iterator[dict]:
-        return services.ask_stream(
+        stream = services.ask_stream(
             st.brain, question, kb=kb_arg, flt=flt, history=history or None, mode="auto", k=8
         )
+        return stream if conv is None else conversations.record(st.brain.archive, conv["id"], question, stream)
 
     cid = "chatcmpl-" + uuid.uuid4().hex[:24]
     created = int(time.time())
+    extra = {"conversation_id": conv["id"]} if conv else {}
+    conv_headers = {CONVERSATION_HEADER: conv["id"]} if conv else {}
     if body.stream:
         return StreamingResponse(
-            _stream(st, events, cid, created, body.model),
+            _stream(st, events, cid, created, body.model, extra),
             media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **conv_headers},
         )
     parts: list[str] = []
     sources: list[dict[str, Any]] = []
@@ -156,7 +180,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     except SocialbrainError as e:
         return openai_error(502, str(e), "upstream_error", "api_error")
     content = (answer if answer is not None else "".join(parts)) + sources_block(sources)
-    return {
+    reply = {
         "id": cid,
         "object": "chat.completion",
         "created": created,
@@ -171,7 +195,9 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
         ],
         "usage": _usage(usage),
         "system_fingerprint": None,
+        **extra,
     }
+    return JSONResponse(reply, headers=conv_headers)
 
 
 def _usage(usage: dict[str, Any]) -> dict[str, int]:
@@ -180,7 +206,14 @@ def _usage(usage: dict[str, Any]) -> dict[str, int]:
     return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
 
 
-def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None) -> str:
+def _chunk(
+    cid: str,
+    created: int,
+    model: str,
+    delta: dict[str, Any],
+    finish: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> str:
     obj = {
         "id": cid,
         "object": "chat.completion.chunk",
@@ -188,12 +221,15 @@ def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], finish: st
         "model": model,
         "system_fingerprint": None,
         "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        **(extra or {}),
     }
     return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
 
 
-async def _stream(st: WebState, events: Any, cid: str, created: int, model: str) -> AsyncIterator[str]:
-    yield _chunk(cid, created, model, {"role": "assistant", "content": ""})
+async def _stream(
+    st: WebState, events: Any, cid: str, created: int, model: str, extra: dict[str, Any] | None = None
+) -> AsyncIterator[str]:
+    yield _chunk(cid, created, model, {"role": "assistant", "content": ""}, None, extra)
     sources: list[dict[str, Any]] = []
     try:
         async for ev in st.iterate(events):
@@ -206,5 +242,5 @@ async def _stream(st: WebState, events: Any, cid: str, created: int, model: str)
     except SocialbrainError as e:
         err = {"error": {"message": str(e), "type": "api_error", "param": None, "code": "upstream_error"}}
         yield f"data: {json.dumps(err, ensure_ascii=False)}\n\n"
-    yield _chunk(cid, created, model, {}, "stop")
+    yield _chunk(cid, created, model, {}, "stop", extra)
     yield "data: [DONE]\n\n"

@@ -9,6 +9,7 @@ export function el(tag, props = {}, ...children) {
     else if (k === "text") node.textContent = v;
     else if (k === "dataset") Object.assign(node.dataset, v);
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "role" || k.includes("-")) node.setAttribute(k, v === true ? "" : String(v));
     else node[k] = v;
   }
   for (const c of children) if (c !== null && c !== undefined) node.append(c);
@@ -56,6 +57,21 @@ export function formatDate(iso) {
   // keep the platform's own zone: show the local date-time part of the ISO string as written
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso || "");
   return m ? `${m[1]} ${m[2]}` : (iso || "");
+}
+
+// A server timestamp (UTC, ISO) in the browser's own time zone: "2026-11-29 16:07".
+export function formatLocal(iso) {
+  const d = new Date(iso || "");
+  if (Number.isNaN(d.getTime())) return iso || "";
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function clearToast() {
+  clearTimeout(toastTimer);
+  const box = document.getElementById("toast");
+  box.hidden = true;
+  box.textContent = "";
 }
 
 let toastTimer = null;

@@ -1,6 +1,19 @@
 // UI text in Chinese and English. Default from navigator.language, remembered in localStorage.
 const TEXT = {
   zh: {
+
+    sort: "排序", sort_default: "默认", sort_relevance: "按相关度", sort_newest: "从新到旧", sort_oldest: "从旧到新",
+    no_relevant: "没有找到相关的帖子", no_relevant_hint: "换个说法，或者去掉一些筛选条件再试。",
+    outside_range: "{range}没有找到相关的帖子；不限时间有 {n} 条相关的。", none_any_time: "{range}没有找到相关的帖子；不限时间也没有。",
+    search_all_years: "不限时间再搜一次", no_posts_filtered: "这些筛选条件下没有帖子：去掉一个筛选试试。",
+    applied: "筛选：", chip_search: "搜索“{q}”", chip_period: "时间 {p}", chip_kb: "知识库 {kb}", chip_platform: "平台 {p}",
+    chip_kind: "类型 {k}", chip_all_years: "不限时间", remove_filter: "去掉筛选：{f}", results_top: "最相关的 {n} 条",
+    years_label: "年份和月份", pages_label: "翻页",
+    report_history: "以前生成的报告", report_public_short: "公开版",
+    skip: "跳到正文", nav_label: "页面", conversations: "对话记录", no_conversations: "还没有保存的对话：提一个问题就会开始一个。",
+    rename: "重命名", export_md: "导出 Markdown", confirm_delete_conv: "再按一次删除对话“{title}”（不能恢复）", confirm_delete_short: "删除？",
+    ask_label: "问题", search_label: "搜索帖子", files_label: "选择文件", token_label: "访问令牌",
+    llm_fallback: "大模型暂时连不上，下面先列出检索到的原帖。",
     brand_sub: "社交大脑", tab_chat: "对话", tab_timeline: "时间线", tab_kbs: "知识库",
     kb: "知识库", since: "从", until: "到", model: "模型", use_llm: "用大模型回答", new_chat: "新对话",
     date_ph: "如 2016-05", ask_ph: "问问过去的自己……（Enter 发送，Shift+Enter 换行）", send: "发送",
@@ -37,6 +50,19 @@ const TEXT = {
     sec_aspects: "各个方面", sec_personality: "性格", sec_forgotten_voices: "被遗忘的声音",
   },
   en: {
+
+    sort: "Sort", sort_default: "Default", sort_relevance: "by relevance", sort_newest: "newest first", sort_oldest: "oldest first",
+    no_relevant: "No relevant posts found", no_relevant_hint: "Try other words, or remove some filters.",
+    outside_range: "Nothing relevant in {range}; {n} relevant posts at other times.", none_any_time: "Nothing relevant in {range}, nor at any other time.",
+    search_all_years: "Search all years", no_posts_filtered: "No posts match these filters: remove one.",
+    applied: "Filters:", chip_search: "search “{q}”", chip_period: "time {p}", chip_kb: "KB {kb}", chip_platform: "platform {p}",
+    chip_kind: "kind {k}", chip_all_years: "all years", remove_filter: "Remove filter: {f}", results_top: "the {n} most relevant",
+    years_label: "Years and months", pages_label: "Pages",
+    report_history: "Reports made before", report_public_short: "public",
+    skip: "Skip to content", nav_label: "Pages", conversations: "Conversations", no_conversations: "No saved conversations yet: ask a question to start one.",
+    rename: "Rename", export_md: "Export Markdown", confirm_delete_conv: "Press again to delete “{title}” (cannot be undone)", confirm_delete_short: "Delete?",
+    ask_label: "Question", search_label: "Search posts", files_label: "Choose files", token_label: "Access token",
+    llm_fallback: "The LLM cannot be reached right now: here are the retrieved posts instead.",
     brand_sub: "your past self", tab_chat: "Chat", tab_timeline: "Timeline", tab_kbs: "Knowledge bases",
     kb: "KB", since: "From", until: "To", model: "Model", use_llm: "Answer with LLM", new_chat: "New chat",
     date_ph: "e.g. 2016-05", ask_ph: "Ask your past self… (Enter to send, Shift+Enter for a new line)", send: "Send",
@@ -88,6 +114,7 @@ export function applyLanguage(root = document) {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-ph]")) el.placeholder = t(el.dataset.i18nPh);
+  for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
   const toggle = document.getElementById("lang-toggle");
   if (toggle) toggle.textContent = lang === "zh" ? "EN" : "中文";
 }
@@ -97,4 +124,40 @@ export function setLanguage(next) {
   localStorage.setItem("sb-lang", lang);
   applyLanguage();
   document.dispatchEvent(new CustomEvent("sb:language"));
+}
+
+// Server errors (one English line) in the user's language, each with what to do about it. The first pattern
+// that matches wins; an unknown message is shown as it came, after "出错了：".
+const ERRORS = [
+  [/cannot reach the LLM|LLM (?:is )?unavailable|ConnectError|connect timeout/i,
+    { zh: "连不上大模型。检查启动时的 --llm-url 地址、模型服务是否在运行；也可以关掉“用大模型回答”，只看检索到的原帖。",
+      en: "Cannot reach the LLM. Check the --llm-url address and that the model server is running, or switch off \u201cAnswer with LLM\u201d to see the retrieved posts." }],
+  [/(since|until)=('[^']*'|\S+): (?:use YYYY|.*not a date)/i,
+    { zh: "日期看不懂：{2}。可以写 2016、2016-05、2016-05-04，或“去年”“三年前”这样的说法。",
+      en: "Cannot read the date {2}. Write 2016, 2016-05, 2016-05-04, or a phrase such as \u201clast year\u201d." }],
+  [/since=('[^']*'|\S+) is not before until=('[^']*'|\S+)/i,
+    { zh: "开始日期 {1} 不早于结束日期 {2}：把它们对调一下。", en: "The start {1} is not before the end {2}: swap them." }],
+  [/no conversation '([^']*)'/i,
+    { zh: "找不到这个对话（可能已经删除）。从左边选一个，或开始新对话。", en: "This conversation no longer exists (it may have been deleted). Pick another one or start a new chat." }],
+  [/no knowledge base named '([^']*)'/i,
+    { zh: "没有名为“{1}”的知识库：先在“知识库”页创建它。", en: "There is no knowledge base \u201c{1}\u201d: create it on the Knowledge bases page first." }],
+  [/already exists/i,
+    { zh: "这个名字已经有了：换一个名字。", en: "That name is taken: choose another." }],
+  [/too large|413/i,
+    { zh: "文件太大，超过了服务器的上传上限：拆成小一点的文件，或用 --max-upload-mb 调大上限后重启。", en: "The upload is larger than the server allows: split it, or restart with a larger --max-upload-mb." }],
+  [/built (?:by|with) (?:another|a different) (?:model|embedder)|index mismatch/i,
+    { zh: "索引是用另一个向量模型建的：在“知识库”页点“重建”，或用原来的 --embedder 启动。", en: "The index was built by another embedding model: rebuild it on the Knowledge bases page, or start with the original --embedder." }],
+  [/Failed to fetch|NetworkError|network error/i,
+    { zh: "连不上 socialbrain 服务器：确认 socialbrain serve 还在运行，然后刷新页面。", en: "Cannot reach the socialbrain server: check that socialbrain serve is still running, then reload." }],
+  [/wrong access token|401/i,
+    { zh: "访问令牌不对：用启动时设置的 --token 登录。", en: "Wrong access token: log in with the --token the server was started with." }],
+];
+
+export function userMessage(message) {
+  const text = String(message || "");
+  for (const [re, msgs] of ERRORS) {
+    const m = re.exec(text);
+    if (m) return (msgs[lang] || msgs.zh).replace(/\{(\d)\}/g, (_, i) => (m[+i] || "").replace(/^'|'$/g, ""));
+  }
+  return t("error", { message: text });
 }

@@ -2,13 +2,14 @@
 // server-sent events; the finished report (self-contained HTML, no scripts) is shown in a sandboxed frame,
 // with a download link per format. Reports are cached by the server until the archive changes.
 import { getJSON, send } from "./api.js";
-import { clear, el, toast } from "./dom.js";
-import { t } from "./i18n.js";
+import { clear, el, formatLocal, toast } from "./dom.js";
+import { t, userMessage } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const FORMAT_LABELS = { html: "HTML", md: "Markdown", json: "JSON", png: "PNG" };
 let options = null;
 let current = { job: null, source: null, report: null };
+let setRoute = () => {};
 
 function kind() {
   return document.querySelector("input[name=report-kind]:checked").value;
@@ -43,7 +44,8 @@ function syncKind() {
 export async function loadReportOptions() {
   try {
     options = await getJSON("/api/reports/options", { kb: $("report-kb").value || null });
-  } catch (e) { toast(t("error", { message: e.message })); return; }
+  } catch (e) { toast(userMessage(e.message)); return; }
+  loadHistory();
   const select = $("report-year");
   const keep = select.value;
   clear(select);
@@ -85,6 +87,8 @@ function busy(on) {
 
 function showReport(report, note) {
   current.report = report;
+  setRoute(`reports/${report.id}`);
+  markHistory();
   const frame = $("report-frame");
   frame.src = report.files.html.url;
   frame.hidden = false;
@@ -120,20 +124,21 @@ function follow(job) {
     } else if (ev.type === "done") {
       end();
       showReport(ev.report, t("report_done", { s: ev.report.seconds }));
+      loadHistory();
     } else if (ev.type === "cancelled") {
       end();
       setStatus(t("report_cancelled"), "cancelled");
       busy(false);
     } else if (ev.type === "error") {
       end();
-      setStatus(t("error", { message: ev.message }), "error");
+      setStatus(userMessage(ev.message), "error");
       busy(false);
     }
   };
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED || current.source !== source) return;
     end();
-    setStatus(t("error", { message: "connection lost" }), "error");
+    setStatus(userMessage("network error"), "error");
     busy(false);
   };
 }
@@ -153,21 +158,57 @@ async function generate(confirm = false) {
       setStatus(t("report_cancelled"), "cancelled");
       return;
     }
-    if (res.cached) showReport(res.report, t("report_cached", { when: (res.report.created_at || "").replace("T", " ").slice(0, 16) }));
+    if (res.cached) showReport(res.report, t("report_cached", { when: formatLocal(res.report.created_at) }));
     else follow(res.job);
   } catch (e) {
-    setStatus(t("error", { message: e.message }), "error");
+    setStatus(userMessage(e.message), "error");
     busy(false);
+  }
+}
+
+// The reports made before (cached on the server), newest first; each one has its own URL #reports/<id>.
+async function loadHistory() {
+  let reports = [];
+  try { reports = await getJSON("/api/reports"); } catch (_) { return; }
+  const list = clear($("report-history-list"));
+  $("report-history").hidden = reports.length === 0;
+  for (const r of reports) {
+    const label = `${r.title}${r.public ? ` · ${t("report_public_short")}` : ""}${r.kb && r.kb !== "all" ? ` · ${r.kb}` : ""}`;
+    list.append(el("li", { dataset: { id: r.id } },
+      el("a", { href: `#reports/${encodeURIComponent(r.id)}`, text: label }),
+      el("span", { class: "note", text: ` ${formatLocal(r.created_at)}` })));
+  }
+  markHistory();
+}
+
+function markHistory() {
+  for (const li of document.querySelectorAll("#report-history-list li")) {
+    const on = current.report && li.dataset.id === current.report.id;
+    li.classList.toggle("active", Boolean(on));
+    const a = li.querySelector("a");
+    if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
+}
+
+// Show a cached report by id (from the URL or the history list).
+export async function openReport(id) {
+  if (current.report && current.report.id === id && !$("report-frame").hidden) return;
+  try {
+    const report = await getJSON(`/api/reports/${encodeURIComponent(id)}`);
+    showReport(report, t("report_cached", { when: formatLocal(report.created_at) }));
+  } catch (e) {
+    setStatus(userMessage(e.message), "error");
   }
 }
 
 async function cancel() {
   if (!current.job) return;
   setStatus(t("report_cancelling"), "running");
-  try { await send("POST", `/api/reports/${encodeURIComponent(current.job)}/cancel`); } catch (e) { toast(t("error", { message: e.message })); }
+  try { await send("POST", `/api/reports/${encodeURIComponent(current.job)}/cancel`); } catch (e) { toast(userMessage(e.message)); }
 }
 
-export function initReports() {
+export function initReports(route) {
+  setRoute = route;
   $("report-form").addEventListener("submit", (e) => { e.preventDefault(); generate(); });
   for (const r of document.querySelectorAll("input[name=report-kind]")) r.addEventListener("change", syncKind);
   $("report-public").addEventListener("change", () => { $("report-sections").hidden = !$("report-public").checked; });
