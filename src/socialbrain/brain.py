@@ -116,8 +116,10 @@ class Brain:
 
     def _build_embedder(self) -> Embedder | None:
         from .index.embedders import load_embedder
+        from .index.embedders.query_cache import with_query_cache
 
-        return load_embedder(None, self.settings)
+        # query vectors persist in <data dir>/index/query_cache.db: a question asked before never loads the encoder
+        return with_query_cache(load_embedder(None, self.settings), self.settings.index_dir / "query_cache.db")
 
     def _build_index(self) -> IndexStore:
         from .index.stores import open_index

@@ -6,18 +6,20 @@ import functools
 import importlib.util
 import os
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..collect.credentials import load_secret, parse_cookie_text, read_secret_file, save_secret
-from ..collect.engine import CollectReport
-from ..collect.http import Politeness
-from ..config import Settings
 from ..errors import ConfigError, SocialbrainError
 from .common import console, date_option, err_console, get_brain, progress_bar, user_errors
+
+if TYPE_CHECKING:  # the collectors (httpx) load when a collect command runs, not for every CLI call
+    from ..collect.engine import CollectReport
+    from ..collect.http import Politeness
+    from ..config import Settings
 
 collect_app = typer.Typer(
     help="Collect your own posts from Weibo or Mastodon into the archive (resumable, polite).  抓取自己的微博/嘟文。",
@@ -56,6 +58,8 @@ def _politeness(
     answer, max_mb = cfg.answer_deadline, cfg.max_answer_mb
     if limit <= 0:
         raise ConfigError("--time-limit must be above 0 minutes")
+    from ..collect.http import Politeness
+
     return Politeness(
         delay=d,
         jitter=d / 2,

@@ -7,7 +7,7 @@ import functools
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,9 +21,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ..brain import Brain
 from ..errors import SocialbrainError
 from ..services import parse_date
+
+if TYPE_CHECKING:
+    from ..brain import Brain
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -51,6 +53,8 @@ def get_brain(**more_overrides: Any) -> Brain:
     if more:
         set_overrides(**{**_state.get("overrides", {}), **more})
     if _state["brain"] is None:
+        from ..brain import Brain  # not at import: `--help` and option errors never open the archive
+
         _state["brain"] = Brain.open(_state["data_dir"], **_state.get("overrides", {}))
     return _state["brain"]
 

@@ -17,13 +17,16 @@ from ``configure(settings)`` (config ``[segment] user_dict``, else ``<data dir>/
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
+import marshal
 import math
 import os
 import re
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +58,7 @@ _HAS_WORD = re.compile(r"\w")
 _lock = threading.Lock()
 _tokenizer: _Segmenter | None = None
 _stopwords: frozenset[str] | None = None
-_idf: tuple[dict[str, float], float] | None = None
+_idf: tuple[Mapping[str, float], float] | None = None
 _user_dicts: list[Path] = []
 _traditional: frozenset[str] | None = None
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -82,9 +85,9 @@ class _Segmenter:
 
     def __init__(self) -> None:
         try:
-            import rjieba
+            import rjieba  # importing it builds its default dictionary (~0.1 s): use that one, not a second
 
-            self._rj: Any = rjieba.Jieba()
+            self._rj: Any = rjieba
             self._jieba: Any = None
         except ImportError:  # pragma: no cover - rjieba is a runtime dependency; jieba is the fallback
             import jieba
@@ -189,13 +192,49 @@ def signature() -> str:
     return f"jieba-search:{SEGMENTER_VERSION}:{h.hexdigest()[:10]}"
 
 
+def _cache_dir() -> Path:
+    """Where derived lookup tables are kept between runs: ``$XDG_CACHE_HOME/socialbrain`` or ~/.cache/socialbrain."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "socialbrain"
+
+
+def _cached(name: str, source: Path, build: Callable[[], Any]) -> Any:
+    """``build()``'s result, kept in the user cache (marshal) and rebuilt when ``source`` changes. A cache that
+    cannot be read or written only costs the build."""
+    st = source.stat()
+    path = _cache_dir() / f"{name}-{SEGMENTER_VERSION}-{st.st_size}-{int(st.st_mtime)}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(value))
+        tmp.replace(path)
+    except OSError:
+        pass
+    return value
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.origin is not None, f"{package} is a runtime dependency"
+    return Path(spec.origin).parent.joinpath(*parts)
+
+
 def _traditional_chars() -> frozenset[str]:
+    """Characters zhconv turns into another simplified character (cached: loading zhconv's table costs ~0.2 s)."""
     global _traditional
     if _traditional is None:
-        from zhconv import zhconv
 
-        table = zhconv.getdict("zh-hans")
-        _traditional = frozenset(k for k, v in table.items() if len(k) == 1 and k != v)
+        def build() -> str:
+            from zhconv import zhconv
+
+            table = zhconv.getdict("zh-hans")
+            return "".join(sorted(k for k, v in table.items() if len(k) == 1 and k != v))
+
+        _traditional = frozenset(_cached("traditional", _package_file("zhconv", "zhcdict.json"), build))
     return _traditional
 
 
@@ -263,21 +302,14 @@ def tokenize_query(text: str, *, bigrams: bool = True) -> list[str]:
     return words + cjk_bigrams(t) if bigrams else words
 
 
-def _idf_table() -> tuple[dict[str, float], float]:
+def _idf_table() -> tuple[Mapping[str, float], float]:
+    """jieba's IDF table (word → IDF, read lazily from a cached SQLite copy: index/idf.py) and its median."""
     global _idf
     if _idf is None:
-        import importlib.util
+        from .idf import IdfTable
 
-        spec = importlib.util.find_spec("jieba")  # only jieba's IDF file is read: importing jieba is not needed
-        assert spec is not None and spec.origin is not None, "jieba is a runtime dependency (its IDF table)"
-        path = Path(spec.origin).parent / "analyse" / "idf.txt"
-        table: dict[str, float] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split(" ")
-            if len(parts) == 2:
-                table[parts[0]] = float(parts[1])
-        values = sorted(table.values())
-        _idf = (table, values[len(values) // 2] if values else 10.0)
+        table = IdfTable(_package_file("jieba", "analyse", "idf.txt"), _cache_dir())
+        _idf = (table, table.median)
     return _idf
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..index.segment import _get_tokenizer, _idf_table, normalize, stopwords
+from ..index.segment import _get_tokenizer, _idf_table, _traditional_chars, normalize, stopwords
 
 # question and filler words: never a topic, never highlighted, never counted ("8 条提到“什么”")
 _QUESTION_WORDS_TEXT = (
@@ -96,7 +96,7 @@ def query_terms(text: str) -> tuple[Term, ...]:
 def fold(text: str) -> str:
     """Lowercased, traditional → simplified, same length as ``text`` (so positions carry over)."""
     low = text.lower()
-    if not _CJK.search(low):
+    if not _CJK.search(low) or _traditional_chars().isdisjoint(low):  # simplified already: zhconv not needed
         return low
     from zhconv import convert
 

