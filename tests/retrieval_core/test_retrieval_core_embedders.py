@@ -79,7 +79,7 @@ def test_sentence_transformers_missing_package_says_what_to_install(tmp_path, da
     try:
         import sentence_transformers  # noqa: F401
     except ImportError:
-        with pytest.raises(EmbedderUnavailable, match="pip install sentence-transformers"):
+        with pytest.raises(EmbedderUnavailable, match=r"pip install 'socialbrain\[st\]'"):
             load_embedder(f"st:{folder}", Settings.load(data_dir))
     else:  # installed: an empty folder is not a model
         with pytest.raises(EmbedderUnavailable, match="cannot load this model"):

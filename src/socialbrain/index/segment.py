@@ -223,6 +223,22 @@ def _package_file(package: str, *parts: str) -> Path:
     return Path(spec.origin).parent.joinpath(*parts)
 
 
+def cut(text: str) -> list[str]:
+    """jieba precise mode (through rjieba) with this data directory's user dictionaries: the words reports count."""
+    return _get_tokenizer().lcut(text)
+
+
+def stale_note(built: str | None) -> str | None:
+    """One line when an index's keyword tokens were made by another segmentation than today's (a user dictionary
+    added, changed or removed, or a new segmenter version): keyword search misses words until a rebuild."""
+    if built is None or built == signature():
+        return None
+    return (
+        "分词设置已变（用户词典或分词器版本），关键词索引需要重建：运行 socialbrain index rebuild "
+        "(the keyword index was segmented differently: run `socialbrain index rebuild`)"
+    )
+
+
 def _traditional_chars() -> frozenset[str]:
     """Characters zhconv turns into another simplified character (cached: loading zhconv's table costs ~0.2 s)."""
     global _traditional

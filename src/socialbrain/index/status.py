@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import segment
 from .writer import embed_lock, writer_lock
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class IndexStatus:
     model: str | None  # the embedder that built the vectors
     embedding: bool  # an embedding pass is running (in this or another process)
     applying: bool  # changes are being applied right now
+    segmenter_stale: bool = False  # keyword tokens made by another segmentation: rebuild
 
     @property
     def pending(self) -> int:
@@ -49,6 +51,8 @@ class IndexStatus:
             extra.append("待向量化，运行 socialbrain index embed")
         if self.behind:
             extra.append(f"{self.behind:,} 条改动待索引" + ("（正在索引）" if self.applying else ""))
+        if self.segmenter_stale:
+            extra.append("分词设置已变，运行 socialbrain index rebuild")
         return text + (f"（{'；'.join(extra)}）" if extra else "")
 
     def to_json(self) -> dict[str, Any]:
@@ -71,6 +75,7 @@ def index_status(brain: Brain) -> IndexStatus:
         model=index.model,
         embedding=embed_lock(brain.data_dir).held_elsewhere(),
         applying=writer_lock(brain.data_dir).held_elsewhere() if behind else False,
+        segmenter_stale=segment.stale_note(index.segmenter) is not None,
     )
 
 

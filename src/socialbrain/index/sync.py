@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import IndexMismatchError
 from ..models import Kind, Post
+from . import segment
 from .units import conversation_key, post_units, units_for_posts
 from .writer import embed_lock, writer_lock
 
@@ -132,6 +133,8 @@ def apply_changes(
         return report
     try:
         applied = index.applied_seq()  # read under the lock: what an earlier writer did is not done again
+        if index.segmenter is None:  # a new (or rebuilt) index: record how its keyword tokens are made
+            index.set_segmenter(segment.signature())
         changes = archive.changes_since(applied)
         total = len(changes)
         for start in range(0, total, CHANGE_BATCH):

@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SocialbrainError
@@ -140,36 +139,12 @@ _DROP_MARKUP = re.compile(
     re.IGNORECASE,
 )
 _HAS_WORD = re.compile(r"\w")
-_cutter: Any = None
-_cutter_dicts: tuple[str, ...] = ()
-
-
 def cutter() -> Callable[[str], list[str]]:
-    """jieba precise mode: through rjieba (jieba-rs, same dictionary and words, ~60x faster) when installed, with the
-    same user dictionaries as socialbrain.index.segment; else segment's own jieba tokenizer."""
-    global _cutter, _cutter_dicts
-    import os
-
+    """jieba precise mode through the one segmenter (socialbrain.index.segment: rjieba, the same user
+    dictionaries as search)."""
     from ..index import segment
 
-    dicts = tuple(str(p) for p in segment._user_dicts) + ((os.environ.get("SOCIALBRAIN_USER_DICT") or ""),)
-    if _cutter is None or dicts != _cutter_dicts:
-        try:
-            import rjieba
-        except ImportError:
-            tok = segment._get_tokenizer()
-            _cutter = tok.lcut
-        else:
-            j = rjieba.Jieba()
-            for path in filter(None, dicts):
-                for line in Path(path).expanduser().read_text(encoding="utf-8").splitlines():
-                    parts = line.split()
-                    if parts:
-                        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-                        j.add_word(parts[0], freq, parts[2] if len(parts) > 2 else None)
-            _cutter = j.cut
-        _cutter_dicts = dicts
-    return _cutter
+    return segment.cut
 
 
 def words(text: str, cut: Callable[[str], list[str]] | None = None) -> list[str | None]:

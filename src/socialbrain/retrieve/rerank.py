@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ..errors import ConfigError, EmbedderUnavailable, require_extra
+from ..errors import ConfigError, EmbedderUnavailable, MissingExtra, require_extra
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -36,7 +36,10 @@ class CrossEncoderReranker:
     """A local sentence-transformers CrossEncoder folder."""
 
     def __init__(self, path: str, *, batch_size: int = 16):
-        CrossEncoder = require_extra("sentence_transformers", "st", f"reranker st:{path}").CrossEncoder  # type: ignore[attr-defined]  # noqa: N806
+        try:  # a reranker that cannot load is EmbedderUnavailable: search goes on without reranking
+            CrossEncoder = require_extra("sentence_transformers", "st", f"reranker st:{path}").CrossEncoder  # type: ignore[attr-defined]  # noqa: N806
+        except MissingExtra as e:
+            raise EmbedderUnavailable(str(e)) from None
         try:
             self.model = CrossEncoder(path)
         except Exception as e:  # noqa: BLE001 - any loading failure is the user's model folder

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, EmbedderUnavailable
+from ..index import segment
 from ..index.segment import tokenize_query
 from ..index.stores.base import ScoredUnit, Unit
 from ..models import Post, PostFilter
@@ -247,6 +248,8 @@ def search(
     resolved = resolve_kb(brain, base)
     index_filter = to_index_filter(resolved)
     index = brain.index
+    if stale := segment.stale_note(index.segmenter):
+        notes.append(stale)
     behind = _behind(brain)
     if behind:
         notes.append(

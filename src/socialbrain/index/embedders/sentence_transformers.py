@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import EmbedderUnavailable, require_extra
+from ...errors import EmbedderUnavailable, MissingExtra, require_extra
 
 _BGE_ZH_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 
@@ -36,9 +36,12 @@ class SentenceTransformerEmbedder:
                 f"{p}: no model folder there; give the path of a downloaded sentence-transformers model, "
                 "e.g. --embedder st:/models/bge-small-zh-v1.5"
             )
-        SentenceTransformer = require_extra(  # noqa: N806
-            "sentence_transformers", "st", "the st: embedder"
-        ).SentenceTransformer  # type: ignore[attr-defined]
+        try:  # an embedder that cannot load is EmbedderUnavailable: search goes on with keywords
+            SentenceTransformer = require_extra(  # noqa: N806
+                "sentence_transformers", "st", "the st: embedder"
+            ).SentenceTransformer  # type: ignore[attr-defined]
+        except MissingExtra as e:
+            raise EmbedderUnavailable(str(e)) from None
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             self._model = SentenceTransformer(str(p), device=device)

@@ -85,6 +85,13 @@ class IndexStore(Protocol):
         """Raise IndexMismatchError when the vectors were built by another embedder than ``name``."""
         ...
 
+    @property
+    def segmenter(self) -> str | None:
+        """The signature of the segmentation that made the keyword tokens (None until recorded)."""
+        ...
+
+    def set_segmenter(self, signature: str) -> None: ...
+
     def add_units_with_vectors(self, units: list[Unit], vectors: np.ndarray, model: str) -> None: ...
     def set_vectors_if_unchanged(
         self, unit_ids: list[str], vectors: np.ndarray, model: str, texts: list[str]
@@ -140,6 +147,11 @@ class ModelMeta:
     def check_model(self, name: str) -> None:
         """Raise IndexMismatchError when vectors in the index come from another model than ``name``."""
         ensure_same_model(self.model, name)
+
+    @property
+    def segmenter(self) -> str | None:
+        """The signature of the segmentation that made the keyword tokens (None: not recorded yet)."""
+        return self._meta("segmenter")
 
 
 def ensure_same_model(built: str | None, configured: str) -> None:

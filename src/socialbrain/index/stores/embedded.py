@@ -195,6 +195,9 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
         with self._lock:
             self.conn.close()
 
+    def set_segmenter(self, signature: str) -> None:
+        self._set_meta("segmenter", signature)
+
     # -- where it lives -------------------------------------------------------------------------
     def identity(self) -> str:
         return f"embedded {self.path}"
@@ -394,7 +397,7 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
             c.execute("DELETE FROM units_fts")
             c.execute("DELETE FROM unit_posts")
             c.execute("DELETE FROM units")
-            c.execute("DELETE FROM meta WHERE key IN ('model', 'dim', 'applied_seq')")
+            c.execute("DELETE FROM meta WHERE key IN ('model', 'dim', 'applied_seq', 'segmenter')")
             self._bump(c)
         self._cache = None
 

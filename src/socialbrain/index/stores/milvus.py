@@ -222,6 +222,9 @@ class MilvusIndex(ModelMeta):
     def collection(self) -> str:
         return self._current()[0]
 
+    def set_segmenter(self, signature: str) -> None:
+        self._set_meta({"segmenter": signature})
+
     def identity(self) -> str:
         return f"milvus {self.uri} user {self.user}"
 
@@ -442,7 +445,7 @@ class MilvusIndex(ModelMeta):
             if name != KEYWORD_ONLY and self.client.has_collection(KEYWORD_ONLY):
                 self.client.delete(KEYWORD_ONLY, filter=expr)
             # the collection (and its dim) stay: a rebuild with the same model writes straight back into it
-            self._set_meta({"model": None, "applied_seq": None})
+            self._set_meta({"model": None, "applied_seq": None, "segmenter": None})
 
     def applied_seq(self) -> int:
         return int(self._meta("applied_seq") or 0)
