@@ -4,7 +4,7 @@ Each question lists, per theme, the posts a good answer rests on (a phrase that 
 answer "surfaces" a post when the post is among the answer's sources. The floors below are what the shipped code
 finds today (keyword index only: no embedder), so a change that loses evidence fails here:
 
-    no LLM: 51 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 29 of 149.
+    no LLM: 54 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 30 of 149.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from socialbrain.testing.llm_server import start_server
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lin-xiaoyu"
 # per question: (posts listed, surfaced without an LLM, surfaced with the stand-in LLM) — measured, see above
 FLOORS = {
-    "unhappy": (30, 13, 6),
-    "best": (16, 5, 3),
+    "unhappy": (30, 14, 6),
+    "best": (16, 6, 3),
     "love_family": (30, 4, 4),
     "social_media": (15, 5, 5),
     "wechat": (11, 8, 8),
-    "ideas": (13, 3, 1),
+    "ideas": (13, 3, 2),
     "personality": (16, 1, 0),
-    "year_2016": (18, 12, 2),
+    "year_2016": (18, 13, 2),
 }
 
 

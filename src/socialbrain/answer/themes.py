@@ -135,7 +135,7 @@ def people(
                 by_person[who].append(p)
     ranked = sorted(
         by_person.items(),
-        key=lambda kv: -len(kv[1]) * math.sqrt(len({p.created_at.year for p in kv[1]})),
+        key=lambda kv: (-len(kv[1]) * math.sqrt(len({p.created_at.year for p in kv[1]})), kv[0]),
     )
     out = []
     for who, ps in ranked[:top]:
@@ -194,12 +194,15 @@ def themes(posts: Sequence[Post], kind: str, *, top: int = 10, examples: int = 4
                 counts.update({m.group(0).lower() for m in pattern.finditer(p.full_text)})
         if not counts:
             break
-        word, n = counts.most_common(1)[0]
+        word, n = max(
+            counts.items(), key=lambda kv: (kv[1], kv[0])
+        )  # ties by the word: same run, same themes
         members = [p for p in pool if word in words[id(p)] or word in _MENTION.sub(" ", p.full_text)]
         if n < 2 and out:
             break
-        second = Counter(w for p in members for w in words[id(p)] if w != word).most_common(1)
-        label = word + (f" · {second[0][0]}" if second and second[0][1] >= 2 else "")
+        others = Counter(w for p in members for w in sorted(words[id(p)]) if w != word)
+        second = max(others.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+        label = word + (f" · {second[0]}" if second and second[1] >= 2 else "")
         members.sort(key=lambda p: p.created_at)
         out.append(
             Group(

@@ -392,20 +392,18 @@ def search(
     if rerank:
         hits = _rerank(brain, text, hits, params, notes, reranker)
     strong_hits = [h for h in hits if not h.weak]
-    if strong_hits:
-        result.hits = strong_hits[:k]
-    else:
+    near = (cos_floor or 1.0) - params.floor_margin / 2
+    # a weak match still shares a query word or comes close in meaning; at most max_weak of them, labelled 弱相关,
+    # after the relevant ones (or alone, when nothing is relevant)
+    weak = [h for h in hits if h.weak and (h.coverage > 0 or (h.cosine is not None and h.cosine >= near))]
+    result.hits = (strong_hits + weak[: params.max_weak])[:k]
+    if not strong_hits:
         result.relevant = False
-        near = (
-            cos_floor or 1.0
-        ) - params.floor_margin / 2  # a weak match shares a word or is close in meaning
-        weak = [h for h in hits if h.coverage > 0 or (h.cosine is not None and h.cosine >= near)]
-        result.hits = weak[: min(k, params.max_weak)]
         if time_filter == "applied":
             wider = search(
                 brain, query, kb=kb, flt=flt, k=k, mode=mode, now=now, fusion=fusion, all_years=True
             )
-            result.outside_range = len(wider.hits) if wider.relevant else 0
+            result.outside_range = sum(1 for h in wider.hits if not h.weak)
         notes.append(result.empty_message or "")
     return result
 
