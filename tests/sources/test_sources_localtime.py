@@ -75,3 +75,14 @@ def test_timeline_and_report_rows_show_local_time(data_dir, monkeypatch):
     monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "UTC")
     r = CliRunner().invoke(app, ["timeline"])
     assert "2021-03-01 03:20" in r.output, r.output
+
+
+def test_time_phrases_are_read_in_the_users_zone(monkeypatch):
+    from socialbrain.retrieve.timeexpr import parse_time_expression
+
+    now = datetime(2024, 6, 2, 1, 0, tzinfo=UTC)  # 09:00 on 2 June in Beijing, still 1 June in New York
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "Asia/Shanghai")
+    assert parse_time_expression("昨天跑步", now=now).since == datetime(2024, 6, 1, tzinfo=SH)
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "America/New_York")
+    ny = ZoneInfo("America/New_York")
+    assert parse_time_expression("昨天跑步", now=now).since == datetime(2024, 5, 31, tzinfo=ny)

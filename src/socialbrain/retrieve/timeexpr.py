@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, tzinfo
 
-from ..timeparse import DEFAULT_ZONE
+from ..localtime import local_zone
 
 __all__ = ["TimeQuery", "parse_time_expression", "time_is_subject"]
 
@@ -118,31 +117,31 @@ def _number(token: str) -> int:
     raise ValueError(token)
 
 
-def _year(y: int, zone: ZoneInfo) -> Range:
+def _year(y: int, zone: tzinfo) -> Range:
     return datetime(y, 1, 1, tzinfo=zone), datetime(y + 1, 1, 1, tzinfo=zone)
 
 
-def _month_start(y: int, m: int, zone: ZoneInfo) -> datetime:
+def _month_start(y: int, m: int, zone: tzinfo) -> datetime:
     y += (m - 1) // 12
     m = (m - 1) % 12 + 1
     return datetime(y, m, 1, tzinfo=zone)
 
 
-def _months(y: int, m: int, n: int, zone: ZoneInfo) -> Range:
+def _months(y: int, m: int, n: int, zone: tzinfo) -> Range:
     """n months starting with month m of year y (m may be out of 1..12: it rolls over)."""
     return _month_start(y, m, zone), _month_start(y, m + n, zone)
 
 
-def _season(y: int, name: str, zone: ZoneInfo) -> Range:
+def _season(y: int, name: str, zone: tzinfo) -> Range:
     return _months(y, _SEASON_START[name], 3, zone)
 
 
-def _day(y: int, m: int, d: int, zone: ZoneInfo) -> Range:
+def _day(y: int, m: int, d: int, zone: tzinfo) -> Range:
     start = datetime(y, m, d, tzinfo=zone)
     return start, start + timedelta(days=1)
 
 
-def _month_or_day(y: int, mo: int, d: str | None, zone: ZoneInfo) -> Range | None:
+def _month_or_day(y: int, mo: int, d: str | None, zone: tzinfo) -> Range | None:
     """Month ``mo`` of year ``y``, or its day ``d`` when given; None when there is no such month or day."""
     if not 1 <= mo <= 12:
         return None
@@ -176,7 +175,7 @@ def _anchor_year(m: re.Match[str], now: datetime) -> int:
     return now.year - ago
 
 
-Rule = Callable[[re.Match[str], datetime, ZoneInfo], Range | None]
+Rule = Callable[[re.Match[str], datetime, tzinfo], Range | None]
 _RULES: list[tuple[re.Pattern[str], Rule]] = []
 
 
@@ -457,12 +456,13 @@ def _remove(query: str, start: int, end: int) -> str:
 
 
 def parse_time_expression(
-    query: str, now: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE
+    query: str, now: datetime | None = None, zone: tzinfo | None = None
 ) -> TimeQuery:
     """Find one time phrase in ``query`` (Chinese or English) and turn it into [since, until) in ``zone``.
 
     ``now`` anchors relative phrases (naive values are read in ``zone``). Without a phrase, since/until are None
     and the text is the query unchanged (trimmed)."""
+    zone = zone or local_zone()  # the user's zone (the `timezone` setting): "昨天" is the user's yesterday
     now = datetime.now(zone) if now is None else (now if now.tzinfo else now.replace(tzinfo=zone))
     now = now.astimezone(zone)
     best: tuple[int, int, Range] | None = None

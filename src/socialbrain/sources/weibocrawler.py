@@ -120,7 +120,7 @@ class WeiboCrawlerCsv:
                 yield Rejected("empty post text", n, "正文", snippet(row.get("id")))
                 continue
             ref_mid = weibo_mid(clean(ref.get("id")))
-            raw = dict(row)
+            raw: dict[str, Any] = dict(row)
             if ref_mid:  # the reposted post, findable by its own id
                 raw["_source"] = {"id": ref_mid, "bid": clean(ref.get("bid"))}
             yield _post(
@@ -154,7 +154,7 @@ class WeiboCrawlerJson:
         data = load_json(path, str(path))
         if not isinstance(data, dict) or not isinstance(data.get("weibo"), list):
             raise ImportFormatError(str(path), 'expected {"user": {…}, "weibo": [...]}', field="weibo")
-        user = data.get("user") if isinstance(data.get("user"), dict) else {}
+        user: dict[str, Any] = data["user"] if isinstance(data.get("user"), dict) else {}
         for i, w in enumerate(data["weibo"]):
             if not isinstance(w, dict):
                 yield Rejected("not a weibo object", field=f"weibo[{i}]", snippet=snippet(w))
