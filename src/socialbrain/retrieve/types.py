@@ -70,7 +70,7 @@ class SearchResult:
             return None
         if self.time_filter == "applied" and self.range_label:
             more = (
-                f"；不限时间有 {self.outside_range} 条相关的（--all-years）"
+                f"；不限时间有 {self.outside_range}{'+' if self.outside_range >= 50 else ''} 条相关的（--all-years）"
                 if self.outside_range
                 else "；不限时间也没有"
             )
