@@ -139,3 +139,15 @@ def test_layout_reimport_adds_and_changes_nothing(name: str, tmp_path: Path):
     totals = again.totals()
     assert (totals["new"], totals["updated"], totals["failed"]) == (0, 0, 0)
     assert again.posts == first.posts == a.count()
+
+
+def test_crawler_post_whose_long_text_was_not_fetched_is_marked(tmp_path):
+    import json
+
+    data = json.loads((LAYOUTS / "crawler_json_html.json").read_text(encoding="utf-8"))
+    data["weibo"][0]["text"] = '周末读完了《活着》，福贵的一生让人说不出话...<a href="/status/4458112696568562">全文</a>'
+    p = tmp_path / "1669879400.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    _, posts, _ = parse(p)
+    assert posts[0].text == "周末读完了《活着》，福贵的一生让人说不出话" and posts[0].raw["truncated"] is True
+    assert "truncated" not in posts[1].raw

@@ -12,7 +12,7 @@ from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register, snippet
 from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
 from .text import html_to_text
-from .weibo_common import PLATFORM, account_from_name, weibo_mid, weibo_url
+from .weibo_common import PLATFORM, account_from_name, cut_fulltext, weibo_mid, weibo_url
 
 
 def _location(value: Any) -> str | None:
@@ -49,6 +49,12 @@ def _post(
 ) -> Post:
     """The Post both formats make, reading the fields they share under their own ``keys``."""
     bid, pics, video, location, likes, reposts, comments, tool = keys
+    text, cut = cut_fulltext(text)  # the long text could not be fetched: "……全文" kept by the crawler
+    if ref_text:
+        ref_text, ref_cut = cut_fulltext(ref_text)
+        cut = cut or ref_cut
+    if cut:
+        record = {**record, "truncated": True}
     return Post(
         platform=options.platform or PLATFORM,
         account=account,
