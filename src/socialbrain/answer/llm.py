@@ -20,7 +20,6 @@ to ``<data dir>/logs/llm-requests.jsonl`` (``[llm] log_requests = false`` or ``S
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import json
 import re
@@ -35,6 +34,7 @@ import httpx
 
 from ..config import Settings
 from ..errors import ConfigError, LLMError, LLMUnavailable
+from ..retry import retry_delay
 from .redact import Redactor, hidden_from_settings
 from .tokens import estimate_messages_tokens, estimate_tokens
 
@@ -244,13 +244,7 @@ class OpenAICompatLLM:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     def _wait(self, attempt: int, response: httpx.Response | None) -> None:
-        delay = self.backoff * (2**attempt)
-        if response is not None:
-            ra = response.headers.get("retry-after")
-            if ra:
-                with contextlib.suppress(ValueError):
-                    delay = min(30.0, max(0.0, float(ra)))
-        time.sleep(delay)
+        time.sleep(retry_delay(attempt, self.backoff, response.headers if response is not None else None))
 
     def _open(self, body: dict[str, Any]) -> httpx.Response:
         """Send with retries; returns an open (streamed) 200 response, the caller closes it."""

@@ -22,14 +22,13 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from .. import __version__
 from ..errors import CollectError
+from ..retry import wait_from_headers
 
 SLOW_DOWN = {418, 403, 429, 500, 502, 503, 504}
 USER_AGENT = (
@@ -75,35 +74,6 @@ class _AnswerTimeout(Exception):
 
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
-
-
-def wait_from_headers(headers: httpx.Headers, now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait: ``Retry-After`` (seconds or HTTP date) or ``X-RateLimit-Reset``
-    (Mastodon: ISO 8601 time; elsewhere epoch seconds)."""
-    now = time.time() if now is None else now
-    ra = headers.get("retry-after")
-    if ra:
-        ra = ra.strip()
-        if ra.replace(".", "", 1).isdigit():
-            return float(ra)
-        try:
-            return max(0.0, parsedate_to_datetime(ra).timestamp() - now)
-        except (TypeError, ValueError):
-            pass
-    reset = headers.get("x-ratelimit-reset")
-    if reset:
-        reset = reset.strip()
-        try:
-            if reset.replace(".", "", 1).isdigit():
-                value = float(reset)
-                return max(0.0, value - now) if value > 1e9 else value
-            dt = datetime.fromisoformat(reset.replace("Z", "+00:00"))
-            if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=UTC)
-            return max(0.0, dt.timestamp() - now)
-        except ValueError:
-            return None
-    return None
 
 
 class PoliteClient:

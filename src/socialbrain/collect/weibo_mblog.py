@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..models import Kind, Post
+from ..sources.dates import parse_date
 from ..sources.text import html_to_text
 
 WEIBO_ZONE = timezone(timedelta(hours=8), "+08:00")  # what Weibo means by every time it shows
@@ -77,49 +78,15 @@ def parse_count(value: Any) -> int | None:
         return None
 
 
-_REL_MIN = re.compile(r"^(\d+)\s*分钟前$")
-_REL_HOUR = re.compile(r"^(\d+)\s*小时前$")
-_DAY_TIME = re.compile(r"^(昨天|今天)\s*(\d{1,2}):(\d{2})$")
-_MD = re.compile(r"^(\d{1,2})-(\d{1,2})$")
-_CN_MD = re.compile(r"^(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-
-
-def _this_year(now: datetime, month: int, day: int, hour: int, minute: int) -> datetime:
-    """Dates shown without a year are this year's, unless that would be in the future (then last year's)."""
-    dt = datetime(now.year, month, day, hour, minute, tzinfo=WEIBO_ZONE)
-    return dt.replace(year=now.year - 1) if dt > now + timedelta(days=1) else dt
-
-
 def parse_weibo_date(value: str, now: datetime | None = None) -> datetime:
-    """Every date form Weibo shows → aware datetime in +08:00.
-
-    ``Sat Dec 28 20:00:00 +0800 2019`` (API), ``2019-12-28 20:00[:00]``, ``12-28`` (this year), ``刚刚``,
-    ``5分钟前``, ``3小时前``, ``昨天 20:00``, ``今天 20:00``, ``12月28日 20:00`` (weibo.cn, this year).
-    """
-    v = value.strip()
-    now = (now or datetime.now(WEIBO_ZONE)).astimezone(WEIBO_ZONE)
+    """Every date form Weibo shows → aware datetime in China time, through the one date parser
+    (socialbrain.sources.dates): ``Sat Dec 28 20:00:00 +0800 2019`` (API), ``2019-12-28 20:00[:00]``, ``12-28``,
+    ``刚刚``, ``5分钟前``, ``3小时前``, ``昨天 20:00``, ``12月28日 20:00``… A date without a year is this year's unless
+    that would be in the future (then last year's)."""
     try:
-        return datetime.strptime(v, "%a %b %d %H:%M:%S %z %Y").astimezone(WEIBO_ZONE)
+        return parse_date(value, now=now, zone=WEIBO_ZONE, past_only=True)
     except ValueError:
-        pass
-    if v == "刚刚":
-        return now.replace(microsecond=0)
-    if m := _REL_MIN.match(v):
-        return (now - timedelta(minutes=int(m.group(1)))).replace(second=0, microsecond=0)
-    if m := _REL_HOUR.match(v):
-        return (now - timedelta(hours=int(m.group(1)))).replace(second=0, microsecond=0)
-    if m := _DAY_TIME.match(v):
-        day = now - timedelta(days=1) if m.group(1) == "昨天" else now
-        return day.replace(hour=int(m.group(2)), minute=int(m.group(3)), second=0, microsecond=0)
-    if m := _MD.match(v):
-        return _this_year(now, int(m.group(1)), int(m.group(2)), 0, 0)
-    if m := _CN_MD.match(v):
-        return _this_year(now, int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4)))
-    if m := _YMD.match(v):
-        y, mo, d, h, mi, s = (int(x) if x else 0 for x in m.groups())
-        return datetime(y, mo, d, h, mi, s, tzinfo=WEIBO_ZONE)
-    raise ValueError(f"unknown Weibo date {value!r}")
+        raise ValueError(f"unknown Weibo date {value!r}") from None
 
 
 # -- mblog ----------------------------------------------------------------------------------------

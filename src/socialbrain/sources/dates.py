@@ -32,9 +32,12 @@ def _hms(*parts: str | None) -> tuple[int, int, int]:
 
 
 def parse_date(
-    value: str | int | float, *, now: datetime | None = None, zone: tzinfo = DEFAULT_ZONE
+    value: str | int | float, *, now: datetime | None = None, zone: tzinfo = DEFAULT_ZONE, past_only: bool = False
 ) -> datetime:
-    """Any date form an export writes → an aware datetime; ValueError when it is none of them."""
+    """Any date form an export or a Weibo page writes → an aware datetime; ValueError when it is none of them.
+
+    ``past_only``: a date shown without a year that would lie in the future is last year's (a page of posts
+    fetched on 10 January shows "12-28" for last December)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_unix(float(value), zone)
     v = str(value).strip().replace("\u3000", " ")
@@ -60,10 +63,11 @@ def parse_date(
         return day.replace(hour=h, minute=mi, second=s, microsecond=0)
     m = _MONTH_DAY.match(v)
     if m:
-        year = _now(now, zone).year
-        return datetime(
-            year, int(m.group(1)), int(m.group(2)), *_hms(m.group(3), m.group(4), m.group(5)), tzinfo=zone
+        current = _now(now, zone)
+        dt = datetime(
+            current.year, int(m.group(1)), int(m.group(2)), *_hms(m.group(3), m.group(4), m.group(5)), tzinfo=zone
         )
+        return dt.replace(year=current.year - 1) if past_only and dt > current + timedelta(days=1) else dt
     try:
         return datetime.strptime(v, _API)
     except ValueError:

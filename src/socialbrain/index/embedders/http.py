@@ -17,6 +17,7 @@ import httpx
 import numpy as np
 
 from ...errors import EmbedderUnavailable
+from ...retry import retry_delay
 
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -101,12 +102,10 @@ class _HTTPEmbedder:
                     raise EmbedderUnavailable(
                         f"embedding server {self.url} answered HTTP {r.status_code}: {r.text[:200].strip()}"
                     )
-                retry_after = r.headers.get("retry-after")
-                if retry_after and retry_after.replace(".", "", 1).isdigit():
-                    time.sleep(min(float(retry_after), 30.0))
-                    attempt += 1
-                    continue
-            time.sleep(self.backoff * (2**attempt))
+                time.sleep(retry_delay(attempt, self.backoff, r.headers))
+                attempt += 1
+                continue
+            time.sleep(retry_delay(attempt, self.backoff))
             attempt += 1
 
     def _embed_batch(self, texts: list[str], is_query: bool) -> np.ndarray:
