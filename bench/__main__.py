@@ -29,6 +29,7 @@ BENCHES = (
     "mcp",
     "serve",
     "report",
+    "mood",
     "collect_replay",
     "embedders",
     "scale",
