@@ -25,6 +25,7 @@ BENCHES = (
     "ingest_formats",
     "ingest_index",
     "retrieval",
+    "retrieval_product",
     "answer",
     "mcp",
     "serve",
