@@ -4,6 +4,7 @@
     ├── ConfigError             a setting, flag or env var is wrong
     │   └── MissingExtra        an optional feature whose extra is not installed (names the pip command)
     ├── ImportFormatError       an input file cannot be imported (names file, line or field)
+    │   └── NotThisFormat       the detected format finds none of its records in the file
     ├── ArchiveError            the archive file is missing, locked, or from a newer version
     ├── NotFoundError           an id, knowledge base or year that does not exist
     ├── IndexMismatchError      the index was built by another embedding model: rebuild explicitly
@@ -58,6 +59,11 @@ class ImportFormatError(SocialbrainError):
         if field is not None:
             where += f" [{field}]"
         super().__init__(f"{where}: {message}")
+
+
+class NotThisFormat(ImportFormatError):
+    """The importer that detection picked finds no record of its format in the file (a look-alike, e.g. a note
+    that mentions 发布时间): inside a folder such a file is skipped, not failed."""
 
 
 class ArchiveError(SocialbrainError):

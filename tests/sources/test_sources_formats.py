@@ -276,3 +276,18 @@ def test_twitter_account_comes_from_manifest_when_account_js_is_missing(tmp_path
     )
     known = [x for x in get_importer("twitter").parse(p, ImportOptions()) if isinstance(x, Post)]
     assert {x.account for x in known} == {"xiaoman_lin"} and len(known) == len(alone)
+
+
+def test_a_note_that_quotes_weibospider_fields_is_skipped_in_a_folder_but_named_when_given(tmp_path):
+    from socialbrain.archive import SQLiteArchive
+    from socialbrain.sources.ingest import import_paths
+
+    note = tmp_path / "exports" / "格式说明.md"
+    note.parent.mkdir()
+    note.write_text("# 用户信息\n\n| 字段 | 含义 |\n| 发布时间 | 何时 |\n| 点赞数 | 赞 |\n| 微博内容 | 正文 |\n", encoding="utf-8")
+    a = SQLiteArchive(tmp_path / "a.db")
+    (in_folder,) = import_paths(a, [note.parent]).files
+    assert in_folder.status == "skipped"
+    (named,) = import_paths(a, [note]).files
+    assert named.status == "failed" and "not a weiboSpider .txt" in (named.message or "")
+    assert not [r for r in a.imports() if r["status"] == "running"]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..archive.sqlite import SQLiteArchive
-from ..errors import ImportFormatError
+from ..errors import ImportFormatError, NotThisFormat
 from ..models import Post
 from .base import Importer, ImportOptions, Rejected, detect, get_importer, read_head
 from .files import InputFile, iter_input_files, sha256_file
@@ -212,6 +212,8 @@ def import_file(
     except BaseException as e:
         interrupted = isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit)
         result.status = "interrupted" if interrupted else "failed"
+        if isinstance(e, NotThisFormat) and not f.explicit and forced is None:
+            result.status = "skipped"  # a look-alike found in a folder (a README that quotes the format)
         result.message = "interrupted" if interrupted else _shown_error(e, f)
         for k in ("new", "updated", "unchanged", "forgotten"):
             setattr(result, k, 0)

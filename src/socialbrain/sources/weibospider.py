@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import ImportFormatError
+from ..errors import ImportFormatError, NotThisFormat
 from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register, snippet
 from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
@@ -200,7 +200,7 @@ class WeiboSpiderTxt:
         header, records = _txt_records(lines)
         with_fields = [r for r in records if r.fields]
         if not with_fields:
-            raise ImportFormatError(
+            raise NotThisFormat(
                 str(path), "no post has a 发布时间/点赞数 line: this is not a weiboSpider .txt", line=1
             )
         if not any("time" in r.fields for r in with_fields):
