@@ -216,3 +216,35 @@ def test_keyboard_skip_link_tabs_and_labels(server: LiveServer, page: Any) -> No
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
+
+
+def test_kb_page_shows_per_file_results_and_files(server: LiveServer, page: Any, tmp_path: Path) -> None:  # noqa: F811
+    good = tmp_path / "骑车.txt"
+    good.write_text("## 2019-10-01\n国庆在西湖边骑车。\n", encoding="utf-8")
+    bad = tmp_path / "broken.json"
+    bad.write_text("garbage{{{", encoding="utf-8")
+    ready(page, server.url + "/#kbs")
+    page.fill("#kb-name", "骑车")
+    page.click("#kb-create button[type=submit]")
+    page.wait_for_selector("tr[data-kb='骑车']")
+    # a KB without dates is empty until a file is added
+    assert page.locator("tr[data-kb='骑车'] .kb-count").text_content() == "0"
+    page.locator("tr[data-kb='骑车'] .files-btn").click()
+    sync_api.expect(page.locator("#kb-files-note")).to_have_text("还没有文件：在下面上传。")
+    page.select_option("#upload-kb", "骑车")
+    page.set_input_files("#upload-files", [str(good), str(bad)])
+    sync_api.expect(page.locator("#upload-picked li")).to_have_count(2)
+    page.click("#kb-upload button[type=submit]")
+    page.wait_for_selector("#upload-status[data-state='done']")
+    failed = page.locator("#upload-results li[data-status='failed']")
+    sync_api.expect(failed).to_contain_text("broken.json")
+    sync_api.expect(failed).to_contain_text("认不出这个文件的格式")
+    sync_api.expect(page.locator("#upload-results li[data-status='imported']")).to_contain_text("骑车.txt 新增 1")
+    assert "1 个文件失败" in (page.locator("#upload-status").text_content() or "")
+    sync_api.expect(page.locator("tr[data-kb='骑车'] .kb-count")).to_have_text("1")
+    sync_api.expect(page.locator("#kb-file-rows tr")).to_have_count(1)
+    assert page.locator("#kb-file-rows .file-name").text_content() == "骑车.txt"
+    assert axe_violations(page) == []
+    page.locator("#kb-file-rows .remove-file").click()
+    sync_api.expect(page.locator("tr[data-kb='骑车'] .kb-count")).to_have_text("0")
+    sync_api.expect(page.locator("#kb-file-rows tr")).to_have_count(0)

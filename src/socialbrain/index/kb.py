@@ -106,10 +106,11 @@ def kb_filter(brain: Brain, name: str | None) -> PostFilter:
         return PostFilter()
     _, _, stored = _require(brain, name)
     flt = filter_from_json(stored)
+    if flt.is_empty():
+        # no filter: only the files added to it (none yet = an empty KB, never the whole archive)
+        return PostFilter(kb=name)  # members only: filter_sql reads kb_posts
     if not stored.get("members"):
         return flt
-    if flt.is_empty():
-        return PostFilter(kb=name)  # members only: filter_sql reads kb_posts
     # a filter plus members: the union, as an explicit id list
     ids = set(brain.archive.ids(flt))
     ids.update(_members(brain, name))

@@ -9,9 +9,10 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -28,6 +29,7 @@ from ..services import (
     thread,
     visible_post,
 )
+from ..services import kb_files as kb_files_service
 from ..services import search as search_service
 from . import services
 from .jobs import Job
@@ -265,6 +267,33 @@ async def delete_kb(name: str, request: Request) -> dict[str, Any]:
         raise ConfigError("the knowledge base 'all' is the whole archive and cannot be deleted")
     await st.run(services.delete_kb, st.brain, name)
     return {"ok": True}
+
+
+@router.get("/kbs/{name}/files")
+async def kb_files(name: str, request: Request) -> dict[str, Any]:
+    """The files a knowledge base's posts came from: ``{kb, members_only, files: [{key, name, posts, first, last,
+    imported_at}]}`` (plain file names, never server paths)."""
+    st = get_state(request)
+    return await st.run(kb_files_service.list_files, st.brain, name)
+
+
+@router.delete("/kbs/{name}/files/{key}")
+async def remove_kb_file(name: str, key: str, request: Request) -> dict[str, Any]:
+    """Take one file's posts out of a knowledge base made of added files (they stay in the archive)."""
+    st = get_state(request)
+    return await st.run(kb_files_service.remove_file, st.brain, name, key)
+
+
+@router.get("/kbs/{name}/files/{key}.jsonl")
+async def download_kb_file(name: str, key: str, request: Request) -> StreamingResponse:
+    """One file's posts in the knowledge base as re-importable JSONL (a download)."""
+    st = get_state(request)
+    filename, lines = await st.run(kb_files_service.file_jsonl, st.brain, name, key)
+    return StreamingResponse(
+        iterate_in_threadpool(lines),
+        media_type="application/x-ndjson; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
 
 
 @router.post("/kbs/{name}/rebuild")

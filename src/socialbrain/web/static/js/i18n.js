@@ -2,6 +2,17 @@
 const TEXT = {
   zh: {
 
+
+    kb_scope: "范围", actions: "操作", file_name: "文件", file_span: "时间范围", file_when: "导入时间",
+    drop_hint: "把文件拖到这里，或点击选择（可多选）", job_failed: "失败：{message}", job_queued: "排队中……",
+    files_failed: "{n} 个文件失败", file_imported: "新增 {new}，更新 {updated}，未变 {unchanged}",
+    file_rejected: "；跳过 {n} 条（{why}）", file_skipped: "已跳过：{why}", file_failed: "失败：{why}",
+    files_only: "只含上传的文件（{n} 条）", plus_files: "另加上传的 {n} 条", show_files: "文件",
+    files_of: "“{kb}”的文件（{n} 个）", files_note_members: "这个知识库只含上传的文件：可以把某个文件移出（帖子仍在归档里）。",
+    files_note_filter: "这个知识库由日期等条件决定：这里列出它的帖子来自哪些文件。", files_none: "还没有文件：在下面上传。",
+    download_file: "下载", remove_file: "移出", file_removed: "已把“{name}”移出", no_file: "（未知文件）",
+    import_counts: "新增 {new} 更新 {updated} 未变 {unchanged} 跳过 {rejected}", import_failed: "失败", import_running: "进行中",
+    import_interrupted: "中断", reindexing: "重建索引 {done}/{total}", rebuilt: "索引已重建",
     sort: "排序", sort_default: "默认", sort_relevance: "按相关度", sort_newest: "从新到旧", sort_oldest: "从旧到新",
     no_relevant: "没有找到相关的帖子", no_relevant_hint: "换个说法，或者去掉一些筛选条件再试。",
     outside_range: "{range}没有找到相关的帖子；不限时间有 {n} 条相关的。", none_any_time: "{range}没有找到相关的帖子；不限时间也没有。",
@@ -32,7 +43,7 @@ const TEXT = {
     no_llm: "没有配置大模型：显示检索到的原帖。启动时加 --llm-url 可用大模型回答。",
     dropped: "已去掉不存在的引用：{list}",
     delete: "删除", rebuild: "重建", confirm_delete: "删除知识库“{name}”？归档里的帖子不会被删除。",
-    uploading: "上传中 {pct}%", importing: "导入中：{stage} {done}/{total}", import_done: "完成：新增 {new}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
+    uploading: "上传中 {pct}%", importing: "导入中：{stage} {done}/{total}", import_done: "完成：新增 {new}，更新 {updated}，未变 {unchanged}，跳过 {rejected}",
     job_error: "失败：{message}", created: "已创建“{name}”", deleted: "已删除“{name}”", rebuilding: "重建中……",
     whole_archive: "整个归档", likes: "赞", reposts: "转", comments: "评", error: "出错了：{message}",
     wrong_token: "令牌不对", open_post: "查看原帖",
@@ -51,6 +62,17 @@ const TEXT = {
   },
   en: {
 
+
+    kb_scope: "Scope", actions: "Actions", file_name: "File", file_span: "Dates", file_when: "Imported",
+    drop_hint: "Drop files here, or click to choose (several at once)", job_failed: "Failed: {message}", job_queued: "Queued…",
+    files_failed: "{n} files failed", file_imported: "{new} new, {updated} updated, {unchanged} unchanged",
+    file_rejected: "; {n} records skipped ({why})", file_skipped: "skipped: {why}", file_failed: "failed: {why}",
+    files_only: "uploaded files only ({n} posts)", plus_files: "plus {n} uploaded posts", show_files: "Files",
+    files_of: "Files of “{kb}” ({n})", files_note_members: "This knowledge base holds only uploaded files: a file can be taken out (its posts stay in the archive).",
+    files_note_filter: "This knowledge base is defined by dates or platforms: these are the files its posts came from.", files_none: "No files yet: upload some below.",
+    download_file: "Download", remove_file: "Take out", file_removed: "Took “{name}” out", no_file: "(unknown file)",
+    import_counts: "{new} new {updated} updated {unchanged} unchanged {rejected} skipped", import_failed: "failed", import_running: "running",
+    import_interrupted: "interrupted", reindexing: "re-indexing {done}/{total}", rebuilt: "index rebuilt",
     sort: "Sort", sort_default: "Default", sort_relevance: "by relevance", sort_newest: "newest first", sort_oldest: "oldest first",
     no_relevant: "No relevant posts found", no_relevant_hint: "Try other words, or remove some filters.",
     outside_range: "Nothing relevant in {range}; {n} relevant posts at other times.", none_any_time: "Nothing relevant in {range}, nor at any other time.",
@@ -81,7 +103,7 @@ const TEXT = {
     no_llm: "No LLM configured: showing retrieved posts. Start with --llm-url to get written answers.",
     dropped: "Removed citations that do not exist: {list}",
     delete: "Delete", rebuild: "Rebuild", confirm_delete: "Delete the knowledge base “{name}”? Posts stay in the archive.",
-    uploading: "Uploading {pct}%", importing: "Importing: {stage} {done}/{total}", import_done: "Done: {new} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+    uploading: "Uploading {pct}%", importing: "Importing: {stage} {done}/{total}", import_done: "Done: {new} new, {updated} updated, {unchanged} unchanged, {rejected} skipped",
     job_error: "Failed: {message}", created: "Created “{name}”", deleted: "Deleted “{name}”", rebuilding: "Rebuilding…",
     whole_archive: "the whole archive", likes: "likes", reposts: "reposts", comments: "comments", error: "Error: {message}",
     wrong_token: "Wrong token", open_post: "Open post",
@@ -141,7 +163,14 @@ const ERRORS = [
     { zh: "找不到这个对话（可能已经删除）。从左边选一个，或开始新对话。", en: "This conversation no longer exists (it may have been deleted). Pick another one or start a new chat." }],
   [/no knowledge base named '([^']*)'/i,
     { zh: "没有名为“{1}”的知识库：先在“知识库”页创建它。", en: "There is no knowledge base \u201c{1}\u201d: create it on the Knowledge bases page first." }],
-  [/already exists/i,
+  [/is defined by its dates or platforms, not by files/i,
+    { zh: "这个知识库由日期等条件决定，不能单独移出文件：改它的条件，或新建一个不填日期的知识库再上传文件。",
+      en: "This knowledge base is defined by dates or platforms, so a file cannot be taken out: change those, or make a knowledge base without dates and upload files to it." }],
+  [/no importer recognises this file/i,
+    { zh: "认不出这个文件的格式：上传微博、Twitter、Mastodon、Telegram、微信的导出文件，或 .txt/.csv/.jsonl。", en: "This file's format is not recognised: upload a Weibo, Twitter, Mastodon, Telegram or WeChat export, or .txt/.csv/.jsonl." }],
+  [/nothing imported: (.*)/i,
+    { zh: "没有导入任何帖子：{1}", en: "Nothing was imported: {1}" }],
+  [/already exists|exists already/i,
     { zh: "这个名字已经有了：换一个名字。", en: "That name is taken: choose another." }],
   [/too large|413/i,
     { zh: "文件太大，超过了服务器的上传上限：拆成小一点的文件，或用 --max-upload-mb 调大上限后重启。", en: "The upload is larger than the server allows: split it, or restart with a larger --max-upload-mb." }],
@@ -153,11 +182,16 @@ const ERRORS = [
     { zh: "访问令牌不对：用启动时设置的 --token 登录。", en: "Wrong access token: log in with the --token the server was started with." }],
 ];
 
-export function userMessage(message) {
+// The message in the user's language with its fix, or null when no pattern knows it.
+export function translateError(message) {
   const text = String(message || "");
   for (const [re, msgs] of ERRORS) {
     const m = re.exec(text);
     if (m) return (msgs[lang] || msgs.zh).replace(/\{(\d)\}/g, (_, i) => (m[+i] || "").replace(/^'|'$/g, ""));
   }
-  return t("error", { message: text });
+  return null;
+}
+
+export function userMessage(message) {
+  return translateError(message) || t("error", { message: String(message || "") });
 }
