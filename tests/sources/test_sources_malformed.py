@@ -107,3 +107,18 @@ def test_an_unrecognised_file_says_what_was_tried_and_what_it_looks_like(tmp_pat
             detect(p)
         msg = str(e.value)
         assert looks in msg and all(i.name in msg for i in importers()), msg
+
+
+def test_a_10mb_post_is_stored_whole_but_indexed_by_a_bounded_prefix(tmp_path):
+    from datetime import UTC, datetime
+
+    from socialbrain.index.units import MAX_INDEXED_CHARS, post_units
+    from socialbrain.models import Post
+
+    a = SQLiteArchive(tmp_path / "a.db")
+    text = "很长的一条微博。" * (10 * 1024 * 1024 // 24)
+    p = Post(platform="weibo", account="1", created_at=datetime(2020, 1, 1, tzinfo=UTC), text=text)
+    a.upsert(p)
+    assert a.get(p.id).text == text  # stored whole
+    units = post_units(p)
+    assert sum(len(u.text) for u in units) <= MAX_INDEXED_CHARS < len(text)

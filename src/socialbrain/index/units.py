@@ -20,6 +20,9 @@ LONG_POST_CHARS = 500
 PIECE_CHARS = 400  # target size of a piece of a long post
 CHAT_GAP_SECONDS = 30 * 60
 CHAT_WINDOW_MESSAGES = 12
+# a post is stored whole, but only its first 100k characters are indexed: one 10 MB "post" (a pasted book, a log)
+# would otherwise become ~25k units and hundreds of MB of tokens in the import that stores it
+MAX_INDEXED_CHARS = 100_000
 
 # a sentence ends after 。！？… (runs of them, plus closing quotes/brackets), or after . ! ? followed by a space
 _SENTENCE_END = re.compile(r"(?<=[。！？!?…；;\n])[”’」』）)\"']*|(?<=[.!?])[”’\"')]*(?=\s)")
@@ -71,7 +74,7 @@ def _likes(post: Post) -> int:
 def post_units(post: Post) -> list[Unit]:
     """The units of one (non-chat) post."""
     assert post.id is not None, "post must be stored in the archive first"
-    text = post.full_text
+    text = post.full_text[:MAX_INDEXED_CHARS]
     pieces = split_long(text)
     common = dict(
         post_ids=[post.id],
@@ -91,7 +94,7 @@ def post_units(post: Post) -> list[Unit]:
 
 def _chat_line(post: Post) -> str:
     who = post.author or "我"
-    return f"{who}: {post.full_text}"
+    return f"{who}: {post.full_text[:MAX_INDEXED_CHARS]}"
 
 
 def chat_windows(posts: Iterable[Post]) -> list[list[Post]]:
