@@ -6,9 +6,15 @@ DEMO_HOME ?= .demo
 
 .PHONY: setup demo test lint system-deps web-test-deps bench
 
-$(VENV)/.installed: pyproject.toml
+# runtime dependencies only (what `socialbrain` imports on its default path): enough for the demo
+$(VENV)/.runtime: pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e .
+	touch $@
+
+# + the dev extra (tests, lint, type check, benchmarks' reference libraries)
+$(VENV)/.installed: $(VENV)/.runtime
 	$(VENV)/bin/pip install -q -e '.[dev]'
 	touch $@
 
@@ -24,7 +30,7 @@ tests/web/node_modules/axe-core/axe.min.js: tests/web/package.json tests/web/pac
 	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: setup
+demo: $(VENV)/.runtime
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) import samples/lin-xiaoyu
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) stats
 	SOCIALBRAIN_HOME=$(DEMO_HOME) $(SB) search "迄今为止发生过的最好的事" -k 5
