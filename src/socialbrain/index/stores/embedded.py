@@ -16,6 +16,7 @@ import json
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -51,6 +52,13 @@ CREATE TABLE IF NOT EXISTS unit_posts (
 CREATE INDEX IF NOT EXISTS unit_posts_unit ON unit_posts(unit);
 CREATE VIRTUAL TABLE IF NOT EXISTS units_fts USING fts5(tokens);
 """
+
+#: above this many vectors the in-memory matrix is int8 with a per-row scale (1M x 384: 0.4 GB instead of 1.5 GB)
+QUANTIZE_ABOVE = 200_000
+_CHUNK_ROWS = 32_768
+#: a matrix of at least this many rows is reloaded at most every RELOAD_SECONDS while vectors keep arriving
+RELOAD_THROTTLE_ROWS = 50_000
+RELOAD_SECONDS = 10.0
 
 _UNIT_COLUMNS = "id, unit_id, post_ids, text, created_ts, platform, account, kind, likes"
 
@@ -113,12 +121,32 @@ class _VectorCache:
     generation: int
     rows: np.ndarray  # units.id per matrix row
     unit_ids: list[str]
-    matrix_t: np.ndarray  # (dim, n) float32: v @ matrix_t reads memory in order, ~2x faster than matrix @ v
+    matrix_t: np.ndarray | None  # (dim, n) float32: v @ matrix_t reads memory in order, ~2x faster than matrix @ v
+    q8: np.ndarray | None  # (n, dim) int8, per-row scale: large indexes (QUANTIZE_ABOVE) keep a quarter of the RAM
+    scale: np.ndarray | None  # (n,) float32: row i ≈ q8[i] * scale[i]
+    dim: int
+    loaded_at: float
     created_ts: np.ndarray
     likes: np.ndarray
     codes: dict[str, tuple[np.ndarray, dict[str, int]]]  # column → (per-row code, value → code)
     pair_rows: np.ndarray  # matrix row index per (unit, post) pair
     pair_posts: np.ndarray  # post id per pair
+
+    def scores(self, v: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
+        """Cosine of ``v`` with every row (or the ``candidates`` rows)."""
+        if self.matrix_t is not None:
+            if candidates is None:
+                return v @ self.matrix_t
+            if len(candidates) < self.matrix_t.shape[1] // 8:
+                return v @ self.matrix_t[:, candidates]
+            return (v @ self.matrix_t)[candidates]
+        assert self.q8 is not None and self.scale is not None
+        rows = self.q8 if candidates is None else self.q8[candidates]
+        scale = self.scale if candidates is None else self.scale[candidates]
+        out = np.empty(len(rows), dtype=np.float32)
+        for i in range(0, len(rows), _CHUNK_ROWS):  # float32 a chunk at a time: bounded scratch memory
+            out[i : i + _CHUNK_ROWS] = rows[i : i + _CHUNK_ROWS].astype(np.float32) @ v
+        return out * scale
 
     def mask(self, flt: IndexFilter) -> np.ndarray | None:
         m: np.ndarray | None = None
@@ -150,6 +178,7 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
     """SQLite + FTS5 + numpy. Safe to share across threads (one connection behind a lock)."""
 
     backend = "embedded"
+    quantize_above = QUANTIZE_ABOVE
 
     def __init__(self, folder: Path | str):
         self.folder = Path(folder)
@@ -495,47 +524,85 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
 
     def _vector_cache(self) -> _VectorCache | None:
         gen = self._generation()
-        if self._cache is not None and self._cache.generation == gen:
-            return self._cache
+        cache = self._cache
+        if cache is not None and cache.generation == gen:
+            return cache
+        if (
+            cache is not None
+            and len(cache.rows) >= RELOAD_THROTTLE_ROWS
+            and time.monotonic() - cache.loaded_at < RELOAD_SECONDS
+        ):
+            return cache  # an embedding pass commits every few seconds: a big matrix is reloaded at most every 10 s
         dim = self.dim
         if dim is None:
             self._cache = None
             return None
         with self._lock:
-            rows = self.conn.execute(
+            n = self.conn.execute("SELECT COUNT(vector) FROM units").fetchone()[0]
+            quantize = n > self.quantize_above
+            ids = np.empty(n, dtype=np.int64)
+            created = np.empty(n, dtype=np.float64)
+            likes = np.empty(n, dtype=np.int64)
+            unit_ids: list[str] = []
+            tables: dict[str, dict[str, int]] = {"platform": {}, "account": {}, "kind": {}}
+            codes_arr = {col: np.empty(n, dtype=np.int32) for col in tables}
+            if quantize:
+                q8: np.ndarray | None = np.empty((n, dim), dtype=np.int8)
+                scale: np.ndarray | None = np.empty(n, dtype=np.float32)
+                matrix: np.ndarray | None = None
+            else:
+                q8 = scale = None
+                matrix = np.empty((n, dim), dtype=np.float32)
+            cur = self.conn.execute(
                 "SELECT id, unit_id, vector, created_ts, likes, platform, account, kind FROM units "
                 "WHERE vector IS NOT NULL ORDER BY id"
-            ).fetchall()
+            )
+            i = 0
+            while i < n and (chunk := cur.fetchmany(8192)):
+                chunk = chunk[: n - i]
+                j = i + len(chunk)
+                block = np.frombuffer(b"".join(r[2] for r in chunk), dtype=np.float16).reshape(-1, dim)
+                if quantize:
+                    assert q8 is not None and scale is not None
+                    b32 = block.astype(np.float32)
+                    peak = np.maximum(np.abs(b32).max(axis=1), 1e-12)
+                    q8[i:j] = np.rint(b32 * (127.0 / peak)[:, None]).astype(np.int8)
+                    scale[i:j] = peak / 127.0
+                else:
+                    assert matrix is not None
+                    matrix[i:j] = block
+                for k, r in enumerate(chunk, start=i):
+                    ids[k] = r[0]
+                    unit_ids.append(r[1])
+                    created[k] = r[3]
+                    likes[k] = r[4]
+                    for col, pos in (("platform", 5), ("account", 6), ("kind", 7)):
+                        table = tables[col]
+                        codes_arr[col][k] = table.setdefault(r[pos], len(table))
+                i = j
+            n = i  # rows embedded between the count and the read are picked up next time
             pairs = self.conn.execute(
                 "SELECT p.unit, p.post_id FROM unit_posts p JOIN units u ON u.id = p.unit "
                 "WHERE u.vector IS NOT NULL"
             ).fetchall()
-        n = len(rows)
-        matrix_t = (
-            np.ascontiguousarray(
-                np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(n, dim).T,
-                dtype=np.float32,
-            )
-            if n
-            else np.zeros((dim, 0), np.float32)
-        )
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-        codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
-        for col, pos in (("platform", 5), ("account", 6), ("kind", 7)):
-            table: dict[str, int] = {}
-            arr = np.fromiter((table.setdefault(r[pos], len(table)) for r in rows), dtype=np.int32, count=n)
-            codes[col] = (arr, table)
         pair_units = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+        pair_posts = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+        ids = ids[:n]
+        keep = np.isin(pair_units, ids)
         self._cache = _VectorCache(
             generation=gen,
             rows=ids,
-            unit_ids=[r[1] for r in rows],
-            matrix_t=matrix_t,
-            created_ts=np.fromiter((r[3] for r in rows), dtype=np.float64, count=n),
-            likes=np.fromiter((r[4] for r in rows), dtype=np.int64, count=n),
-            codes=codes,
-            pair_rows=np.searchsorted(ids, pair_units),
-            pair_posts=np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs)),
+            unit_ids=unit_ids[:n],
+            matrix_t=None if matrix is None else np.ascontiguousarray(matrix[:n].T),
+            q8=None if q8 is None else q8[:n],
+            scale=None if scale is None else scale[:n],
+            dim=dim,
+            loaded_at=time.monotonic(),
+            created_ts=created[:n],
+            likes=likes[:n],
+            codes={col: (codes_arr[col][:n], tables[col]) for col in tables},
+            pair_rows=np.searchsorted(ids, pair_units[keep]),
+            pair_posts=pair_posts[keep],
         )
         return self._cache
 
@@ -545,24 +612,18 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
         if cache is None or len(cache.rows) == 0 or k <= 0:
             return []
         v = np.asarray(vector, dtype=np.float32).reshape(-1)
-        if v.shape[0] != cache.matrix_t.shape[0]:
+        if v.shape[0] != cache.dim:
             raise IndexMismatchError(
-                f"query vector has {v.shape[0]} dims, the index {cache.matrix_t.shape[0]}: "
-                "run `socialbrain index rebuild`"
+                f"query vector has {v.shape[0]} dims, the index {cache.dim}: run `socialbrain index rebuild`"
             )
         mask = cache.mask(flt)
+        candidates = None
+        if mask is not None:
+            candidates = np.flatnonzero(mask)
+            if len(candidates) == 0:
+                return []
         with _one_blas_thread():
-            if mask is None:
-                candidates = None
-                scores = v @ cache.matrix_t
-            else:
-                candidates = np.flatnonzero(mask)
-                if len(candidates) == 0:
-                    return []
-                if len(candidates) < len(mask) // 8:
-                    scores = v @ cache.matrix_t[:, candidates]
-                else:
-                    scores = (v @ cache.matrix_t)[candidates]
+            scores = cache.scores(v, candidates)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
