@@ -17,7 +17,7 @@ from socialbrain.index.status import index_status
 from socialbrain.retrieve.search import search
 from socialbrain.testing.llm_server import Behaviour, start_server
 
-POSTS = 200
+POSTS = 100
 BATCH = 10
 
 
@@ -56,7 +56,7 @@ def test_kill_during_embedding_then_import_again_resumes(data_dir: Path, tmp_pat
     )
     data_dir.mkdir(parents=True)
     (data_dir / "config.toml").write_text(f"[embedder]\nbatch_size = {BATCH}\n", encoding="utf-8")
-    server = start_server(Behaviour(embed_delay=0.4))  # 20 batches: >= 8 s of embedding to kill it in
+    server = start_server(Behaviour(embed_delay=1.0))  # 10 batches: >= 10 s of embedding to kill it in
     try:
         env = {
             **os.environ,
@@ -66,7 +66,7 @@ def test_kill_during_embedding_then_import_again_resumes(data_dir: Path, tmp_pat
         }
         cmd = [sys.executable, "-m", "socialbrain.cli.main", "import", str(src), "--platform", "weibo"]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while _vectors(data_dir) < 3 * BATCH:
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline
