@@ -107,7 +107,12 @@ STAGE_LABELS = {
 
 
 class ProgressBar:
-    """A rich progress bar on stderr driven by (stage, done, total) callbacks; build it with progress_bar().
+    """A rich progress bar on stderr driven by (stage, done, total) callbacks.
+
+    ``labels`` turns a stage into its description (a mapping falls back to the stage itself; pass ``str``
+    to show stages as they are); ``per_stage`` gives every stage its own bar, otherwise one bar whose
+    description follows the stage; ``title`` shows that one bar from the start; ``clock`` adds the time
+    remaining or elapsed; ``show=False`` runs silently.
 
     Use it as a context manager (``with progress_bar() as progress: work(progress=progress)``) or call it
     directly and ``close()`` it: the bar starts on the first call (or on entry when it has a ``title``).
@@ -115,8 +120,8 @@ class ProgressBar:
 
     def __init__(
         self,
-        *,
         labels: Mapping[str, str] | Callable[[str], str] = STAGE_LABELS,
+        *,
         per_stage: bool = True,
         title: str | None = None,
         clock: Literal["remaining", "elapsed"] | None = "remaining",
@@ -172,20 +177,6 @@ class ProgressBar:
         self.close()
 
 
-def progress_bar(
-    labels: Mapping[str, str] | Callable[[str], str] = STAGE_LABELS,
-    *,
-    per_stage: bool = True,
-    title: str | None = None,
-    clock: Literal["remaining", "elapsed"] | None = "remaining",
-    show: bool = True,
-) -> ProgressBar:
-    """A rich progress bar on stderr driven by (stage, done, total) callbacks.
 
-    ``labels`` turns a stage into its description (a mapping falls back to the stage itself; pass ``str``
-    to show stages as they are);
-    ``per_stage`` gives every stage its own bar, otherwise one bar whose description follows the stage;
-    ``title`` shows that one bar from the start; ``clock`` adds the time remaining or elapsed;
-    ``show=False`` runs silently.
-    """
-    return ProgressBar(labels=labels, per_stage=per_stage, title=title, clock=clock, show=show)
+#: ``progress_bar(labels, per_stage=…, title=…, clock=…, show=…)``: the bar is its own factory
+progress_bar = ProgressBar
