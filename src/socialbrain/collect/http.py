@@ -123,7 +123,7 @@ class PoliteClient:
             assert self.politeness.run_deadline is not None
             raise RunDeadline(
                 f"{self.site}: stopped at the time limit of {_minutes(self.politeness.run_deadline)} "
-                f"({self.requests} requests) before the next {what}; run the same command again to continue "
+                f"({self.requests} requests), before {what}; run the same command again to continue "
                 "(it resumes), or raise --time-limit"
             )
 
@@ -160,7 +160,7 @@ class PoliteClient:
                 size += len(chunk)
                 if size > p.max_bytes:
                     raise TooLarge(
-                        f"{self.site}: the {what} is larger than {p.max_bytes // (1024 * 1024)} MB "
+                        f"{self.site}: {what} is larger than {p.max_bytes // (1024 * 1024)} MB "
                         f"{'once decompressed ' if r.headers.get('content-encoding') else ''}"
                         "(a broken or hostile server?): refused, nothing of it was stored"
                     )
