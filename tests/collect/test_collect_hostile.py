@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from collect_fakes import CN, FakeServer, make_mblog, mastodon_status
+from collect_fakes import CN, FakeServer, gzip_zeros, make_mblog, mastodon_status
 
 from socialbrain.brain import Brain
 from socialbrain.collect.engine import PagingLoop
@@ -104,6 +104,7 @@ def test_read_timeout_is_called_a_timeout_not_slow_down(server, brain):
 
 def test_gzip_bomb_is_refused_while_it_inflates(server, brain):
     o = weibo(server)  # max_bytes: 32 MB
+    gzip_zeros(800)  # build the bomb before the request: compressing 800 MB under load outlasts the answer deadline
     server.state.script["/api/container/getIndex"] = [("gzip_bomb", 800)]
     rss_before = psutil.Process().memory_info().rss
     with pytest.raises(TooLarge) as e:
