@@ -1,4 +1,5 @@
-"""Regenerate docs/screenshots/*.png: the chat, timeline, knowledge-base and review pages, desktop and phone.
+"""Regenerate docs/screenshots/*.png: chat (with saved conversations), timeline, search, the empty search,
+knowledge bases (with a KB's files) and review pages, desktop and phone.
 
     .venv/bin/python scripts/screenshots.py
 
@@ -62,39 +63,49 @@ def shoot(url: str) -> list[Path]:
             page.set_default_timeout(60_000)
             page.goto(url + "/#chat")
             page.wait_for_selector("body[data-ready='1']")
-            page.fill("#chat-input", "我为什么想去日本？")
-            page.click("#chat-send")
-            page.wait_for_selector(".turn.assistant.complete")
+            _ask(page, "我什么时候考过了N2？")  # a second saved conversation in the sidebar
+            page.click("#chat-new")
+            _ask(page, "我为什么想去日本？")
             if size == "phone":  # the post opens as a full-screen sheet: show the answer first
                 written.append(_save(page, "chat-phone.png"))
             page.locator(".turn.assistant.complete button.cite").first.click()
             page.wait_for_selector("#post-panel:not([hidden])")
             written.append(_save(page, "chat-desktop.png" if size == "desktop" else "post-phone.png"))
             page.keyboard.press("Escape")
-            page.goto(url + "/#timeline")
-            page.wait_for_selector("#tl-posts li")
-            page.locator(".year-btn").nth(1).click()
-            page.locator(".month.active, .year:has(.active) .month").first.click()
+            page.goto(url + "/#timeline/2019/10")
+            page.wait_for_selector("#years .month.active")
             page.wait_for_selector("#tl-posts li")
             written.append(_save(page, f"timeline-{size}.png"))
             page.fill("#tl-q", "日语")
             page.click("#tl-filters button[type=submit]")
             page.wait_for_selector("#tl-posts li mark")
             written.append(_save(page, f"search-{size}.png"))
+            page.goto(url + "/#timeline?q=xyzzy%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%AF%8D")
+            page.wait_for_selector("#tl-empty:not([hidden])")
+            written.append(_save(page, f"search-empty-{size}.png"))
             page.goto(url + "/#kbs")
             page.wait_for_selector("tr[data-kb='东京']")
+            page.locator("tr[data-kb='东京'] .files-btn").click()
+            page.wait_for_selector("#kb-file-rows tr")
             written.append(_save(page, f"kbs-{size}.png"))
             page.goto(url + "/#reports")
             page.wait_for_selector("#report-year option[value='2019']", state="attached")
             page.select_option("#report-year", "2019")
             page.uncheck("#report-llm")
             page.click("#report-go")
-            page.wait_for_selector("#report-frame:not([hidden])")
+            page.wait_for_selector("#report-frame:not([hidden])", timeout=300_000)  # slow on a loaded machine
             page.frame_locator("#report-frame").locator("svg").first.wait_for()
             written.append(_save(page, f"report-{size}.png"))
             ctx.close()
         browser.close()
     return written
+
+
+def _ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    before = page.locator(".turn.assistant.complete").count()
+    page.fill("#chat-input", question)
+    page.click("#chat-send")
+    page.locator(".turn.assistant.complete").nth(before).wait_for()
 
 
 def _save(page, name: str) -> Path:  # type: ignore[no-untyped-def]

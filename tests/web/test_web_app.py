@@ -248,3 +248,50 @@ def test_kb_page_shows_per_file_results_and_files(server: LiveServer, page: Any,
     page.locator("#kb-file-rows .remove-file").click()
     sync_api.expect(page.locator("tr[data-kb='骑车'] .kb-count")).to_have_text("0")
     sync_api.expect(page.locator("#kb-file-rows tr")).to_have_count(0)
+
+
+def test_errors_in_chinese_with_the_fix_and_time_phrases_in_date_fields(server: LiveServer, page: Any) -> None:  # noqa: F811
+    ready(page, server.url + "/#chat")
+    page.fill("#chat-since", "去年夏天之类的乱写")
+    page.fill("#chat-input", "跑步")
+    page.click("#chat-send")
+    err = page.locator(".turn.assistant.complete .error").last
+    err.wait_for()
+    assert "日期看不懂" in err.text_content() and "2016-05" in err.text_content()
+    assert "use YYYY" not in err.text_content()
+    # a time phrase the backend understands is a date
+    page.fill("#chat-since", "2016年")
+    page.fill("#chat-until", "2016年")
+    answer = ask(page, "跑步")
+    assert answer.locator(".error").count() == 0
+    dates = answer.locator(".src-date").all_text_contents()
+    assert dates and all(d.startswith("2016") for d in dates)
+    # the English toggle turns the same message English
+    page.click("#lang-toggle")
+    page.fill("#chat-since", "nonsense")
+    page.fill("#chat-input", "running")
+    page.click("#chat-send")
+    page.wait_for_function("[...document.querySelectorAll('.turn .error')].some(e => e.textContent.startsWith('Cannot read the date'))")
+    page.click("#lang-toggle")
+
+
+def test_llm_down_answers_with_the_retrieved_posts_and_a_notice(tmp_path: Path, browser: Any) -> None:  # noqa: F811
+    from web_fixtures import seed
+
+    d = tmp_path / "home"
+    seed(d)
+    with LiveServer(d, overrides={"embedder": "none", "llm_url": "http://127.0.0.1:9/v1", "llm_model": "gone"}) as s:
+        ctx = browser.new_context(locale="zh-CN", bypass_csp=True)
+        pg = ctx.new_page()
+        pg.set_default_timeout(30_000)
+        try:
+            ready(pg, s.url + "/#chat")
+            answer = ask(pg, "我什么时候跑了半程马拉松？")
+            assert answer.get_attribute("data-mode") == "retrieval"
+            assert "大模型暂时连不上" in answer.locator(".notice").text_content()
+            assert answer.locator(".sources li").count() >= 1
+            # the stored conversation keeps the notice after a reload
+            pg.reload()
+            pg.wait_for_selector(".turn.assistant.complete .notice")
+        finally:
+            ctx.close()

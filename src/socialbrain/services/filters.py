@@ -25,7 +25,21 @@ def parse_date(value: str | None, field: str = "date", *, end: bool = False) -> 
     try:
         return parse_user_date(str(value), end=end, zone=local_zone())  # a day is the user's local day
     except ValueError as e:
-        raise ConfigError(f"{field}={value!r}: {e}") from None
+        phrase = _time_phrase(str(value), end=end)
+        if phrase is not None:
+            return phrase
+        raise ConfigError(f"{field}={value!r}: {e}, or a time phrase such as 去年, 2019年夏天, 三年前") from None
+
+
+def _time_phrase(value: str, *, end: bool) -> datetime | None:
+    """A whole time phrase ("去年夏天", "三年前", "last year") as the start of its range, or (``end``) the instant
+    after it; None when the value is not one phrase."""
+    from ..retrieve.timeexpr import parse_time_expression
+
+    tq = parse_time_expression(value.strip())
+    if tq.expression is None or tq.text.strip():
+        return None
+    return tq.until if end else tq.since
 
 
 def split_values(values: str | Iterable[str] | None) -> list[str] | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -139,6 +140,7 @@ def create_app(
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     assert state.limits is not None
+    app.add_middleware(_StaticGzip)
     app.add_middleware(
         SecurityMiddleware, token=state.token, max_upload=max_upload, max_body=state.limits.max_body
     )
@@ -148,6 +150,22 @@ def create_app(
 
 def _plain(e: dict[str, Any]) -> dict[str, Any]:
     return {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+
+
+class _StaticGzip:
+    """gzip for the page and its static files (scripts, styles) when the browser accepts it; API responses,
+    streams and downloads pass through untouched."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=512, compresslevel=6)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path == "/" or path.startswith("/static/"):
+            await self.gzip(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 class _HeadersMiddleware:

@@ -15,12 +15,19 @@ function kind() {
   return document.querySelector("input[name=report-kind]:checked").value;
 }
 
+// Progress stages as words: "map 2020-09" → "读 2020年9月 的帖子", "2019 words" → "2019 年分词".
 function stageText(stage) {
   if (!stage) return "";
   if (stage === "render") return t("stage_render");
   if (stage === "done") return t("stage_done");
   if (stage === "earlier years") return t("stage_earlier");
-  return stage.replace(/ words$/, ` ${t("stage_words")}`);
+  if (stage === "map") return t("stage_map_all");
+  if (stage === "reduce") return t("stage_reduce");
+  const map = /^map (\d{4})(?:-(\d{2}))?/.exec(stage);
+  if (map) return t(map[2] ? "stage_map_month" : "stage_map_year", { y: map[1], m: String(parseInt(map[2] || "1", 10)) });
+  const words = /^(\d{4}) words$/.exec(stage);
+  if (words) return t("stage_year_words", { y: words[1] });
+  return stage;
 }
 
 function renderSections() {
@@ -120,7 +127,7 @@ function follow(job) {
       box.dataset.events = String(Number(box.dataset.events) + 1);
       if (ev.status === "queued") { setStatus(t("report_queued"), "running"); return; }
       bar.value = ev.total ? Math.round((100 * ev.done) / ev.total) : 0;
-      setStatus(ev.stage ? t("report_running", { stage: stageText(ev.stage), done: ev.done, total: ev.total }) : t("report_starting"), "running");
+      setStatus(ev.stage ? t(ev.total ? "report_running" : "report_running_stage", { stage: stageText(ev.stage), done: ev.done, total: ev.total }) : t("report_starting"), "running");
     } else if (ev.type === "done") {
       end();
       showReport(ev.report, t("report_done", { s: ev.report.seconds }));
