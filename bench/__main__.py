@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 #: every bench module with a main(), cheapest first
 BENCHES = (
     "segmentation",
+    "cli",
     "embed_cache",
     "ingest",
     "ingest_formats",
