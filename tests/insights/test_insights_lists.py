@@ -54,6 +54,7 @@ def _archive(data_dir: Path) -> Brain:
 
 def test_stubs_and_chains_are_not_words() -> None:
     assert own_text("转发微博//@阿蛮Aman:拉面好吃//@b: 嗯") == " "
+    assert own_text("好看 L阿蛮的微博视频") == "好看  " and own_text("我看了他的微博视频") == "我看了他的微博视频"
     ws = {w for w in words("好看 展开全文c 推荐 O网页链接 转发微博//@阿蛮Aman:拉面太好吃了") if w}
     assert "好看" in ws and "推荐" in ws
     assert not ws & {"展开", "全文", "网页", "链接", "转发", "微博", "拉面"}

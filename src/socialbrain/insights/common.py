@@ -114,7 +114,7 @@ _HASHTAG = re.compile(r"#([^#\s][^#\n]{0,30}?)#|(?<![\w&])#([A-Za-z0-9_\u4e00-\u
 
 # Weibo's own stubs and the reposted chain (others' words after the first //@name:) are not the user's words
 _STUBS = re.compile(
-    r"展开全文\s*[cC]?|收起全文\s*[dD]?|[Oo]?网页链接|转发微博|查看图片|Repost|[\u4e00-\u9fff\w]{1,20}的微博视频"
+    r"展开全文\s*[cC]?|收起全文\s*[dD]?|[Oo]?网页链接|转发微博|查看图片|Repost|L[^\s，。]{1,20}?的微博视频"
 )
 _CHAIN = re.compile(r"\s*//\s*@[^:：\s]{1,30}[:：].*", re.DOTALL)
 _PSEUDONYM = re.compile(r"某人[A-Z]+")
