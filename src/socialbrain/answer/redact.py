@@ -216,7 +216,7 @@ class Redactor:
         self.names: dict[str, str] = {}  # original name -> pseudonym (without @)
         self.hidden: set[str] = set()
         self._seen: dict[tuple[str, str], None] = {}
-        self._patterns: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+        self._patterns: dict[tuple[str, int, int], Any] = {}
         self.hide(hide)
 
     @property
@@ -234,6 +234,7 @@ class Redactor:
                 continue
             self.names[name] = f"[{label}]" if label else self.names.get(name) or _pseudonym(self._count())
             self.hidden.add(name)
+        self._patterns = {}
 
     def _count(self) -> int:
         return sum(1 for p in self.names.values() if p.startswith("某人"))
@@ -304,52 +305,62 @@ class Redactor:
         self._note(core, URL)
         return URL + tail
 
-    def _name_patterns(self, name: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        got = self._patterns.get(name)
-        if got is None:
-            if name.isascii():
-                full = re.compile(r"(?<![\w@])" + re.escape(name) + r"(?!\w)")
-            else:
-                full = re.compile(r"(?<![@\[])" + re.escape(name))
-            shorts = short_forms(name)
-            short = None
-            if shorts:
-                alt = "|".join(re.escape(s) for s in sorted(shorts, key=len, reverse=True))
-                short = re.compile(
-                    r"(?<![@\[\u4e00-\u9fff])(?:"
-                    + alt
-                    + r")"
-                    + _SHORT_AFTER
-                    + r"|"
-                    + _SHORT_BEFORE
-                    + r"(?:"
-                    + alt
-                    + r")"
-                    + _SHORT_AFTER
-                )
-            got = (full, short)
-            self._patterns[name] = got
+    def _combined(self, which: str) -> tuple[Any, Any, Any, dict[str, str]]:
+        """One regex for every CJK full name, one for ASCII names, one for the short forms (and short → pseudonym),
+        rebuilt only when the names change: a report over 100k posts with 1,000 names stays linear."""
+        key = (which, len(self.names), len(self.hidden))
+        got = self._patterns.get(key)
+        if got is not None:
+            return got
+        names = self.names if which == "all" else {n: self.names[n] for n in self.hidden if n in self.names}
+        chosen = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+        cjk = [n for n in chosen if not n.isascii()]
+        asc = [n for n in chosen if n.isascii()]
+        full_cjk = re.compile(r"(?<![@\[])(?:" + "|".join(map(re.escape, cjk)) + ")") if cjk else None
+        full_asc = re.compile(r"(?<![\w@])(?:" + "|".join(map(re.escape, asc)) + r")(?!\w)") if asc else None
+        shorts: dict[str, str] = {}
+        for n in cjk:
+            for sf in short_forms(n):
+                if sf not in names:
+                    shorts.setdefault(sf, names[n])
+        short = None
+        if shorts:
+            alt = "|".join(re.escape(x) for x in sorted(shorts, key=len, reverse=True))
+            short = re.compile(
+                r"(?<![@\[\u4e00-\u9fff])(?:"
+                + alt
+                + r")"
+                + _SHORT_AFTER
+                + r"|"
+                + _SHORT_BEFORE
+                + r"(?:"
+                + alt
+                + r")"
+                + _SHORT_AFTER
+            )
+        got = (full_cjk, full_asc, short, shorts)
+        self._patterns = {key: got}
         return got
 
-    def _bare_names(self, text: str, names: Iterable[str]) -> str:
-        chosen = [(n, self.names[n]) for n in names if n in self.names and len(n) >= 2]
-        for name, p in sorted(chosen, key=lambda kv: -len(kv[0])):
-            full, _ = self._name_patterns(name)
-            if name in text:
-                new = full.sub(p, text)
-                if new != text:
-                    self._note(name, p)
-                    text = new
-        for name, p in sorted(chosen, key=lambda kv: -len(kv[0])):
-            _, short = self._name_patterns(name)
-            if short is None or not _CJK.search(text):
-                continue
+    def _bare_names(self, text: str, which: str) -> str:
+        full_cjk, full_asc, short, shorts = self._combined(which)
 
-            def repl(m: re.Match[str], p: str = p) -> str:
-                self._note(m.group(0), p)
-                return p
+        def full(m: re.Match[str]) -> str:
+            p = self.names[m.group(0)]
+            self._note(m.group(0), p)
+            return p
 
-            text = short.sub(repl, text)
+        def sub_short(m: re.Match[str]) -> str:
+            p = shorts[m.group(0)]
+            self._note(m.group(0), p)
+            return p
+
+        if full_cjk is not None:
+            text = full_cjk.sub(full, text)
+        if full_asc is not None:
+            text = full_asc.sub(full, text)
+        if short is not None and _CJK.search(text):
+            text = short.sub(sub_short, text)
         return text
 
     def redact(self, text: str | None) -> str:
@@ -381,9 +392,9 @@ class Redactor:
         t = _CN_ADDRESS_RE.sub(self._cn_address, t)
         if self.mode == "public":
             t = self._sub(_EN_ADDRESS_RE, t, ADDRESS)
-            t = self._bare_names(t, list(self.names))
+            t = self._bare_names(t, "all")
         elif self.hidden:
-            t = self._bare_names(t, self.hidden)
+            t = self._bare_names(t, "hidden")
         if kept:
             t = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], t)
         return t
