@@ -51,7 +51,9 @@ def test_rename_export_delete(live: LiveServer) -> None:
         assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
         assert "attachment" in md.headers["content-disposition"]
         text = md.text
-        assert text.startswith("# 跑步 回忆\n") and "> 半程马拉松" in text
+        assert text.startswith("# 跑步 回忆\n") and "> 半程马拉松" in text and "## 问 (" in text and "来源:" in text
+        en = c.get(f"/api/conversations/{cid}.md", params={"lang": "en"}).text
+        assert "## Q (" in en and "Sources:" in en and "来源" not in en  # one language per heading
         first_source = " ".join(sources[0]["text"].split())
         assert f"(#{sources[0]['id']}): {first_source}" in text  # the cited post, quoted in full
         assert c.delete(f"/api/conversations/{cid}", headers=H).json() == {"ok": True}

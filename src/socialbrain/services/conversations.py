@@ -85,23 +85,31 @@ def record(
         raise
 
 
-def to_markdown(conv: dict[str, Any]) -> str:
-    """The conversation as Markdown: each question, each answer, and under each answer the posts it cited."""
+LABELS = {
+    "zh": {"started": "开始", "kb": "知识库", "q": "问", "a": "答", "error": "出错", "sources": "来源"},
+    "en": {"started": "Started", "kb": "Knowledge base", "q": "Q", "a": "A", "error": "Error", "sources": "Sources"},
+}
+
+
+def to_markdown(conv: dict[str, Any], lang: str = "zh") -> str:
+    """The conversation as Markdown: each question, each answer, and under each answer the posts it cited.
+    Headings in one language (``zh`` or ``en``)."""
+    w = LABELS.get(lang, LABELS["zh"])
     lines = [f"# {conv['title']}", ""]
-    lines.append(f"- 开始 / started: {conv['created_at']}")
+    lines.append(f"- {w['started']}: {conv['created_at']}")
     if conv.get("kb"):
-        lines.append(f"- 知识库 / knowledge base: {conv['kb']}")
+        lines.append(f"- {w['kb']}: {conv['kb']}")
     lines.append("")
     for m in conv["messages"]:
         if m["role"] == "user":
-            lines += [f"## 问 / Q ({m['created_at'][:16].replace('T', ' ')})", "", _quote_md(m["content"]), ""]
+            lines += [f"## {w['q']} ({m['created_at'][:16].replace('T', ' ')})", "", _quote_md(m["content"]), ""]
             continue
-        lines += ["### 答 / A", "", m["content"] or "", ""]
+        lines += [f"### {w['a']}", "", m["content"] or "", ""]
         err = (m.get("meta") or {}).get("error")
         if err:
-            lines += [f"> 出错 / error: {err}", ""]
+            lines += [f"> {w['error']}: {err}", ""]
         if m.get("sources"):
-            lines.append("来源 / Sources:")
+            lines.append(f"{w['sources']}:")
             lines.append("")
             for s in m["sources"]:
                 text = " ".join(str(s.get("text", "")).split())

@@ -46,13 +46,15 @@ async def create_conversation(body: ConversationCreate, request: Request) -> dic
 
 
 @router.get("/{cid}.md")
-async def export_conversation(cid: str, request: Request) -> Response:
-    """The conversation as Markdown, with the posts each answer cited (a download)."""
+async def export_conversation(
+    cid: str, request: Request, lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh"
+) -> Response:
+    """The conversation as Markdown, with the posts each answer cited (a download); headings in ``lang``."""
     st = get_state(request)
     conv = await st.run(st.brain.archive.get_conversation, cid)
     name = f"conversation-{cid}.md"
     return Response(
-        conversations.to_markdown(conv),
+        conversations.to_markdown(conv, lang),
         media_type="text/markdown; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={name}; filename*=UTF-8''{quote(name)}"},
     )

@@ -2,7 +2,7 @@
 // answers stream in, [n] citations open the original post. The server keeps the history of each conversation.
 import { getJSON, send, streamEvents } from "./api.js";
 import { clear, el, formatDate, formatLocal, toast, withCitations } from "./dom.js";
-import { t, userMessage } from "./i18n.js";
+import { currentLang, t, userMessage } from "./i18n.js";
 import { openPost } from "./panel.js";
 
 const $ = (id) => document.getElementById(id);
@@ -208,7 +208,7 @@ export async function loadConversations() {
         el("span", { class: "conv-when", text: formatLocal(c.updated_at) })),
       el("span", { class: "conv-actions" },
         el("button", { type: "button", class: "conv-rename-btn", text: "✎", title: t("rename"), "aria-label": `${t("rename")}: ${c.title}`, onclick: () => startRename(li, c) }),
-        el("a", { class: "conv-export", href: `/api/conversations/${encodeURIComponent(c.id)}.md`, download: `conversation-${c.id}.md`, text: "⇩", title: t("export_md"), "aria-label": `${t("export_md")}: ${c.title}` }),
+        el("a", { class: "conv-export", href: `/api/conversations/${encodeURIComponent(c.id)}.md?lang=${currentLang()}`, download: `conversation-${c.id}.md`, text: "⇩", title: t("export_md"), "aria-label": `${t("export_md")}: ${c.title}` }),
         el("button", { type: "button", class: "conv-delete danger", text: "×", title: t("delete"), "aria-label": `${t("delete")}: ${c.title}`, onclick: (e) => removeConversation(c, e.currentTarget) })));
     list.append(li);
     if (c.id === current) $("chat-title").textContent = c.title;
