@@ -190,13 +190,17 @@ def test_keyboard_skip_link_tabs_and_labels(server: LiveServer, page: Any) -> No
     assert page.evaluate("document.activeElement.id") == "skip-link"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    # the search box is a few Tab presses away from the page's start, not 149
-    for _ in range(12):
+    # the search box is the first stop after the skip link (it took 149 Tab presses before)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "tl-q"
+    # and from a fresh page without the skip link: the header (skip link, one tab stop for the tabs, language)
+    page.reload()
+    page.wait_for_selector("#tl-posts li")
+    presses = 0
+    while page.evaluate("document.activeElement.id") != "tl-q" and presses < 20:
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.closest('#years, #tl-filters') !== null"):
-            break
-    else:
-        raise AssertionError("12 Tab presses after the skip link did not reach the timeline's controls")
+        presses += 1
+    assert presses <= 4, presses
     assert page.locator("h1").count() == 1
     tabs = page.locator("[role=tab]")
     assert tabs.count() == 4

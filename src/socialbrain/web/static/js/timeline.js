@@ -70,6 +70,12 @@ async function loadCalendar(gen) {
         el("span", { text: String(y.year) }), el("small", { text: t("posts_n", { n: y.posts }) })),
       months));
   }
+  // bring the open year into the sidebar's view (a row that scrolls sideways on phones) without moving the page
+  const open = box.querySelector(".year.open");
+  if (open) {
+    box.scrollTop = Math.max(0, open.offsetTop - box.offsetTop - 8);
+    box.scrollLeft = Math.max(0, open.offsetLeft - box.offsetLeft - 8);
+  }
 }
 
 function periodLabel() {
