@@ -38,12 +38,13 @@ body { font-family: __FONTS__; background: #1f1b2e; color: #fff; }
   color: #fff; text-shadow: 0 2px 12px #0003; }
 .unit { font-size: 24px; font-weight: 600; }
 .line { font-size: 20px; line-height: 1.6; margin: 12px 0; }
-.quote { background: #fff2; border-left: 4px solid #fff; padding: 10px 14px; border-radius: 8px; font-size: 17px;
+.quote { box-sizing: border-box; background: #fff2; border-left: 4px solid #fff; padding: 10px 14px; border-radius: 8px;
+  font-size: 17px;
   line-height: 1.6; margin: 10px auto; }
 .quote small { display: block; opacity: .8; font-size: 13px; }
 .chips span { display: inline-block; background: #fff3; border-radius: 999px; padding: 4px 12px; margin: 4px 4px 0 0;
   font-size: 17px; }
-.chart-box { background: #fff; border-radius: 12px; padding: 8px; color: #212529; }
+.chart-box { box-sizing: border-box; background: #fff; border-radius: 12px; padding: 8px; color: #212529; }
 .chart-box svg { width: 100%; height: auto; }
 .nav { position: fixed; left: 0; right: 0; bottom: 14px; display: flex; justify-content: center; gap: 6px; z-index: 2; }
 .nav i { width: 8px; height: 8px; border-radius: 50%; background: #fff6; display: block; }
