@@ -76,7 +76,7 @@ class MastodonOutbox:
             if act.get("type") == "Announce":
                 uri = obj if isinstance(obj, str) else (obj or {}).get("id")
                 if not uri:
-                    yield Rejected(f"{where}: boost without an object")
+                    yield Rejected("boost without an object", field=where)
                     continue
                 try:
                     created = date_field(
@@ -98,7 +98,7 @@ class MastodonOutbox:
                 )
                 continue
             if act.get("type") != "Create" or not isinstance(obj, dict):
-                yield Rejected(f"{where}: {act.get('type')} activity is not a post")
+                yield Rejected(f"{act.get('type')} activity is not a post", field=where)
                 continue
             body = html_to_text(obj.get("content"))
             cw = (obj.get("summary") or "").strip()
@@ -107,7 +107,7 @@ class MastodonOutbox:
                 str(a.get("url")) for a in obj.get("attachment") or [] if isinstance(a, dict) and a.get("url")
             ]
             if not text and not media:
-                yield Rejected(f"{where}: empty post")
+                yield Rejected("empty post", field=where)
                 continue
             reply_to = obj.get("inReplyTo")
             try:

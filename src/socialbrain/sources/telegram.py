@@ -82,12 +82,12 @@ class TelegramExport:
                     yield Rejected("not a message object", field=where, snippet=snippet(msg))
                     continue
                 if msg.get("type") != "message":
-                    yield Rejected(f"{where}: {msg.get('type')} message")
+                    yield Rejected(f"{msg.get('type')} message (not a text message)", field=where)
                     continue
                 text = message_text(msg.get("text")).strip()
                 media = [str(msg[k]) for k in ("photo", "file") if msg.get(k)]
                 if not text and not media:
-                    yield Rejected(f"{where}: no text")
+                    yield Rejected("no text", field=where)
                     continue
                 when = msg.get("date_unixtime") or msg.get("date")
                 try:

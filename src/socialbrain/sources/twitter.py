@@ -136,7 +136,7 @@ class TwitterArchive:
             t = item.get("tweet", item)
             tid = str(t.get("id_str") or t.get("id") or "")
             if not tid:
-                yield Rejected(f"[{i}] has no id_str")
+                yield Rejected("no id_str", field=f"[{i}]")
                 continue
             try:
                 created = date_field(
@@ -163,7 +163,7 @@ class TwitterArchive:
             elif t.get("in_reply_to_status_id_str"):
                 kind, ref_author = Kind.REPLY, t.get("in_reply_to_screen_name")
             if not text and not ref_text and not media:
-                yield Rejected(f"[{i}] has no text")
+                yield Rejected("no text", field=f"[{i}]")
                 continue
             yield Post(
                 platform=options.platform or PLATFORM,
