@@ -435,3 +435,33 @@ def test_not_yet_embedded_keyword_hits_are_not_ranked_down(
     assert result.hits and result.hits[0].post.post_id == "fresh"
     assert any("尚未向量化" in n for n in result.notes)
     b.close()
+
+
+@pytest.mark.parametrize("backend", ["embedded", "milvus"])
+def test_half_embedded_index_searches_honestly(
+    backend: str, tmp_path: Path, milvus_uri: str, embedder  # noqa: ANN001
+) -> None:
+    """While vectors are pending, hybrid search fuses what is embedded with keyword hits for the rest, on both
+    backends, and the status line says how far it is."""
+    from socialbrain.index.status import index_status
+    from socialbrain.index.sync import apply_changes, embed_pending
+
+    extra = {"index_uri": milvus_uri, "user": "partial"} if backend == "milvus" else {}
+    b = _open(tmp_path / "home", embedder, **extra)
+    try:
+        _fill(b, _posts())
+        apply_changes(b)  # keyword-searchable, no vectors yet
+        assert embed_pending(b.index, b.embedder, limit=12) == 12
+        status = index_status(b)
+        assert (status.units, status.vectors, status.pending) == (len(CORPUS), 12, len(CORPUS) - 12)
+        assert status.line().startswith(f"向量索引 50%：12 / {len(CORPUS)}")
+        missing = set(b.index.units_without_vector_among([f"p{i}" for i in range(1, 40)]))
+        assert len(missing) == len(CORPUS) - 12
+        found = 0
+        for query, key in LABELED:
+            r = search(b, query, now=NOW)
+            assert any("尚未向量化" in n for n in r.notes)
+            found += key in [h.post.post_id for h in r.hits[:5]]
+        assert found >= len(LABELED) - 1  # embedded or not, the answer is found
+    finally:
+        b.close()
