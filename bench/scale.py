@@ -350,7 +350,7 @@ def pipeline(sizes: list[int]) -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         r["process_s"] = time.perf_counter() - t
         rows.append(r)
-        print(f"  done {size:,} in {r['process_s']:.0f} s", file=sys.stderr, flush=True)
+        print(f"  done {size:,} in {r['process_s']:.0f} s: {json.dumps(r)}", file=sys.stderr, flush=True)
     print(
         f"scale — real weibo-ced reposts (~17 chars), keyword-path import then in-process search(); shared "
         f"2-core machine (load {os.getloadavg()[0]:.1f}): per CPU-second figures are the comparable ones"
