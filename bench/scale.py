@@ -247,7 +247,11 @@ with gzip.open(reposts, "rt", encoding="utf-8") as f:
             if len(records) == 50000 or n == size:
                 folder = src / f"{files:03d}"
                 folder.mkdir()
-                _write(records, folder, "weibo-crawler-json")
+                path = _write(records, folder, "weibo-crawler-json")
+                data = json.loads(path.read_text(encoding="utf-8"))
+                for k, w in enumerate(data["weibo"]):  # ids unique across files, not per file
+                    w["id"] = 4000000000000000 + files * 50000 + k
+                path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
                 files += 1
                 records = []
             if n >= size:
@@ -264,6 +268,7 @@ w, c = time.perf_counter(), time.process_time()
 r = import_paths(b.archive, sorted(src.iterdir()), options=ImportOptions(format="weibo-crawler-json"))
 out["store"] = (time.perf_counter() - w, time.process_time() - c)
 out["new"] = r.totals()["new"]
+assert out["new"] == size, r.totals()
 w, c = time.perf_counter(), time.process_time()
 apply_changes(b)
 out["index"] = (time.perf_counter() - w, time.process_time() - c)
