@@ -179,14 +179,22 @@ def _retrieved(
 ) -> Iterator[AnswerEvent]:
     """The no-LLM answer's events (after meta): text, sources, done. With ``failure``, a one-line notice first."""
     text, hits = retrieved_answer(brain.archive, question, result, _kb_filter(brain, kb, flt), lang=lang)
+    sources = [_source(n, h.post, h.text) for n, h in enumerate(hits, start=1)]
+    yield from _retrieved_events(text, sources, [h.post.id for h in hits], lang, failure)
+
+
+def _retrieved_events(
+    text: str, sources: list[dict[str, Any]], citations: list[int | None], lang: str, failure: LLMUnavailable | None
+) -> Iterator[AnswerEvent]:
+    """delta, sources and done of an answer made of retrieved posts; with ``failure``, the LLM-down notice first."""
     if failure is not None:
         text = LLM_DOWN_NOTICE[lang] + "\n" + text
     yield {"type": "delta", "text": text}
-    yield {"type": "sources", "sources": [_source(n, h.post, h.text) for n, h in enumerate(hits, start=1)]}
+    yield {"type": "sources", "sources": sources}
     done: AnswerEvent = {
         "type": "done",
         "answer": text,
-        "citations": [h.post.id for h in hits],
+        "citations": citations,
         "dropped_citations": [],
         "usage": {"llm_calls": 0},
     }
@@ -450,21 +458,8 @@ def _extractive(
                 return
     if failure is None or llm is None:
         yield {"type": "meta", "mode": "retrieval", "standalone_question": question, "scope": scope_info}
-    answer = LABEL[lang] + "\n" + text
-    if failure is not None:
-        answer = LLM_DOWN_NOTICE[lang] + "\n" + answer
-    yield {"type": "delta", "text": answer}
-    yield {"type": "sources", "sources": [_source(i.n, i.post, i.text) for i in items]}
-    done: AnswerEvent = {
-        "type": "done",
-        "answer": answer,
-        "citations": [i.post.id for i in items],
-        "dropped_citations": [],
-        "usage": {"llm_calls": 0},
-    }
-    if failure is not None:
-        done["llm_error"] = str(failure)
-    yield done
+    sources = [_source(i.n, i.post, i.text) for i in items]
+    yield from _retrieved_events(LABEL[lang] + "\n" + text, sources, [i.post.id for i in items], lang, failure)
 
 
 def _whole_history(
