@@ -209,6 +209,19 @@ _ALL_UNCITED = {
 }
 
 
+def _claim_deltas(deltas: Iterator[str], cf: ClaimStreamFilter, parts: list[str]) -> Iterator[AnswerEvent]:
+    """The LLM's stream as delta events of whole, cited claims (kept in ``parts``); LLMUnavailable passes through."""
+    for delta in deltas:
+        out = cf.feed(delta)
+        if out:
+            parts.append(out)
+            yield {"type": "delta", "text": out}
+    tail = cf.flush()
+    if tail:
+        parts.append(tail)
+        yield {"type": "delta", "text": tail}
+
+
 def _sources_and_done(
     items: list[NumberedPost], parts: list[str], cf: ClaimStreamFilter, usage: dict, lang: str = "zh"
 ) -> Iterator[AnswerEvent]:
@@ -362,20 +375,12 @@ def ask_stream(
     cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
     parts: list[str] = []
     try:
-        for delta in itertools.chain(first, stream):
-            out = cf.feed(delta)
-            if out:
-                parts.append(out)
-                yield {"type": "delta", "text": out}
+        yield from _claim_deltas(itertools.chain(first, stream), cf, parts)
     except LLMUnavailable as e:
         if parts:
             yield {"type": "delta", "text": "\n\n"}
         yield from _retrieved(brain, standalone, result, kb, flt, lang, e)
         return
-    tail = cf.flush()
-    if tail:
-        parts.append(tail)
-        yield {"type": "delta", "text": tail}
     usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1 + (1 if history else 0)}
     yield from _sources_and_done(items, parts, cf, usage, lang)
 
@@ -440,15 +445,7 @@ def _extractive(
             cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
             parts: list[str] = []
             try:
-                for delta in itertools.chain(first, stream):
-                    out = cf.feed(delta)
-                    if out:
-                        parts.append(out)
-                        yield {"type": "delta", "text": out}
-                tail = cf.flush()
-                if tail:
-                    parts.append(tail)
-                    yield {"type": "delta", "text": tail}
+                yield from _claim_deltas(itertools.chain(first, stream), cf, parts)
             except LLMUnavailable as e:
                 failure = e
                 yield {"type": "delta", "text": "\n\n"}
