@@ -39,6 +39,34 @@ def test_streaming_yields_several_deltas_that_join_to_the_answer(server):
     assert sent["stream"] is True and sent["model"] == "test-model"
 
 
+def test_stream_framing_keepalives_crlf_and_split_data_lines():
+    """SSE framing as the spec allows it (comments, CRLF, one event's JSON over two data: lines) gives the same
+    answer as plain framing: the parser is httpx-sse's, not a line splitter."""
+    with start_server() as plain, start_server(Behaviour(sse_framing=True)) as framed:
+        want = "".join(OpenAICompatLLM(plain.url, "test-model").complete(QUESTION, stream=True))
+        llm = OpenAICompatLLM(framed.url, "test-model")
+        deltas = list(llm.complete(QUESTION, stream=True))
+    assert len(deltas) > 2 and "".join(deltas) == want
+    assert llm.last_usage["estimated"] is False  # the usage chunk was split too, and still read
+
+
+def test_error_event_mid_stream_is_one_line_after_the_first_delta():
+    with start_server(Behaviour(error_mid_stream="显存不足 (out of memory)")) as h:
+        llm = OpenAICompatLLM(h.url, "test-model")
+        got = []
+        with pytest.raises(LLMError, match=r"failed mid-reply: 显存不足 \(out of memory\)$") as e:
+            for d in llm.complete(QUESTION, stream=True):
+                got.append(d)
+    assert got and "\n" not in str(e.value)
+
+
+def test_server_that_ignores_stream_true_still_answers():
+    with start_server(Behaviour(ignore_stream=True)) as h:
+        llm = OpenAICompatLLM(h.url, "test-model")
+        out = list(llm.complete(QUESTION, stream=True))
+    assert len(out) == 1 and "[1]" in out[0] and llm.last_usage["estimated"] is False
+
+
 def test_non_stream_yields_once(server):
     llm = OpenAICompatLLM(server.url, "test-model")
     out = list(llm.complete(QUESTION))

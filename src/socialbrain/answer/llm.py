@@ -31,6 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 import httpx
+from httpx_sse import EventSource
 
 from ..config import Settings
 from ..errors import ConfigError, LLMError, LLMUnavailable
@@ -356,8 +357,7 @@ class OpenAICompatLLM:
 
     def _sse(self, resp: httpx.Response) -> Iterator[tuple[str, dict | None]]:
         """Parse a text/event-stream of chat.completion.chunk objects into (delta text, usage)."""
-        ctype = resp.headers.get("content-type", "")
-        if "event-stream" not in ctype:
+        if "text/event-stream" not in resp.headers.get("content-type", "").partition(";")[0]:
             # some servers ignore stream=true and answer with one JSON object
             try:
                 data = json.loads(resp.read())
@@ -367,19 +367,22 @@ class OpenAICompatLLM:
                     f"the LLM at {self.base_url} sent neither a stream nor chat-completions JSON"
                 ) from e
             return
-        for line in resp.iter_lines():
-            line = line.strip()
-            if not line.startswith("data:"):
-                continue
-            payload = line[5:].strip()
-            if payload == "[DONE]":
+        # the framing (lines, multi-line data, comments, ``event:``) is httpx-sse's; the chunks are ours
+        for event in EventSource(resp).iter_sse():
+            if event.data == "[DONE]":
                 return
             try:
-                chunk = json.loads(payload)
+                chunk = json.loads(event.data)
             except ValueError:
+                if event.event == "error":  # a named error event with a plain-text message
+                    raise LLMError(
+                        f"the LLM at {self.base_url} failed mid-reply: {event.data[:200]}"
+                    ) from None
+                continue  # keep-alives and other non-JSON lines
+            if not isinstance(chunk, dict):
                 continue
-            if isinstance(chunk, dict) and chunk.get("error"):
-                err = chunk["error"]
+            if chunk.get("error") or event.event == "error":
+                err = chunk.get("error") or chunk
                 msg = err.get("message") if isinstance(err, dict) else str(err)
                 raise LLMError(f"the LLM at {self.base_url} failed mid-reply: {msg}")
             choices = chunk.get("choices") or []

@@ -54,8 +54,9 @@ class Behaviour:
     """How the server misbehaves (all off by default)."""
 
     cite_unknown: bool = False  # add a citation to a post number it was not given
-    fail_first: int = 0  # the first N chat requests fail with fail_status (Retry-After: 0)
+    fail_first: int = 0  # the first N chat requests fail with fail_status (and Retry-After: retry_after)
     fail_status: int = 429
+    retry_after: str = "0"  # the Retry-After header of those failures (seconds or an HTTP date)
     hang: float = 0.0  # sleep this long before answering a chat request (client timeouts)
     stall_after_first: float = 0.0  # in a stream, sleep this long after the first chunk (mid-reply timeouts)
     down: bool = False  # nothing listens at the URL (endpoint down: connection refused)
@@ -65,6 +66,10 @@ class Behaviour:
     reply: str | None = None  # answer this text instead of composing one
     usage: bool = True  # report usage (prompt/completion tokens)
     embed_delay: float = 0.0  # sleep this long before answering an embeddings request (a slow encoder)
+    error_mid_stream: str | None = None  # in a stream, after the first delta send {"error": …} and stop
+    ignore_stream: bool = False  # answer stream=true with one chat.completion JSON object (some servers do)
+    sse_framing: bool = False  # SSE as some servers write it: CRLF, ": keep-alive" comments, an event's JSON
+    # split over two data: lines (the spec joins them with a newline)
 
 
 @dataclass
@@ -284,7 +289,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(
                 b.fail_status,
                 {"error": {"message": f"test server: failing request {count}"}},
-                {"Retry-After": "0"},
+                {"Retry-After": b.retry_after},
             )
             return
         messages = body.get("messages") or []
@@ -304,7 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
         }
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         model = body["model"]
-        if not body.get("stream"):
+        if not body.get("stream") or b.ignore_stream:
             obj: dict[str, Any] = {
                 "id": f"chatcmpl-test-{count}",
                 "object": "chat.completion",
@@ -334,7 +339,13 @@ class _Handler(BaseHTTPRequestHandler):
             }
             if with_usage:
                 obj["usage"] = usage
-            self.wfile.write(b"data: " + json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n\n")
+            data = json.dumps(obj, ensure_ascii=False)
+            if b.sse_framing:
+                half = data.index('"choices"')
+                frame = f": keep-alive\r\ndata: {data[:half]}\r\ndata:{data[half:]}\r\n\r\n"
+            else:
+                frame = f"data: {data}\n\n"
+            self.wfile.write(frame.encode("utf-8"))
             self.wfile.flush()
 
         try:
@@ -344,6 +355,13 @@ class _Handler(BaseHTTPRequestHandler):
                 chunk({"content": reply[i : i + step]})
                 if i == 0 and b.stall_after_first:
                     time.sleep(b.stall_after_first)
+                if i == 0 and b.error_mid_stream:
+                    err = {"error": {"message": b.error_mid_stream, "type": "server_error"}}
+                    self.wfile.write(
+                        b"data: " + json.dumps(err, ensure_ascii=False).encode("utf-8") + b"\n\n"
+                    )
+                    self.wfile.flush()
+                    return
             chunk({}, "stop", with_usage=b.usage)
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
