@@ -17,7 +17,7 @@ from ..services import build_filter, import_and_sync, sync, thread
 from .common import (
     STAGE_LABELS,
     AccountOpt,
-    KindOpt,
+    FilterOptions,
     PlatformOpt,
     SinceOpt,
     UntilOpt,
@@ -25,6 +25,7 @@ from .common import (
     err_console,
     fail,
     get_brain,
+    option_groups,
     progress_bar,
     user_errors,
 )
@@ -218,17 +219,14 @@ def stats_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
 
 
 @user_errors
+@option_groups
 def timeline_cmd(
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    platform: PlatformOpt = None,
-    account: AccountOpt = None,
-    kind: KindOpt = None,
+    filters: FilterOptions,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many posts.")] = 50,
     desc: Annotated[bool, typer.Option("--desc", help="Newest first.")] = False,
 ) -> None:
     """Browse posts by date.  按时间浏览。"""
-    flt = build_filter(since=since, until=until, platforms=platform, accounts=account, kinds=kind)
+    flt = filters.build()
     archive = get_brain().archive
     t = Table(show_header=True, header_style="bold")
     for col in ("id", "date", "platform", "kind", "text", "♥"):
@@ -296,21 +294,16 @@ def thread_cmd(
 
 
 @user_errors
+@option_groups
 def export_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
     ] = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    platform: PlatformOpt = None,
-    account: AccountOpt = None,
-    kind: KindOpt = None,
+    *,
+    filters: FilterOptions,
 ) -> None:
     """Export posts as JSONL, one post per line (re-importable, lossless).  导出。"""
-    flt = build_filter(
-        since=since, until=until, platforms=platform, accounts=account, kinds=kind, include_hidden=True
-    )
-    posts = get_brain().archive.iter_posts(flt)
+    posts = get_brain().archive.iter_posts(filters.build(include_hidden=True))
     n = 0
     if output is None:
         for p in posts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from typing import Annotated, Any
@@ -11,7 +12,17 @@ from rich.markup import escape
 
 from ..models import PostFilter
 from ..services import build_filter, llm_from_settings
-from .common import SinceOpt, UntilOpt, console, err_console, fail, get_brain, progress_bar, user_errors
+from .common import (
+    SinceOpt,
+    UntilOpt,
+    console,
+    err_console,
+    fail,
+    get_brain,
+    option_groups,
+    progress_bar,
+    user_errors,
+)
 
 KbOpt = Annotated[
     str | None, typer.Option("--kb", help="Knowledge base to ask (default: the whole archive).")
@@ -49,24 +60,41 @@ AllYearsOpt = Annotated[
 ]
 
 
-def _configure(
-    llm_url: str | None,
-    model: str | None,
-    llm_key: str | None,
-    llm_timeout: float | None,
-    redact: bool | None,
-) -> tuple[Any, Any]:
-    """The Brain and the LLM to answer with: the configured one, with these flags replacing its settings."""
-    brain = get_brain()
-    flags = {"llm_url": llm_url, "llm_key": llm_key, "llm_timeout": llm_timeout, "llm_redact": redact}
-    if model is None and all(v is None for v in flags.values()):
-        return brain, brain.llm
-    return brain, llm_from_settings(brain.settings, model=model, **flags)
+@dataclasses.dataclass(frozen=True)
+class AskOptions:
+    """What `ask` and `chat` share: where to look, which LLM answers and how."""
 
+    kb: KbOpt = None
+    since: SinceOpt = None
+    until: UntilOpt = None
+    no_llm: NoLlmOpt = False
+    llm_url: UrlOpt = None
+    model: ModelOpt = None
+    llm_key: KeyOpt = None
+    llm_timeout: TimeoutOpt = None
+    show_prompt: ShowOpt = False
+    redact: RedactOpt = None
+    scope: ScopeOpt = "auto"
+    yes: YesOpt = False
+    k: KOpt = 8
+    all_years: AllYearsOpt = False
 
-def _filter(since: str | None, until: str | None) -> PostFilter | None:
-    flt = build_filter(since=since, until=until)
-    return flt if (flt.since or flt.until) else None
+    def open(self) -> tuple[Any, Any]:
+        """The Brain and the LLM to answer with: the configured one, with these flags replacing its settings."""
+        brain = get_brain()
+        flags = {
+            "llm_url": self.llm_url,
+            "llm_key": self.llm_key,
+            "llm_timeout": self.llm_timeout,
+            "llm_redact": self.redact,
+        }
+        if self.model is None and all(v is None for v in flags.values()):
+            return brain, brain.llm
+        return brain, llm_from_settings(brain.settings, model=self.model, **flags)
+
+    def filter(self) -> PostFilter | None:
+        flt = build_filter(since=self.since, until=self.until)
+        return flt if (flt.since or flt.until) else None
 
 
 def _print_request(out: Any) -> Any:
@@ -121,24 +149,18 @@ def render_sources(sources: list[dict], cited_ids: list[int] | None = None) -> N
 
 def _run(
     brain: Any,
-    question: str,
-    *,
-    kb: str | None,
-    flt: PostFilter | None,
-    history: list[dict] | None,
     llm: Any,
-    no_llm: bool,
-    scope: str,
-    yes: bool,
-    json_out: bool,
-    show_prompt: bool,
-    k: int,
+    question: str,
+    opts: AskOptions,
+    *,
+    flt: PostFilter | None,
+    history: list[dict] | None = None,
+    json_out: bool = False,
     show_sources: bool = True,
-    all_years: bool = False,
 ) -> dict:
     """Stream one answer to the terminal (or collect it for --json); returns the collected result."""
-    llm = None if no_llm else llm
-    if llm is not None and show_prompt:
+    llm = None if opts.no_llm else llm
+    if llm is not None and opts.show_prompt:
         llm.on_send = _print_request(err_console if json_out else console)
     bar = progress_bar(str, per_stage=False, clock="elapsed")  # closed before the answer streams
     from ..answer.ask import ask_stream
@@ -149,16 +171,16 @@ def _run(
         for ev in ask_stream(
             brain,
             question,
-            kb=kb,
+            kb=opts.kb,
             flt=flt,
             history=history,
-            mode="retrieval" if no_llm else "auto",
-            k=k,
-            scope=scope,
-            confirm=_confirm(llm, yes),
+            mode="retrieval" if opts.no_llm else "auto",
+            k=opts.k,
+            scope=opts.scope,
+            confirm=_confirm(llm, opts.yes),
             progress=bar,
             llm=llm,
-            all_years=all_years,
+            all_years=opts.all_years,
         ):
             t = ev["type"]
             if t == "meta":
@@ -208,108 +230,54 @@ def _run(
     return result
 
 
+@user_errors
+@option_groups
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help='Your question, e.g. "迄今为止发生过的最好的事".')],
+    opts: AskOptions,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
+) -> None:
+    """Ask your posts a question: a cited answer streamed, then its sources with dates and links."""
+    brain, llm = opts.open()
+    result = _run(brain, llm, question, opts, flt=opts.filter(), json_out=json_out)
+    if json_out:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@user_errors
+@option_groups
+def chat_cmd(opts: AskOptions) -> None:
+    """Talk with your past: follow-ups keep the context. /sources, /reset, /exit."""
+    from rich.prompt import Prompt
+
+    brain, llm = opts.open()
+    flt = opts.filter()
+    mode = "不用模型（检索）" if opts.no_llm or llm is None else llm.name
+    console.print(f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出")
+    history: list[dict] = []
+    last: dict = {}
+    while True:
+        try:
+            q = Prompt.ask("[bold cyan]你[/bold cyan]", console=console).strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if not q:
+            continue
+        if q in ("/exit", "/quit", "/q"):
+            return
+        if q == "/reset":
+            history.clear()
+            console.print("[dim]已清空对话 history cleared[/dim]")
+            continue
+        if q == "/sources":
+            render_sources(last.get("sources", []), last.get("citations"))
+            continue
+        last = _run(brain, llm, q, opts, flt=flt, history=history, show_sources=False)
+        history.append({"role": "user", "content": q, "standalone": last.get("standalone_question", q)})
+        history.append({"role": "assistant", "content": last.get("answer", "")})
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("ask")
-    @user_errors
-    def ask_cmd(
-        question: Annotated[str, typer.Argument(help='Your question, e.g. "迄今为止发生过的最好的事".')],
-        kb: KbOpt = None,
-        since: SinceOpt = None,
-        until: UntilOpt = None,
-        no_llm: NoLlmOpt = False,
-        llm_url: UrlOpt = None,
-        model: ModelOpt = None,
-        llm_key: KeyOpt = None,
-        llm_timeout: TimeoutOpt = None,
-        show_prompt: ShowOpt = False,
-        redact: RedactOpt = None,
-        scope: ScopeOpt = "auto",
-        yes: YesOpt = False,
-        json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
-        k: KOpt = 8,
-        all_years: AllYearsOpt = False,
-    ) -> None:
-        """Ask your posts a question: a cited answer streamed, then its sources with dates and links."""
-        brain, llm = _configure(llm_url, model, llm_key, llm_timeout, redact)
-        result = _run(
-            brain,
-            question,
-            llm=llm,
-            kb=kb,
-            flt=_filter(since, until),
-            history=None,
-            no_llm=no_llm,
-            scope=scope,
-            yes=yes,
-            json_out=json_out,
-            show_prompt=show_prompt,
-            k=k,
-            all_years=all_years,
-        )
-        if json_out:
-            typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
-
-    @app.command("chat")
-    @user_errors
-    def chat_cmd(
-        kb: KbOpt = None,
-        since: SinceOpt = None,
-        until: UntilOpt = None,
-        no_llm: NoLlmOpt = False,
-        llm_url: UrlOpt = None,
-        model: ModelOpt = None,
-        llm_key: KeyOpt = None,
-        llm_timeout: TimeoutOpt = None,
-        show_prompt: ShowOpt = False,
-        redact: RedactOpt = None,
-        scope: ScopeOpt = "auto",
-        yes: YesOpt = False,
-        k: KOpt = 8,
-        all_years: AllYearsOpt = False,
-    ) -> None:
-        """Talk with your past: follow-ups keep the context. /sources, /reset, /exit."""
-        from rich.prompt import Prompt
-
-        brain, llm = _configure(llm_url, model, llm_key, llm_timeout, redact)
-        flt = _filter(since, until)
-        mode = "不用模型（检索）" if no_llm or llm is None else llm.name
-        console.print(
-            f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出"
-        )
-        history: list[dict] = []
-        last: dict = {}
-        while True:
-            try:
-                q = Prompt.ask("[bold cyan]你[/bold cyan]", console=console).strip()
-            except (EOFError, KeyboardInterrupt):
-                console.print()
-                return
-            if not q:
-                continue
-            if q in ("/exit", "/quit", "/q"):
-                return
-            if q == "/reset":
-                history.clear()
-                console.print("[dim]已清空对话 history cleared[/dim]")
-                continue
-            if q == "/sources":
-                render_sources(last.get("sources", []), last.get("citations"))
-                continue
-            last = _run(
-                brain,
-                q,
-                llm=llm,
-                kb=kb,
-                flt=flt,
-                history=history,
-                no_llm=no_llm,
-                scope=scope,
-                yes=yes,
-                json_out=False,
-                show_prompt=show_prompt,
-                k=k,
-                show_sources=False,
-                all_years=all_years,
-            )
-            history.append({"role": "user", "content": q, "standalone": last.get("standalone_question", q)})
-            history.append({"role": "assistant", "content": last.get("answer", "")})
+    app.command("ask")(ask_cmd)
+    app.command("chat")(chat_cmd)

@@ -3,7 +3,9 @@ the progress bar."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import inspect
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -22,10 +24,11 @@ from rich.progress import (
 )
 
 from ..errors import SocialbrainError
-from ..services import parse_date
+from ..services import build_filter, parse_date
 
 if TYPE_CHECKING:
     from ..brain import Brain
+    from ..models import PostFilter
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -85,6 +88,36 @@ def date_option(value: str | None, *, end: bool = False) -> datetime | None:
     return parse_date(value, "--until" if end else "--since", end=end)
 
 
+def option_groups(fn: F) -> F:
+    """Let a command take groups of options that several commands share.
+
+    A parameter annotated with a dataclass whose fields are typer options (``kb: KbOpt = None``) becomes those
+    options, in that place of the command's signature, and the command receives the dataclass built from them:
+    ``def ask(question: QuestionArg, opts: AskOptions, json_out: JsonOpt = False)``. ``--help`` shows the
+    options exactly as if they had been written out in the command.
+    """
+    signature = inspect.signature(fn, eval_str=True)
+    params: list[inspect.Parameter] = []
+    groups: dict[str, tuple[type, list[str]]] = {}
+    for p in signature.parameters.values():
+        group = p.annotation
+        if not (isinstance(group, type) and dataclasses.is_dataclass(group)):
+            params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+            continue
+        fields = list(inspect.signature(group, eval_str=True).parameters.values())
+        groups[p.name] = (group, [f.name for f in fields])
+        params.extend(f.replace(kind=inspect.Parameter.KEYWORD_ONLY) for f in fields)
+
+    @functools.wraps(fn)
+    def command(**kwargs: Any) -> Any:
+        for name, (group, names) in groups.items():
+            kwargs[name] = group(**{n: kwargs.pop(n) for n in names})
+        return fn(**kwargs)
+
+    command.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return command  # type: ignore[return-value]
+
+
 #: the filter options most commands share (``build_filter(since=…, platforms=…)`` turns them into a PostFilter)
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date: 2016, 2016-05, 2016-05-04.")]
 UntilOpt = Annotated[
@@ -95,6 +128,28 @@ AccountOpt = Annotated[list[str] | None, typer.Option("--account", help="Only th
 KindOpt = Annotated[
     list[str] | None, typer.Option("--kind", help="original, repost, reply, comment or chat (repeatable).")
 ]
+
+
+@dataclasses.dataclass(frozen=True)
+class FilterOptions:
+    """--since/--until/--platform/--account/--kind: which posts a command looks at."""
+
+    since: SinceOpt = None
+    until: UntilOpt = None
+    platform: PlatformOpt = None
+    account: AccountOpt = None
+    kind: KindOpt = None
+
+    def build(self, **more: Any) -> PostFilter:
+        """The PostFilter these options name (``more``: other fields, e.g. ``include_hidden=True``)."""
+        return build_filter(
+            since=self.since,
+            until=self.until,
+            platforms=self.platform,
+            accounts=self.account,
+            kinds=self.kind,
+            **more,
+        )
 
 
 #: Descriptions of the index/import stages; progress_bar() uses them unless given other labels.
