@@ -96,6 +96,15 @@ def test_retries_after_transient_errors_then_succeeds(status):
         assert len(h.chat_requests) == 3
 
 
+def test_retry_waits_as_long_as_retry_after_says():
+    """The one retry loop (socialbrain/retry.py): the server's Retry-After wins over the client's backoff (0)."""
+    with start_server(Behaviour(fail_first=1, fail_status=503, retry_after="1")) as h:
+        llm = OpenAICompatLLM(h.url, "test-model", retries=1, backoff=0)
+        assert "[1]" in "".join(llm.complete(QUESTION, stream=True))
+        first, second = (r.arrived for r in h.chat_requests)
+    assert second - first >= 0.9
+
+
 def test_gives_up_after_retries_with_a_clear_message():
     with start_server(Behaviour(fail_first=10, fail_status=429)) as h:
         llm = OpenAICompatLLM(h.url, "test-model", retries=2, backoff=0)

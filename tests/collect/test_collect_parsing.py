@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socialbrain.collect.credentials import parse_cookie_text, scrub
-from socialbrain.collect.http import wait_from_headers
 from socialbrain.collect.weibo import extract_detail_status
 from socialbrain.collect.weibo_mblog import (
     WEIBO_ZONE,
@@ -23,6 +22,7 @@ from socialbrain.collect.weibo_mblog import (
 )
 from socialbrain.errors import ConfigError
 from socialbrain.models import Kind
+from socialbrain.retry import wait_from_headers
 
 NOW = datetime(2024, 1, 10, 15, 30, tzinfo=WEIBO_ZONE)
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +34,7 @@ from httpx_sse import EventSource
 
 from ..config import Settings
 from ..errors import ConfigError, LLMError, LLMUnavailable
-from ..retry import retry_delay
+from ..retry import Retryable, call_with_retries
 from .redact import Redactor, hidden_from_settings
 from .tokens import estimate_messages_tokens, estimate_tokens
 
@@ -244,17 +243,14 @@ class OpenAICompatLLM:
         with self.log_path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
-    def _wait(self, attempt: int, response: httpx.Response | None) -> None:
-        time.sleep(retry_delay(attempt, self.backoff, response.headers if response is not None else None))
-
     def _open(self, body: dict[str, Any]) -> httpx.Response:
-        """Send with retries; returns an open (streamed) 200 response, the caller closes it."""
+        """Send with retries (429, 5xx, a dropped connection); returns an open (streamed) 200 response, the caller
+        closes it."""
         url = self.base_url + "/chat/completions"
-        for attempt in range(self.retries + 1):
-            last = attempt == self.retries
+
+        def attempt() -> httpx.Response:
             try:
-                req = self._client.build_request("POST", url, json=body)
-                resp = self._client.send(req, stream=True)
+                resp = self._client.send(self._client.build_request("POST", url, json=body), stream=True)
             except httpx.ConnectTimeout as e:  # nothing answers at all: no retry, callers fall back at once
                 raise self._down(f"no connection within {self.connect_timeout:g} s") from e
             except httpx.ConnectError as e:  # refused: the server is not running; retrying only adds waiting
@@ -265,19 +261,17 @@ class OpenAICompatLLM:
                     "is it overloaded? (raise --llm-timeout or [llm] timeout)"
                 ) from e
             except httpx.TransportError as e:
-                if last:
-                    raise self._down(type(e).__name__) from e
-                self._wait(attempt, None)
-                continue
+                raise Retryable(type(e).__name__, self._down(type(e).__name__)) from e
             if resp.status_code == 200:
                 return resp
             text = resp.read().decode("utf-8", "replace")
             resp.close()
-            if (resp.status_code == 429 or resp.status_code >= 500) and not last:
-                self._wait(attempt, resp)
-                continue
-            raise self._http_error(resp.status_code, text)
-        raise self._down()  # pragma: no cover - the loop always returns or raises
+            error = self._http_error(resp.status_code, text)
+            if resp.status_code == 429 or resp.status_code >= 500:
+                raise Retryable(f"HTTP {resp.status_code}", error, resp.headers)
+            raise error
+
+        return call_with_retries(attempt, retries=self.retries, base=self.backoff)
 
     def complete(
         self,

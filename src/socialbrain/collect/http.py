@@ -28,7 +28,7 @@ import httpx
 
 from .. import __version__
 from ..errors import CollectError
-from ..retry import wait_from_headers
+from ..retry import Retryable, call_with_retries
 
 SLOW_DOWN = {418, 403, 429, 500, 502, 503, 504}
 USER_AGENT = (
@@ -192,8 +192,16 @@ class PoliteClient:
     def get(self, url: str, params: dict[str, Any] | None = None, *, what: str = "page") -> httpx.Response:
         """The response once the server answers with something other than slow-down (any status, caller checks)."""
         p = self.politeness
-        attempt = 0
-        while True:
+
+        def gave_up(reason: str, status: int | None) -> CollectError:
+            hint = (
+                "wait an hour and run the same command again (it resumes), or raise --delay"
+                if status in (418, 403, 429)
+                else "check the address and your network, then run the same command again (it resumes)"
+            )
+            return CollectError(f"{self.site}: {what} failed after {p.retries} retries ({reason}): {hint}")
+
+        def attempt() -> httpx.Response:
             self.check_deadline(what)
             self._pace(what)
             self.check_deadline(what)
@@ -203,29 +211,23 @@ class PoliteClient:
                 r = self._get_same_host(url, params, what)
             except (httpx.TimeoutException, _AnswerTimeout) as e:
                 reason = _timeout_reason(e, p)
-                r = None
+                raise Retryable(reason, gave_up(reason, None)) from e
             except httpx.TransportError as e:
                 reason = _transport_reason(e)
-                r = None
-            else:
-                if r.status_code not in SLOW_DOWN:
-                    return r
-                reason = f"HTTP {r.status_code}"  # a slow-down answer (SLOW_DOWN)
-            attempt += 1
-            if attempt > p.retries:
-                hint = (
-                    "wait an hour and run the same command again (it resumes), or raise --delay"
-                    if r is not None and r.status_code in (418, 403, 429)
-                    else "check the address and your network, then run the same command again (it resumes)"
-                )
-                raise CollectError(f"{self.site}: {what} failed after {p.retries} retries ({reason}): {hint}")
-            asked = wait_from_headers(r.headers) if r is not None else None
-            wait = asked if asked is not None else p.backoff * (2 ** (attempt - 1))
-            wait = min(wait, p.max_wait)
-            if self.on_wait:
-                self.on_wait(wait, reason)
-            if wait > 0:
-                self._sleep(wait, what)
+                raise Retryable(reason, gave_up(reason, None)) from e
+            if r.status_code not in SLOW_DOWN:
+                return r
+            reason = f"HTTP {r.status_code}"  # a slow-down answer (SLOW_DOWN)
+            raise Retryable(reason, gave_up(reason, r.status_code), r.headers)
+
+        return call_with_retries(
+            attempt,
+            retries=p.retries,
+            base=p.backoff,
+            cap=p.max_wait,
+            sleep=lambda seconds: self._sleep(seconds, what),
+            on_wait=self.on_wait,
+        )
 
 
 def _timeout_reason(e: Exception, p: Politeness) -> str:

@@ -10,14 +10,13 @@ EmbedderUnavailable naming the URL. Vectors are L2-normalised here (servers do n
 from __future__ import annotations
 
 import base64
-import time
 from typing import Any
 
 import httpx
 import numpy as np
 
 from ...errors import EmbedderUnavailable
-from ...retry import retry_delay
+from ...retry import Retryable, call_with_retries
 
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
@@ -76,37 +75,32 @@ class _HTTPEmbedder:
         return self.base_url + self.path
 
     def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
-        attempt = 0
-        while True:
+        """POST with retries (timeouts, dropped connections, 429/5xx and the other _RETRY_STATUS answers)."""
+
+        def attempt() -> dict[str, Any]:
             try:
                 r = self._client.post(self.url, json=payload)
             except httpx.TimeoutException as e:
-                if attempt >= self.retries:
-                    raise EmbedderUnavailable(
-                        f"embedding server {self.url} timed out; is it overloaded?"
-                    ) from e
+                gave_up = EmbedderUnavailable(f"embedding server {self.url} timed out; is it overloaded?")
+                raise Retryable("timed out", gave_up) from e
             except httpx.TransportError as e:
-                if attempt >= self.retries:
-                    raise EmbedderUnavailable(
-                        f"cannot reach embedding server {self.url} ({e.__class__.__name__}); is it running?"
-                    ) from e
-            else:
-                if r.status_code < 400:
-                    try:
-                        return r.json()
-                    except ValueError as e:
-                        raise EmbedderUnavailable(
-                            f"embedding server {self.url} answered with non-JSON"
-                        ) from e
-                if r.status_code not in _RETRY_STATUS or attempt >= self.retries:
-                    raise EmbedderUnavailable(
-                        f"embedding server {self.url} answered HTTP {r.status_code}: {r.text[:200].strip()}"
-                    )
-                time.sleep(retry_delay(attempt, self.backoff, r.headers))
-                attempt += 1
-                continue
-            time.sleep(retry_delay(attempt, self.backoff))
-            attempt += 1
+                gave_up = EmbedderUnavailable(
+                    f"cannot reach embedding server {self.url} ({e.__class__.__name__}); is it running?"
+                )
+                raise Retryable(e.__class__.__name__, gave_up) from e
+            if r.status_code < 400:
+                try:
+                    return r.json()
+                except ValueError as e:
+                    raise EmbedderUnavailable(f"embedding server {self.url} answered with non-JSON") from e
+            error = EmbedderUnavailable(
+                f"embedding server {self.url} answered HTTP {r.status_code}: {r.text[:200].strip()}"
+            )
+            if r.status_code in _RETRY_STATUS:
+                raise Retryable(f"HTTP {r.status_code}", error, r.headers)
+            raise error
+
+        return call_with_retries(attempt, retries=self.retries, base=self.backoff)
 
     def _embed_batch(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
