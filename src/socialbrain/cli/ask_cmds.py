@@ -24,60 +24,52 @@ from .common import (
     user_errors,
 )
 
-KbOpt = Annotated[
-    str | None, typer.Option("--kb", help="Knowledge base to ask (default: the whole archive).")
-]
-NoLlmOpt = Annotated[
-    bool, typer.Option("--no-llm", help="Answer with retrieved posts only (nothing is generated).")
-]
-UrlOpt = Annotated[
-    str | None, typer.Option("--llm-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1.")
-]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option("--model", help="LLM model name (default: config llm.model, else the server's first)."),
-]
-KeyOpt = Annotated[str | None, typer.Option("--llm-key", help="API key for the LLM endpoint.")]
-TimeoutOpt = Annotated[float | None, typer.Option("--llm-timeout", help="Seconds to wait for the LLM.")]
-ShowOpt = Annotated[bool, typer.Option("--show-prompt", help="Print every request exactly as it is sent.")]
-RedactOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--redact/--no-redact",
-        help="Hide phones, e-mails, ID numbers, @names before sending "
-        "(default: on for non-loopback endpoints).",
-    ),
-]
-ScopeOpt = Annotated[
-    str, typer.Option("--scope", help="auto | topk | all (map-reduce over every post in range).")
-]
-YesOpt = Annotated[
-    bool, typer.Option("--yes", "-y", help="Do not ask before a map-reduce run on a remote endpoint.")
-]
-KOpt = Annotated[int, typer.Option("--k", "-k", help="How many posts to retrieve.")]
-AllYearsOpt = Annotated[
-    bool, typer.Option("--all-years", help="Ignore time phrases in the question: search every year.")
-]
-
 
 @dataclasses.dataclass(frozen=True)
 class AskOptions:
     """What `ask` and `chat` share: where to look, which LLM answers and how."""
 
-    kb: KbOpt = None
+    kb: Annotated[
+        str | None, typer.Option("--kb", help="Knowledge base to ask (default: the whole archive).")
+    ] = None
     since: SinceOpt = None
     until: UntilOpt = None
-    no_llm: NoLlmOpt = False
-    llm_url: UrlOpt = None
-    model: ModelOpt = None
-    llm_key: KeyOpt = None
-    llm_timeout: TimeoutOpt = None
-    show_prompt: ShowOpt = False
-    redact: RedactOpt = None
-    scope: ScopeOpt = "auto"
-    yes: YesOpt = False
-    k: KOpt = 8
-    all_years: AllYearsOpt = False
+    no_llm: Annotated[
+        bool, typer.Option("--no-llm", help="Answer with retrieved posts only (nothing is generated).")
+    ] = False
+    llm_url: Annotated[
+        str | None,
+        typer.Option("--llm-url", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1."),
+    ] = None
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="LLM model name (default: config llm.model, else the server's first)."),
+    ] = None
+    llm_key: Annotated[str | None, typer.Option("--llm-key", help="API key for the LLM endpoint.")] = None
+    llm_timeout: Annotated[
+        float | None, typer.Option("--llm-timeout", help="Seconds to wait for the LLM.")
+    ] = None
+    show_prompt: Annotated[
+        bool, typer.Option("--show-prompt", help="Print every request exactly as it is sent.")
+    ] = False
+    redact: Annotated[
+        bool | None,
+        typer.Option(
+            "--redact/--no-redact",
+            help="Hide phones, e-mails, ID numbers, @names before sending "
+            "(default: on for non-loopback endpoints).",
+        ),
+    ] = None
+    scope: Annotated[
+        str, typer.Option("--scope", help="auto | topk | all (map-reduce over every post in range).")
+    ] = "auto"
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before a map-reduce run on a remote endpoint.")
+    ] = False
+    k: Annotated[int, typer.Option("--k", "-k", help="How many posts to retrieve.")] = 8
+    all_years: Annotated[
+        bool, typer.Option("--all-years", help="Ignore time phrases in the question: search every year.")
+    ] = False
 
     def open(self) -> tuple[Any, Any]:
         """The Brain and the LLM to answer with: the configured one, with these flags replacing its settings."""
@@ -253,7 +245,9 @@ def chat_cmd(opts: AskOptions) -> None:
     brain, llm = opts.open()
     flt = opts.filter()
     mode = "不用模型（检索）" if opts.no_llm or llm is None else llm.name
-    console.print(f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出")
+    console.print(
+        f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出"
+    )
     history: list[dict] = []
     last: dict = {}
     while True:

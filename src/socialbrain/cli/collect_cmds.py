@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
-import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..collect.credentials import load_secret, parse_cookie_text, read_secret_file, save_secret
-from ..errors import ConfigError, SocialbrainError
-from .common import console, date_option, err_console, get_brain, progress_bar, user_errors
+from ..errors import SocialbrainError
+from ..services.collect import mastodon_token, politeness, weibo_cookie
+from .common import console, date_option, err_console, get_brain, option_groups, progress_bar, user_errors
 
 if TYPE_CHECKING:  # the collectors (httpx) load when a collect command runs, not for every CLI call
     from ..collect.engine import CollectReport
-    from ..collect.http import Politeness
     from ..config import Settings
 
 collect_app = typer.Typer(
@@ -26,55 +25,49 @@ collect_app = typer.Typer(
     no_args_is_help=True,
 )
 
-FullOpt = Annotated[bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")]
-MaxPagesOpt = Annotated[
-    int | None, typer.Option("--max-pages", help="Stop after this many pages (resumable).")
-]
-NoSyncOpt = Annotated[bool, typer.Option("--no-sync", help="Do not update the search index afterwards.")]
 _COLUMNS = ("pages", "new", "updated", "unchanged", "skipped", "truncated", "media", "requests")
 
 
-TimeLimitOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--time-limit",
-        help="Stop the run after this many minutes (resumable). Default 360, or config collect.time_limit.",
-    ),
-]
+@dataclasses.dataclass(frozen=True)
+class RunOptions:
+    """How far and how fast a collect run goes, and what it does after: the same for every collector."""
 
-
-def _politeness(
-    settings: Settings,
-    delay: float | None,
-    default_delay: float,
-    default_backoff: float,
-    time_limit: float | None = None,
-) -> Politeness:
-    cfg = settings.collect  # typed and checked once (config.py)
-    d = delay if delay is not None else cfg.delay if cfg.delay is not None else default_delay
-    if d < 0:
-        raise ConfigError("--delay must be 0 or more seconds")
-    limit = time_limit if time_limit is not None else cfg.time_limit
-    answer, max_mb = cfg.answer_deadline, cfg.max_answer_mb
-    if limit <= 0:
-        raise ConfigError("--time-limit must be above 0 minutes")
-    from ..collect.http import Politeness
-
-    return Politeness(
-        delay=d,
-        jitter=d / 2,
-        backoff=default_backoff if d > 0 else 0.5,
-        max_wait=900.0,
-        timeout=min(30.0, answer),
-        answer_deadline=answer,
-        max_bytes=int(max_mb * 1024 * 1024),
-        run_deadline=limit * 60,
+    full: Annotated[
+        bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")
+    ] = False
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", help="Stop after this many pages (resumable).")
+    ] = None
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            "--delay",
+            help="Seconds between requests (±50% jitter). Default 3 for Weibo, 1 for Mastodon, or config "
+            "collect.delay.",
+        ),
+    ] = None
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help="Stop the run after this many minutes (resumable). Default 360, or config collect.time_limit.",
+        ),
+    ] = None
+    no_sync: Annotated[bool, typer.Option("--no-sync", help="Do not update the search index afterwards.")] = (
+        False
     )
+
+    def limits(self, settings: Settings, default_delay: float, default_backoff: float) -> dict[str, Any]:
+        """What every collector's options take from these flags: ``full``, ``max_pages`` and the pace."""
+        pace = politeness(settings, self.delay, default_delay, default_backoff, self.time_limit)
+        return {"full": self.full, "max_pages": self.max_pages, "politeness": pace}
 
 
 def _on_wait(seconds: float, reason: str) -> None:
     if reason.startswith("HTTP "):  # 418/403/429/5xx: the only answers that mean "slow down"
-        err_console.print(f"[yellow]{reason}[/yellow]: the site asks us to slow down, waiting {seconds:.0f}s …")
+        err_console.print(
+            f"[yellow]{reason}[/yellow]: the site asks us to slow down, waiting {seconds:.0f}s …"
+        )
     else:  # a timeout or a network error: say so, not "slow down"
         err_console.print(f"[yellow]{reason}[/yellow]: trying again in {seconds:.0f}s …")
 
@@ -152,6 +145,7 @@ def _sync_index(no_sync: bool, report: CollectReport) -> None:
 
 @collect_app.command("weibo")
 @user_errors
+@option_groups
 def weibo_cmd(
     uid: Annotated[str, typer.Option("--uid", help="Your numeric user id (weibo.com/u/<uid>).")],
     cookie_file: Annotated[
@@ -181,16 +175,8 @@ def weibo_cmd(
     via: Annotated[
         str, typer.Option("--via", help="api (m.weibo.cn JSON) or weibo.cn (HTML pages, as weiboSpider).")
     ] = "api",
-    full: FullOpt = False,
-    max_pages: MaxPagesOpt = None,
-    delay: Annotated[
-        float | None,
-        typer.Option(
-            "--delay", help="Seconds between requests (±50% jitter). Default 3, or config collect.delay."
-        ),
-    ] = None,
-    time_limit: TimeLimitOpt = None,
-    no_sync: NoSyncOpt = False,
+    *,
+    run: RunOptions,
 ) -> None:
     """Collect your own Weibo posts (m.weibo.cn API, or weibo.cn pages) into the archive.  抓取自己的微博。
 
@@ -199,16 +185,9 @@ def weibo_cmd(
     from ..collect.weibo import DEFAULT_API_BASE, DEFAULT_CN_BASE, WeiboOptions, collect_weibo
 
     brain = get_brain()
-    settings = brain.settings
-    secret_name = f"weibo-{uid.strip()}.cookie"
-    cookie: str | None = None
-    if cookie_file:
-        cookie = parse_cookie_text(read_secret_file(cookie_file, "cookie"), path=cookie_file)
-        if save_cookie:
-            p = save_secret(settings, secret_name, cookie)
-            err_console.print(f"cookie saved to {p} (readable by you only)")
-    else:
-        cookie = os.environ.get("SOCIALBRAIN_WEIBO_COOKIE") or load_secret(settings, secret_name)
+    cookie, saved = weibo_cookie(brain.settings, uid, cookie_file, save=save_cookie)
+    if saved:
+        err_console.print(f"cookie saved to {saved} (readable by you only)")
     if not cookie:
         err_console.print(
             "[yellow]no cookie: collecting what the public view shows (often only recent posts); "
@@ -222,15 +201,14 @@ def weibo_cmd(
         media=media,
         api_base=api_base or (DEFAULT_CN_BASE if via == "weibo.cn" else DEFAULT_API_BASE),
         via=via,
-        full=full,
-        max_pages=max_pages,
-        politeness=_politeness(settings, delay, 3.0, 60.0, time_limit),
+        **run.limits(brain.settings, 3.0, 60.0),
     )
-    _collect(f"weibo {uid}", functools.partial(collect_weibo, brain, opts), no_sync)
+    _collect(f"weibo {uid}", functools.partial(collect_weibo, brain, opts), run.no_sync)
 
 
 @collect_app.command("mastodon")
 @user_errors
+@option_groups
 def mastodon_cmd(
     instance: Annotated[str, typer.Option("--instance", help="Your server, e.g. https://mastodon.social")],
     token: Annotated[
@@ -254,31 +232,17 @@ def mastodon_cmd(
     media: Annotated[
         bool, typer.Option("--media", help="Also download attachments into <data-dir>/media/mastodon/.")
     ] = False,
-    full: FullOpt = False,
-    max_pages: MaxPagesOpt = None,
-    delay: Annotated[
-        float | None, typer.Option("--delay", help="Seconds between requests (default 1).")
-    ] = None,
-    time_limit: TimeLimitOpt = None,
-    no_sync: NoSyncOpt = False,
+    *,
+    run: RunOptions,
 ) -> None:
     """Collect your own Mastodon statuses (boosts, replies, private ones with a token) into the archive.  抓取嘟文。"""
     from ..collect.mastodon import MastodonOptions, collect_mastodon
 
     brain = get_brain()
-    settings = brain.settings
     host = instance.split("://")[-1].strip("/")
-    secret_name = f"mastodon-{host}.token"
-    if token_file:
-        token = read_secret_file(token_file, "token").strip()
-    token = (
-        token
-        or os.environ.get("SOCIALBRAIN_MASTODON_TOKEN")
-        or (None if account else load_secret(settings, secret_name))
-    )
-    if token and save_token:
-        p = save_secret(settings, secret_name, token)
-        err_console.print(f"token saved to {p} (readable by you only)")
+    token, saved = mastodon_token(brain.settings, host, token, token_file, account=account, save=save_token)
+    if saved:
+        err_console.print(f"token saved to {saved} (readable by you only)")
     opts = MastodonOptions(
         instance=instance,
         token=token,
@@ -286,11 +250,9 @@ def mastodon_cmd(
         since=date_option(since),
         originals_only=no_boosts,
         media=media,
-        full=full,
-        max_pages=max_pages,
-        politeness=_politeness(settings, delay, 1.0, 10.0, time_limit),
+        **run.limits(brain.settings, 1.0, 10.0),
     )
-    _collect(f"mastodon {host}", functools.partial(collect_mastodon, brain, opts), no_sync)
+    _collect(f"mastodon {host}", functools.partial(collect_mastodon, brain, opts), run.no_sync)
 
 
 @collect_app.command("status")

@@ -2,68 +2,89 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from ..errors import ConfigError
-from ..services import llm_gate
-from .common import ProgressBar, console, err_console, get_brain, progress_bar, user_errors
+from ..services.reports import ReportOptions, build_report, llm_cost, llm_gate
+from .common import console, err_console, get_brain, option_groups, progress_bar, user_errors
 
 report_app = typer.Typer(help="Yearly reviews and portraits.  年度回顾与个人画像。", no_args_is_help=True)
 
-FormatOpt = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        "-f",
-        help="html, story (a slide-style yearly review with the detailed view inside), md, json or png "
-        "(a phone-sized share card).",
-    ),
-]
-OutOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="File to write (default: report-<what>.<format>).")
-]
-KbOpt = Annotated[
-    str | None, typer.Option("--kb", help="Knowledge base to review (default: the whole archive).")
-]
-PublicOpt = Annotated[
-    bool,
-    typer.Option(
-        "--public",
-        help="Public edition: PII and other people's names redacted, private and hidden posts left out.",
-    ),
-]
-SectionsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sections",
-        help="Comma-separated sections to include. year: overview, calendar, rhythm, highlights, words, topics, "
-        "people, places, mood, narrative; portrait: aspects, personality, forgotten_voices.",
-    ),
-]
-DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", help="List every post and string that would be published; write nothing.")
-]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before sending posts to a remote LLM.")]
-NoLlmOpt = Annotated[bool, typer.Option("--no-llm", help="Statistics and retrieval only, no LLM narrative.")]
+
+@dataclasses.dataclass(frozen=True)
+class ReportFlags:
+    """What `report year` and `report portrait` share."""
+
+    kb: Annotated[
+        str | None, typer.Option("--kb", help="Knowledge base to review (default: the whole archive).")
+    ] = None
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, story (a slide-style yearly review with the detailed view inside), md, json or png "
+            "(a phone-sized share card).",
+        ),
+    ] = "html"
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: report-<what>.<format>).")
+    ] = None
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Public edition: PII and other people's names redacted, private and hidden posts left out.",
+        ),
+    ] = False
+    sections: Annotated[
+        str | None,
+        typer.Option(
+            "--sections",
+            help="Comma-separated sections to include. year: overview, calendar, rhythm, highlights, words, topics, "
+            "people, places, mood, narrative; portrait: aspects, personality, forgotten_voices.",
+        ),
+    ] = None
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="List every post and string that would be published; write nothing."),
+    ] = False
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before sending posts to a remote LLM.")
+    ] = False
+    no_llm: Annotated[
+        bool, typer.Option("--no-llm", help="Statistics and retrieval only, no LLM narrative.")
+    ] = False
+
+    def make(self, opts: ReportOptions, default_name: str, *, show_uncited: bool = False) -> None:
+        """Ask before posts go to a remote LLM, make the report with progress, write it (or list it)."""
+        brain = get_brain()
+        if opts.use_llm:
+            opts.use_llm = _confirm_llm(brain, llm_cost(brain, opts), self.yes)
+        with progress_bar(str, per_stage=False, title="统计 / statistics", clock="elapsed") as update:
+            report = build_report(brain, opts, progress=update, show_uncited=show_uncited)
+        _write(report, self.fmt, self.output, default_name.format(**report), self.dry_run)
+
+    def request(self, kind: str, **more: Any) -> ReportOptions:
+        """The report request, with ``use_llm`` when an LLM is configured and not turned off."""
+        llm = None if self.no_llm else get_brain().llm
+        return ReportOptions(kind=kind, kb=self.kb, public=self.public, use_llm=llm is not None, **more)
 
 
-def _progress() -> ProgressBar:
-    return progress_bar(str, per_stage=False, title="统计 / statistics", clock="elapsed")
-
-
-def _confirm_llm(brain: Any, cost: tuple[int, int, int], yes: bool) -> bool:
+def _confirm_llm(brain: Any, cost: dict[str, int], yes: bool) -> bool:
     """Ask before posts go to a non-loopback LLM; True when the narrative may use the LLM."""
     llm = brain.llm
     gate = llm_gate(llm, use_llm=True, confirmed=yes)
     if gate != "ask":
         return gate == "go"
-    posts, calls, tokens = cost
     redacted = "redacted" if getattr(llm, "redact", False) else "NOT redacted"
     err_console.print(
-        f"about to send {posts} posts in ~{calls} calls (~{tokens:,} prompt tokens, {redacted}) to {llm.name}"
+        f"about to send {cost['posts']} posts in ~{cost['calls']} calls (~{cost['tokens']:,} prompt tokens, "
+        f"{redacted}) to {llm.name}"
     )
     return typer.confirm("continue? 继续？", default=False, err=True)
 
@@ -100,6 +121,7 @@ def _write(report: dict[str, Any], fmt: str, output: Path | None, default_name: 
 
 @report_app.command("year")
 @user_errors
+@option_groups
 def year_cmd(
     year: Annotated[
         str | None,
@@ -107,45 +129,26 @@ def year_cmd(
             help="YEAR, or `all` for one chapter per year (default: the last full year with posts)."
         ),
     ] = None,
-    kb: KbOpt = None,
-    fmt: FormatOpt = "html",
-    output: OutOpt = None,
-    public: PublicOpt = False,
-    sections: SectionsOpt = None,
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    no_llm: NoLlmOpt = False,
+    *,
+    flags: ReportFlags,
 ) -> None:
     """A year in review: counts, calendar, rhythm, records, words, topics, people, mood (+ LLM narrative)."""
-    from ..insights.common import report_filter, years_with_posts
-    from ..insights.narrative import available, year_llm_cost
+    from ..insights.narrative import available
     from ..insights.publish import parse_sections
-    from ..insights.yearly import default_year, year_review
 
-    chosen = parse_sections(sections)
+    chosen = parse_sections(flags.sections)
     if year is not None and year.lower() not in ("all", "全部") and not year.isdigit():
         raise ConfigError(f"year must be a number like 2015 or `all`, got {year!r}")
-    brain = get_brain()
-    use_llm = False
-    if not no_llm and brain.llm is not None and available():
-        base = report_filter(kb, public=public)
-        have = years_with_posts(brain, base)
-        if year is not None and year.isdigit():
-            years = [int(year)] if int(year) in have else []
-        else:
-            years = sorted(have) if year else ([default_year(have)] if have else [])
-        use_llm = _confirm_llm(brain, year_llm_cost(brain, base, years, brain.llm), yes)
-    with _progress() as update:
-        report = year_review(
-            brain, year, kb=kb, public=public, use_llm=use_llm, progress=update, sections=chosen
-        )
-    _write(report, fmt, output, f"report-{report['year']}", dry_run)
+    opts = flags.request("year", year=year, sections=chosen)
+    opts.use_llm = opts.use_llm and available()
+    flags.make(opts, "report-{year}")
 
 
 @report_app.command("portrait")
 @user_errors
+@option_groups
 def portrait_cmd(
-    kb: KbOpt = None,
+    flags: ReportFlags,
     aspects: Annotated[
         str | None,
         typer.Option(
@@ -153,13 +156,6 @@ def portrait_cmd(
             help="Comma-separated aspects (default: 工作,健身,个人项目,学习总结,兴趣发展,人际关系).",
         ),
     ] = None,
-    fmt: FormatOpt = "html",
-    output: OutOpt = None,
-    public: PublicOpt = False,
-    sections: SectionsOpt = None,
-    dry_run: DryRunOpt = False,
-    yes: YesOpt = False,
-    no_llm: NoLlmOpt = False,
     show_uncited: Annotated[
         bool,
         typer.Option(
@@ -169,27 +165,12 @@ def portrait_cmd(
     ] = False,
 ) -> None:
     """A portrait across the years: per aspect a summary, timeline, quotes and suggestions; forgotten voices."""
-    from ..insights.portrait import DEFAULT_ASPECTS, llm_cost, portrait
     from ..insights.publish import PORTRAIT_SECTIONS, parse_sections
 
-    chosen = parse_sections(sections, PORTRAIT_SECTIONS)
+    chosen = parse_sections(flags.sections, PORTRAIT_SECTIONS)
     aspect_list = [a.strip() for a in aspects.split(",") if a.strip()] if aspects else None
-    brain = get_brain()
-    use_llm = False
-    if not no_llm and brain.llm is not None:
-        use_llm = _confirm_llm(brain, llm_cost(len(aspect_list or DEFAULT_ASPECTS)), yes)
-    with _progress() as update:
-        report = portrait(
-            brain,
-            kb=kb,
-            aspects=aspect_list,
-            public=public,
-            use_llm=use_llm,
-            progress=update,
-            sections=chosen,
-            show_uncited=show_uncited,
-        )
-    _write(report, fmt, output, "report-portrait", dry_run)
+    opts = flags.request("portrait", aspects=aspect_list, sections=chosen)
+    flags.make(opts, "report-portrait", show_uncited=show_uncited)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,9 +16,10 @@ from pydantic import BaseModel, Field
 from ..brain import Brain
 from ..errors import NotFoundError
 from ..services import llm_gate
+from ..services.reports import llm_cost
 from .api import sse
 from .jobs import Job
-from .reports import MEDIA_TYPES, REPORT_CSP, ReportStore, llm_cost, make_report, options_info, report_id
+from .reports import MEDIA_TYPES, REPORT_CSP, ReportStore, make_report, options_info, report_id
 from .reports import resolve_options as resolve
 from .state import WebState, get_state
 

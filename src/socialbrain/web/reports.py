@@ -24,10 +24,10 @@ from typing import Any
 from .. import __version__
 from ..brain import Brain
 from ..errors import ConfigError, NotFoundError
-from ..insights.common import report_filter, years_with_posts
 from ..insights.portrait import DEFAULT_ASPECTS
 from ..insights.publish import PORTRAIT_SECTIONS, SECTIONS, parse_sections
 from ..insights.render import FORMATS, render_html, render_json, render_markdown
+from ..services.reports import ReportOptions, available_years, build_report
 from ..timeparse import DEFAULT_ZONE
 
 REPORT_ID = re.compile(r"^[0-9a-f]{20}$")
@@ -46,28 +46,6 @@ REPORT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox"
 )
-
-
-@dataclass
-class ReportOptions:
-    """A report request, checked and resolved (``year`` is a number or "all", never "the default")."""
-
-    kind: str = "year"  # year / portrait
-    year: int | str | None = None
-    kb: str | None = None
-    public: bool = False
-    sections: list[str] | None = None
-    aspects: list[str] | None = None
-    use_llm: bool = False
-    llm: str | None = None  # the model that writes the narrative (part of the cache key)
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(vars(self))
-
-
-def available_years(brain: Brain, kb: str | None = None) -> dict[int, int]:
-    """{year: posts} a report may use (never hidden posts)."""
-    return years_with_posts(brain, report_filter(_kb(kb)))
 
 
 def options_info(brain: Brain, kb: str | None = None) -> dict[str, Any]:
@@ -153,23 +131,6 @@ def resolve_options(
     opts.use_llm = llm is not None
     opts.llm = getattr(llm, "name", "llm") if llm is not None else None
     return opts
-
-
-def llm_cost(brain: Brain, opts: ReportOptions) -> dict[str, int]:
-    """What the report would send to the LLM: {posts, calls, tokens} (estimates, cached summaries are free)."""
-    if opts.kind == "portrait":
-        from ..insights.portrait import llm_cost as portrait_cost
-
-        posts, calls, tokens = portrait_cost(len(opts.aspects or DEFAULT_ASPECTS))
-    else:
-        from ..insights.narrative import year_llm_cost
-
-        have = available_years(brain, opts.kb)
-        years = sorted(have) if opts.year == "all" else [int(opts.year)]  # type: ignore[arg-type]
-        posts, calls, tokens = year_llm_cost(
-            brain, report_filter(opts.kb, public=opts.public), years, brain.llm
-        )
-    return {"posts": posts, "calls": calls, "tokens": tokens}
 
 
 def report_id(brain: Brain, opts: ReportOptions) -> str:
@@ -326,32 +287,7 @@ def make_report(
             outer(stage, done, total)
         check_stop(should_stop)
 
-    if opts.kind == "portrait":
-        from ..insights.portrait import portrait
-
-        report = portrait(
-            brain,
-            kb=opts.kb,
-            aspects=opts.aspects,
-            public=opts.public,
-            use_llm=opts.use_llm,
-            progress=progress,
-            should_stop=should_stop,
-            sections=opts.sections,
-        )
-    else:
-        from ..insights.yearly import year_review
-
-        report = year_review(
-            brain,
-            opts.year,
-            kb=opts.kb,
-            public=opts.public,
-            use_llm=opts.use_llm,
-            progress=progress,
-            should_stop=should_stop,
-            sections=opts.sections,
-        )
+    report = build_report(brain, opts, progress=progress, should_stop=should_stop)
     progress("render", 0, 1)
     meta = store.save(rid, report, opts, time.monotonic() - started)
     if outer is not None:
