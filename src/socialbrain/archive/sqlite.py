@@ -19,7 +19,6 @@ from ..models import Kind, Post, PostFilter
 from ..sqlite_tx import NestedTransactions
 from .base import Change, UpsertResult
 from .conversations import ConversationTables
-from .files import FileTables
 from .migrations import MIGRATIONS, migrate
 from .tables import ArchiveTables
 
@@ -141,7 +140,7 @@ def filter_sql(flt: PostFilter | None, alias: str = "posts") -> tuple[str, list[
     return (" AND ".join(clauses) or "1"), params
 
 
-class SQLiteArchive(ConversationTables, FileTables, ArchiveTables, NestedTransactions):
+class SQLiteArchive(ConversationTables, ArchiveTables, NestedTransactions):
     """The default archive store. One connection per instance; safe to share across threads (a lock guards it)."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False):

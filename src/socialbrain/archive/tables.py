@@ -1,7 +1,7 @@
-"""The archive's other tables, read and written only here: knowledge bases (``kbs``, ``kb_posts``), collector
-checkpoints (``collect_state``), map-reduce summaries (``summaries``), and the post queries reports and answers
-need (per-year counts, column rows). :class:`~socialbrain.archive.sqlite.SQLiteArchive` inherits these methods;
-no module outside ``archive/`` runs SQL on the archive (``tests/test_layers.py`` checks)."""
+"""The archive's other tables, read and written only here: knowledge bases (``kbs``, ``kb_posts``, their posts
+by source file), collector checkpoints (``collect_state``), map-reduce summaries (``summaries``), and the post
+queries reports and answers need (per-year counts, column rows). :class:`~socialbrain.archive.sqlite.SQLiteArchive`
+inherits these methods; no module outside ``archive/`` runs SQL on the archive (``tests/test_layers.py`` checks)."""
 
 from __future__ import annotations
 
@@ -149,15 +149,48 @@ class ArchiveTables:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO kb_posts (kb, post_id) VALUES (?, ?)", [(name, i) for i in ids]
             )
-            members = self.conn.execute("SELECT COUNT(*) FROM kb_posts WHERE kb=?", (name,)).fetchone()[0]
-            row = self.conn.execute("SELECT filter FROM kbs WHERE name=?", (name,)).fetchone()
-            stored = json.loads(row[0] or "{}") if row else {}
-            stored["members"] = members
+            return self._count_members(name)
+
+    def kb_remove_members(self, name: str, ids: Iterable[int]) -> int:
+        """Take posts out of a knowledge base (they stay in the archive); returns the members left."""
+        with self.transaction():  # type: ignore[attr-defined]
             self.conn.execute(
-                "UPDATE kbs SET filter=?, updated_at=? WHERE name=?",
-                (json.dumps(stored, ensure_ascii=False), _now(), name),
+                "DELETE FROM kb_posts WHERE kb = ? AND post_id IN (SELECT value FROM json_each(?))",
+                (name, json.dumps(list(ids))),
             )
+            return self._count_members(name)
+
+    def _count_members(self, name: str) -> int:
+        """Record a knowledge base's member count in its stored filter (inside the caller's transaction)."""
+        members = self.conn.execute("SELECT COUNT(*) FROM kb_posts WHERE kb=?", (name,)).fetchone()[0]
+        row = self.conn.execute("SELECT filter FROM kbs WHERE name=?", (name,)).fetchone()
+        stored = json.loads(row[0] or "{}") if row else {}
+        stored["members"] = members
+        self.conn.execute(
+            "UPDATE kbs SET filter=?, updated_at=? WHERE name=?",
+            (json.dumps(stored, ensure_ascii=False), _now(), name),
+        )
         return int(members)
+
+    # -- posts by the file they were imported from (the knowledge-base page's file table) -------------------
+    def files_summary(self, flt: PostFilter | None) -> list[dict[str, Any]]:
+        """One row per source file among the posts under ``flt``: ``source_file`` (as stored: a path on the
+        server, or ``archive.zip!member``), ``posts``, ``first``/``last`` post dates and ``imported_at`` (the
+        latest), most recently imported first."""
+        where, params = self._where(flt)
+        rows = self._rows(
+            "SELECT COALESCE(source_file, ''), COUNT(*), MIN(created_at), MAX(created_at), MAX(updated_at)"
+            f" FROM posts WHERE {where} GROUP BY COALESCE(source_file, '') ORDER BY MAX(updated_at) DESC",
+            params,
+        )
+        keys = ("source_file", "posts", "first", "last", "imported_at")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def post_ids_from_file(self, flt: PostFilter | None, source_file: str) -> list[int]:
+        """Ids of the posts under ``flt`` imported from ``source_file`` ('' = posts without one)."""
+        where, params = self._where(flt)
+        sql = f"SELECT id FROM posts WHERE {where} AND COALESCE(source_file, '') = ? ORDER BY created_ts"
+        return [r[0] for r in self._rows(sql, [*params, source_file])]
 
     # -- collector checkpoints -----------------------------------------------------------------------------
     def collect_state(self, platform: str, account: str) -> dict[str, Any]:
