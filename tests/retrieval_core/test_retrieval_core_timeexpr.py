@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from socialbrain.retrieve.timeexpr import parse_time_expression
+from socialbrain.retrieve.timeexpr import parse_time_expression, time_is_subject
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=SH)  # a Wednesday
@@ -120,3 +120,21 @@ def test_without_now_relative_phrases_use_the_clock():
 def test_winter_in_february_is_the_one_that_began_in_december():
     got = parse_time_expression("this winter", now=datetime(2026, 2, 10, tzinfo=SH))
     assert (got.since, got.until) == (d(2025, 12), d(2026, 3))
+
+
+@pytest.mark.parametrize(
+    ("query", "subject"),
+    [
+        ("2019年全国手机销量排行榜看点", True),  # a short headline: its date is the news's
+        ("3月PPI同比下降1.5%", True),
+        ("2021新能源汽车白皮书", True),  # a bare year glued to a title
+        ("第8届科技峰会于2018年5月举行", True),
+        ("2016年 读书报告", False),  # phrase, space, keyword: a search in that year
+        ("2016日语", False),  # a keyword or two
+        ("我2017年参加的峰会", False),  # speaks of the user
+        ("2016年我在想什么", False),
+    ],
+)
+def test_a_short_headline_dates_its_subject_a_search_keeps_its_filter(query: str, subject: bool) -> None:
+    tq = parse_time_expression(query, now=NOW)
+    assert tq.expression is not None and time_is_subject(query, tq) is subject

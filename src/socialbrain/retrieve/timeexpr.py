@@ -492,11 +492,21 @@ def parse_time_expression(
 
 
 # -- posting time or subject? -------------------------------------------------------------------
+_ME = re.compile(
+    r"我(?![国省市区县军方])|自己|咱|你|\b(?:i|me|my|mine|myself|we|our|you|your)\b", re.IGNORECASE
+)
 _PERSONAL = re.compile(
     r"我(?![国省市区县军方])|自己|咱|你|[写发说想看过]了?什么|微博|帖子|朋友圈|动态|日记|"
     r"\b(?:i|me|my|mine|myself|we|our|you|your|posts?|wrote|tweet(?:ed|s)?)\b",
     re.IGNORECASE,
 )
+# a headline's vocabulary: figures with units, rankings, reports, announcements (the date is the news's)
+_NEWS = re.compile(
+    r"同比|环比|报告|榜单|排行榜|看点|战略|宣布|发布会|召开|举行|峰会|财报|营收|净利|"
+    r"\b(?:GDP|CPI|PPI|PMI|IPO)\b|\d+(?:\.\d+)?\s*(?:%|％|亿|万|强|岁)|第\d+届",
+    re.IGNORECASE,
+)
+_GLUED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=[\u4e00-\u9fff])(?!年)")  # "2015大数据趋势": a title
 _ASKING = re.compile(
     r"什么|哪|怎么|怎样|如何|为什么|是否|有没有|是不是|多少|几[个次年天]|谁|吗|呢|[？?]|"
     r"^(?:what|which|who|when|where|why|how|did|do|does|was|were|is|are)\b",
@@ -510,13 +520,21 @@ def time_is_subject(query: str, tq: TimeQuery) -> bool:
     rather than asks about when the user posted ("2016年我在想什么", "2016年 日语").
 
     Posting time: the question speaks of the user (我 but not 我国, my, 微博…), is short (a phrase plus a keyword or
-    two), or asks something (什么, 吗, ?, what…) in a few words. Subject: a longer statement, a headline."""
+    two), or asks something (什么, 吗, ?, what…) in a few words. Subject: a longer statement, a headline — words
+    of the news (同比, 榜单, 报告, 宣布, a figure with 亿/万/%/强/岁, 第N届) or a bare year glued to a title
+    ("2015大数据趋势") make even a short one a subject when it is written as one piece (no space), unless it speaks
+    of the user (我, 你, my)."""
     if tq.expression is None:
         return False
     rest = tq.text.strip()
-    if _PERSONAL.search(query):
+    if _ME.search(query):
         return False
     size = len(_CJK_CHAR.findall(rest)) + len(re.findall(r"[A-Za-z]+", rest)) * 2
+    headline = not re.search(r"\s", query.strip())  # "2016年 读书报告" is a search: phrase, space, keyword
+    if headline and (_NEWS.search(rest) or (_GLUED_YEAR.match(query.strip()) and size >= 4)):
+        return True  # "2014年中国500强榜单看点", "1月CPI同比增长2%", "2015大数据趋势"
+    if _PERSONAL.search(query):
+        return False
     if _ASKING.search(query):
         return size > 12
     return size >= 8
