@@ -254,9 +254,23 @@ def _traditional_chars() -> frozenset[str]:
     return _traditional
 
 
+#: full-width ASCII and the ideographic space → their NFKC forms (the only NFKC change most Chinese posts need)
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, cheaper for Chinese posts: most are normalized once their
+    full-width punctuation is mapped (each of those characters maps to its whole NFKC decomposition, so the
+    result is the same), and the quick check ``is_normalized`` skips the full normalisation."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    t = text.translate(_FULL_WIDTH)
+    return t if unicodedata.is_normalized("NFKC", t) else unicodedata.normalize("NFKC", t)
+
+
 def normalize(text: str) -> str:
     """NFKC, traditional → simplified, URLs removed, emoji codes unwrapped, lowercase."""
-    t = unicodedata.normalize("NFKC", text)
+    t = _nfkc(text)
     t = _URL.sub(" ", t)
     t = _EMOJI_CODE.sub(r" \1 ", t)
     if not _traditional_chars().isdisjoint(t):  # most posts are simplified already: skip the slow converter
@@ -273,9 +287,24 @@ def _odd_word(w: str) -> bool:
     return bool(t) and t == w and t != "_" and _HAS_WORD.search(t) is not None
 
 
+_dropped: set[str] = set()  # stop words + tokens seen to fail _odd_word (spaces, punctuation): one set lookup
+
+
+def _drop_odd(w: str) -> bool:
+    """True (drop) for a non-alphanumeric token without a word character; remembers it (bounded)."""
+    if _odd_word(w):
+        return False
+    if len(_dropped) < 200_000:
+        _dropped.add(w)
+    return True
+
+
 def _keep(tokens: list[str]) -> list[str]:
-    stop = stopwords()
-    return [w for w in tokens if (w.isalnum() or _odd_word(w)) and w not in stop]
+    """Tokens that are words: alphanumeric (or odd words such as ``10.5``, ``c++``) and not stop words."""
+    drop = _dropped
+    if not drop:
+        drop.update(stopwords())
+    return [w for w in tokens if w not in drop and (w.isalnum() or not _drop_odd(w))]
 
 
 _CJK_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every overlapping pair, found in C

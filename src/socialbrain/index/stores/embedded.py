@@ -63,6 +63,11 @@ RELOAD_SECONDS = 10.0
 _UNIT_COLUMNS = "id, unit_id, post_ids, text, created_ts, platform, account, kind, likes"
 
 
+def _ids_json(ids: list[int]) -> str:
+    """``json.dumps(ids)``; a one-post unit (nearly all of them) without the encoder's call overhead."""
+    return f"[{ids[0]}]" if len(ids) == 1 and type(ids[0]) is int else json.dumps(ids)
+
+
 def fts_query(tokens: list[str]) -> str:
     """An FTS5 OR-query of quoted tokens (each token a phrase, so punctuation inside it cannot break the syntax)."""
     seen: dict[str, None] = {}
@@ -333,7 +338,7 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
                 (
                     base + i,
                     u.unit_id,
-                    json.dumps(u.post_ids),
+                    _ids_json(u.post_ids),
                     u.text,
                     u.created_ts,
                     u.platform,
