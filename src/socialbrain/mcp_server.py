@@ -237,7 +237,7 @@ def build_server(
             "index": await call(mcp_tools.index_status),
         }
 
-    defined = {
+    defined: dict[str, Callable[..., Any]] = {
         "search_posts": search_posts,
         "get_post": get_post,
         "timeline": timeline,

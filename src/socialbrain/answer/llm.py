@@ -47,8 +47,10 @@ DEFAULT_RETRIES = 3
 class LLM(Protocol):
     """Anything that completes chat messages. ``complete`` yields text deltas (non-stream: once)."""
 
-    name: str
     last_usage: dict[str, Any]
+
+    @property
+    def name(self) -> str: ...
 
     def complete(
         self,

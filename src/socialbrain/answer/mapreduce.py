@@ -244,9 +244,9 @@ def _map_chunk(
     items = [NumberedPost(i, p, p.full_text) for i, p in enumerate(chunk.posts, start=1)]
     text = "".join(llm.complete(map_messages(theme, chunk.period, items, lang=lang), stream=False))
     check = check_claims(text.strip(), range(1, len(items) + 1), lang=lang)
-    id_of = {i.n: i.post.id for i in items}
+    id_of = {i.n: i.post.id for i in items if i.post.id is not None}
     as_ids = re.sub(r"\[(\d+)\]", lambda m: f"[#{id_of[int(m.group(1))]}]", check.text)
-    cited = [int(id_of[n]) for n in check.cited if id_of.get(n) is not None]
+    cited = [id_of[n] for n in check.cited if n in id_of]
     if not cited and any(as_ids.strip().startswith(x) for x in _NOTHING):
         as_ids = _NOTHING[0] if lang == "zh" else _NOTHING[1]
     _store(
@@ -381,7 +381,7 @@ def reduce_to_post_ids(
     """The reduce step written out for a report: its text with every checked ``[n]`` turned into ``[#post id]``
     (unknown numbers dropped), the cited post ids, and the dropped citation numbers."""
     items, stream, checker = reduce_stream(brain, question, summaries, llm, lang=lang)
-    by_number = {item.n: item.post.id for item in items}
+    by_number = {item.n: item.post.id for item in items if item.post.id is not None}
     text = re.sub(
         r"\[(\d+)\]",
         lambda m: f"[#{by_number[int(m.group(1))]}]" if int(m.group(1)) in by_number else "",

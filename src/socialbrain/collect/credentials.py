@@ -24,7 +24,7 @@ def parse_cookie_text(text: str, *, path: str = "cookie file", domain_hint: str 
     if t[:1] in "[{":
         try:
             data = json.loads(t)
-        except ValueError as e:
+        except json.JSONDecodeError as e:
             raise ConfigError(
                 f"{path}: looks like JSON but is not valid ({e.msg} at line {e.lineno})"
             ) from None

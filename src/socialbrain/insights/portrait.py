@@ -300,7 +300,7 @@ def forgotten_voices(
                 last_seen[t] = r.created_at
     latest = rows[-1].created_at
     n = len(rows)
-    out = []
+    out: list[dict[str, Any]] = []
     for r, toks in zip(rows, tokens, strict=True):
         if latest - r.created_at < timedelta(days=min_age_days) or not OPINION.search(r.text):
             continue

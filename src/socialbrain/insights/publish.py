@@ -83,7 +83,7 @@ def own_accounts(brain: Brain) -> list[str]:
     return brain.archive.accounts()
 
 
-def own_urls(report: dict[str, Any]) -> set[str]:
+def own_urls(report: Any) -> set[str]:
     """Permalinks of the owner's own posts quoted in a report (post dicts: id, date, text, url): they stay linked."""
     urls: set[str] = set()
 

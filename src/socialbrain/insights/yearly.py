@@ -246,8 +246,8 @@ def _statistics_sections(ch: dict[str, Any]) -> list[dict[str, Any]]:
             "cited_ids": cited,
         }
     )
-    records = []
-    ids = []
+    records: list[str] = []
+    ids: list[int] = []
     seen: set[int] = set()
     for key, label, unit in (
         ("most_liked", "最多赞", "likes"),

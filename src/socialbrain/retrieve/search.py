@@ -349,12 +349,12 @@ def search(
     for start in range(0, len(fused), page):
         chunk = fused[start : start + page]
         units = {u.unit_id: u for u in index.get_units([uid for uid, _ in chunk])}
-        posts = brain.archive.get_many({pid for u in units.values() for pid in u.post_ids})
+        by_id = brain.archive.get_many({pid for u in units.values() for pid in u.post_ids})
         for uid, score in chunk:
             unit = units.get(uid)
             if unit is None:
                 continue
-            post = _pick_post(unit, posts, words)
+            post = _pick_post(unit, by_id, words)
             if post is None or post.id in seen_posts:
                 continue
             seen_posts.update(unit.post_ids)
@@ -398,8 +398,10 @@ def search(
     near = (cos_floor or 1.0) - params.floor_margin / 2
     # a weak match still shares a query word or comes close in meaning; at most max_weak of them, labelled 弱相关,
     # after the relevant ones (or alone, when nothing is relevant)
-    weak = [h for h in hits if h.weak and (h.coverage > 0 or (h.cosine is not None and h.cosine >= near))]
-    result.hits = (strong_hits + weak[: params.max_weak])[:k]
+    weak_hits = [
+        h for h in hits if h.weak and (h.coverage > 0 or (h.cosine is not None and h.cosine >= near))
+    ]
+    result.hits = (strong_hits + weak_hits[: params.max_weak])[:k]
     if not strong_hits:
         result.relevant = False
         if time_filter == "applied":

@@ -278,18 +278,17 @@ def make_report(
     started = time.monotonic()
     rid = report_id(brain, opts)  # the archive as this job sees it
     check_stop(should_stop)
-    outer = progress
 
-    def progress(stage: str, done: int, total: int) -> None:
+    def tick(stage: str, done: int, total: int) -> None:
         # every progress tick is also a cancellation point, so a cancel lands between two LLM calls of the
         # map-reduce too (its per-period summaries are cached, nothing done is lost)
-        if outer is not None:
-            outer(stage, done, total)
+        if progress is not None:
+            progress(stage, done, total)
         check_stop(should_stop)
 
-    report = build_report(brain, opts, progress=progress, should_stop=should_stop)
-    progress("render", 0, 1)
+    report = build_report(brain, opts, progress=tick, should_stop=should_stop)
+    tick("render", 0, 1)
     meta = store.save(rid, report, opts, time.monotonic() - started)
-    if outer is not None:
-        outer("render", 1, 1)
+    if progress is not None:
+        progress("render", 1, 1)
     return meta

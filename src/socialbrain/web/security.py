@@ -133,7 +133,9 @@ def _mcp_call(path: str, method: str, headers: dict[str, str]) -> bool:
 
 
 def token_matches(given: str | None, token: str) -> bool:
-    return bool(given) and hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -258,6 +260,7 @@ class SecurityMiddleware:
 
 
 async def _deny(send: Callable, status: int, message: str, path: str) -> None:
+    body: dict[str, Any]
     if path.startswith("/v1/"):
         body = {
             "error": {

@@ -64,24 +64,29 @@ def load_embedder(spec: str | None, settings: Settings) -> Embedder | None:
             raise ConfigError(
                 f"embedder {value!r}: add the endpoint, e.g. openai:{m.group('model')}@http://127.0.0.1:8000/v1"
             )
-        common = dict(
-            key=cfg.key,
+        from .http import OllamaEmbedder, OpenAIEmbedder
+
+        model = m.group("model")
+        if kind == "ollama":
+            return OllamaEmbedder(
+                model,
+                url,
+                key=cfg.key,
+                batch_size=cfg.batch_size or 64,
+                timeout=cfg.timeout,
+                query_prefix=cfg.query_prefix,
+                passage_prefix=cfg.passage_prefix,
+                dim=cfg.dim,
+            )
+        return OpenAIEmbedder(
+            model,
+            url,
+            input_type=cfg.input_type,
+            key=cfg.key or cfg.openai_key,
             batch_size=cfg.batch_size or 64,
             timeout=cfg.timeout,
             query_prefix=cfg.query_prefix,
             passage_prefix=cfg.passage_prefix,
             dim=cfg.dim,
-        )
-        from .http import OllamaEmbedder, OpenAIEmbedder
-
-        if kind == "ollama":
-            return OllamaEmbedder(m.group("model"), url, **common)
-        if not common["key"]:
-            common["key"] = cfg.openai_key
-        return OpenAIEmbedder(
-            m.group("model"),
-            url,
-            input_type=cfg.input_type,
-            **common,
         )
     raise ConfigError(f"unknown embedder {value!r}; use one of: {SPEC_HELP}")
