@@ -108,6 +108,18 @@ def test_follow_up_heuristic_without_llm():
     assert heuristic_rewrite("我喜欢吃什么", hist) == "我喜欢吃什么"
 
 
+def test_follow_up_heuristic_puts_what_a_pronoun_stands_for_in_its_place():
+    def hist(q: str) -> list[dict]:
+        return [{"role": "user", "content": q}, {"role": "assistant", "content": "有[1]。"}]
+
+    assert looks_like_followup("她叫什么名字")  # a pronoun alone makes a short question a follow-up
+    assert heuristic_rewrite("她后来好了吗", hist("我妈妈生病的时候我做了什么")) == "妈妈后来好了 生病"
+    assert heuristic_rewrite("他现在在哪里工作", hist("@阿哲 是谁")) == "@阿哲现在在哪里工作"
+    assert heuristic_rewrite("它叫什么", hist("我养过猫吗")) == "猫叫什么"
+    assert heuristic_rewrite("他们去了哪里", hist("2019年国庆和爸妈去旅行了吗")) == "2019年 爸妈去了哪里 国庆 旅行"
+    assert heuristic_rewrite("那她后来呢？", hist("2016年我健身了吗")) == "她后来 健身"  # no one named: kept
+
+
 def test_no_llm_mode_is_a_labelled_retrieved_answer_with_archive_counts(brain):
     with brain.archive.transaction():
         for i, y in enumerate(range(2010, 2014)):

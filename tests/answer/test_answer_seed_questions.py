@@ -94,8 +94,9 @@ def test_unhappy_question_clusters_themes_over_the_whole_history(sample: Brain) 
     assert len(years) >= 6  # the whole history, not one year's top-k
 
 
-def test_follow_up_keeps_the_noun_and_finds_the_cats_name(sample: Brain) -> None:
+@pytest.mark.parametrize("follow_up", ["那只猫叫什么", "它叫什么"])
+def test_follow_up_keeps_the_noun_and_finds_the_cats_name(sample: Brain, follow_up: str) -> None:
     history = [{"role": "user", "content": "我养过猫吗"}, {"role": "assistant", "content": "养过[1]。"}]
-    a = ask(sample, "那只猫叫什么", history=history, mode="retrieval")
+    a = ask(sample, follow_up, history=history, mode="retrieval")
     assert a.standalone_question.startswith("猫")
     assert any("叫煤球" in s["text"] for s in a.sources)

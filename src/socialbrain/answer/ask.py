@@ -49,6 +49,9 @@ _FOLLOWUP_EN = re.compile(
 _LEADING_ZH = re.compile(r"^(?:那么?|然后|还有|另外|接着)[，,\s]*")
 _DEMONSTRATIVE = re.compile(r"^(?:那|这|那个|这个)(?:只|个|位|次|件|家|条|本|部|张|场|年|天)")
 _VAGUE = {"东西", "事情", "事", "情况", "问题"}
+# a pronoun standing for someone or something the previous question named: "她叫什么" after "我的室友是谁"
+_PRONOUN_ZH = re.compile(r"她们|他们|它们|她|他|它|这个人|那个人")
+_PERSON_PRONOUN = re.compile(r"她们|他们|她|他|这个人|那个人")
 _LEADING_EN = re.compile(r"^(?:and|what about|how about|then|and then)\b[\s,]*", re.IGNORECASE)
 
 
@@ -72,7 +75,7 @@ class Answer:
 def looks_like_followup(question: str) -> bool:
     q = question.strip()
     if language_of(q) == "zh":
-        return len(q) <= 16 and bool(_FOLLOWUP_ZH.search(q))
+        return len(q) <= 16 and bool(_FOLLOWUP_ZH.search(q) or _PRONOUN_ZH.search(q))
     return len(q.split()) <= 8 and bool(_FOLLOWUP_EN.search(q))
 
 
@@ -85,7 +88,8 @@ def _previous_question(history: list[dict]) -> str | None:
 
 def heuristic_rewrite(question: str, history: list[dict] | None, now: datetime | None = None) -> str:
     """Without an LLM: a follow-up carries over the previous question's topic words (and its time phrase when the
-    follow-up names none and does not ask about "later")."""
+    follow-up names none and does not ask about "later"); a Chinese pronoun is replaced by what it stands for — 她/他
+    by the person the previous question named (妈妈, @name), 它 by its first topic word."""
     prev = _previous_question(history or [])
     if not prev or not looks_like_followup(question):
         return question
@@ -94,14 +98,32 @@ def heuristic_rewrite(question: str, history: list[dict] | None, now: datetime |
     core = _DEMONSTRATIVE.sub("", question.strip())  # "那只猫叫什么" → "猫叫什么": the noun stays, "只" goes
     core = _LEADING_EN.sub("", _LEADING_ZH.sub("", core))
     core = re.sub(r"[呢吗？?。.!！\s]+$", "", core)
+    words = [w for w in _query_words(prev_tq.text) if w.lower() not in _VAGUE]
+    pronoun = _PRONOUN_ZH.search(core)
+    if pronoun and words:  # the pronoun becomes what it stands for: a person for 她/他, the first topic word for 它
+        person = _PERSON_PRONOUN.fullmatch(pronoun.group(0))
+        ref = _person_named(prev_tq.text) if person else words[0]
+        if ref:
+            core = core[: pronoun.start()] + ref + core[pronoun.end() :]
     have = core.lower()
-    topic = [w for w in _query_words(prev_tq.text) if w.lower() not in have and w.lower() not in _VAGUE]
+    topic = [w for w in words if w.lower() not in have]
     parts = [core] + topic
     later = re.search(r"后来|之后|以后|after that|later|afterwards", question, re.IGNORECASE)
     if cur_tq.expression is None and prev_tq.expression and not later:
         parts.insert(0, prev_tq.expression)
     sep = " "
     return sep.join(p for p in parts if p).strip() or question
+
+
+def _person_named(previous: str) -> str | None:
+    """The person the previous question named: an @name, or a kinship term (我妈 → 妈妈)."""
+    from .themes import _KIN_RE, _MENTION, _person
+
+    if m := _MENTION.search(previous):
+        return m.group(0)
+    if m := _KIN_RE.search(previous):
+        return _person(m.group(0))
+    return None
 
 
 def standalone_question(
