@@ -23,7 +23,7 @@ import os
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,6 +220,26 @@ def _field_type(section_cls: type, name: str) -> tuple[type, bool]:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         hint = next(a for a in args if a is not type(None))
     return typing.get_origin(hint) or hint, optional
+
+
+def split_list(value: str | Iterable[Any] | None) -> list[str]:
+    """``"a, b"`` or ``["a", "b,c"]`` (a TOML list, repeated flags) → ``["a", "b", "c"]``; empty parts dropped."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+def choose(value: str | Iterable[str] | None, known: Iterable[str], *, what: str, option: str) -> list[str] | None:
+    """Names given as ``"a,b"`` or a list, each one of ``known`` (else one ConfigError naming ``option`` and the
+    choices); None when nothing is given."""
+    if not value:
+        return None
+    names, choices = split_list(value), list(known)
+    bad = [n for n in names if n not in choices]
+    if bad:
+        raise ConfigError(f"unknown {what} {bad[0]!r} in {option}; choose from: {', '.join(choices)}")
+    return names
 
 
 def parse_bool(value: Any, where: str) -> bool:

@@ -27,6 +27,7 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from . import __version__, mcp_tools
+from .config import choose
 from .errors import ConfigError, NotFoundError, SocialbrainError
 from .limits import Limits
 
@@ -53,14 +54,7 @@ INSTRUCTIONS = (
 
 def parse_tool_list(value: str | list[str] | None) -> list[str] | None:
     """``"search_posts,get_post"`` → the names, checked; None/empty → every tool."""
-    if not value:
-        return None
-    items = value.split(",") if isinstance(value, str) else [s for v in value for s in v.split(",")]
-    names = [s.strip() for s in items if s.strip()]
-    bad = [n for n in names if n not in TOOL_NAMES]
-    if bad:
-        raise ConfigError(f"unknown tool {bad[0]!r} in --tools; choose from: {', '.join(TOOL_NAMES)}")
-    return names
+    return choose(value, TOOL_NAMES, what="tool", option="--tools")
 
 
 def serial_runner() -> Runner:

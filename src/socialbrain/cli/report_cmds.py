@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..config import split_list
 from ..errors import ConfigError
 from ..services.reports import ReportOptions, build_report, llm_cost, llm_gate
 from .common import console, err_console, get_brain, option_groups, progress_bar, user_errors
@@ -168,8 +169,7 @@ def portrait_cmd(
     from ..insights.publish import PORTRAIT_SECTIONS, parse_sections
 
     chosen = parse_sections(flags.sections, PORTRAIT_SECTIONS)
-    aspect_list = [a.strip() for a in aspects.split(",") if a.strip()] if aspects else None
-    opts = flags.request("portrait", aspects=aspect_list, sections=chosen)
+    opts = flags.request("portrait", aspects=split_list(aspects) or None, sections=chosen)
     flags.make(opts, "report-portrait", show_uncited=show_uncited)
 
 

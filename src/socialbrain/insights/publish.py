@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..answer.redact import Redactor, hidden_from_settings
-from ..errors import ConfigError
+from ..config import choose
 from .common import Row
 
 if TYPE_CHECKING:
@@ -55,14 +55,7 @@ PORTRAIT_SECTIONS = ("aspects", "personality", "forgotten_voices")
 def parse_sections(
     value: str | list[str] | None, known: tuple[str, ...] = tuple(SECTIONS)
 ) -> list[str] | None:
-    if not value:
-        return None
-    items = value.split(",") if isinstance(value, str) else [s for v in value for s in v.split(",")]
-    chosen = [s.strip() for s in items if s.strip()]
-    bad = [s for s in chosen if s not in known]
-    if bad:
-        raise ConfigError(f"unknown section {bad[0]!r} in --sections; choose from: {', '.join(known)}")
-    return chosen
+    return choose(value, known, what="section", option="--sections")
 
 
 def _section_of(part: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from ..config import split_list
 from ..errors import ConfigError
 from ..localtime import local_zone
 from ..models import Kind, PostFilter
@@ -44,11 +45,7 @@ def _time_phrase(value: str, *, end: bool) -> datetime | None:
 
 def split_values(values: str | Iterable[str] | None) -> list[str] | None:
     """``"weibo,twitter"`` or ``["weibo", "twitter"]`` (or a mix) → ``["weibo", "twitter"]``; empty → None."""
-    if values is None:
-        return None
-    items = [values] if isinstance(values, str) else list(values)
-    out = [part.strip() for item in items for part in str(item).split(",") if part.strip()]
-    return out or None
+    return split_list(values) or None
 
 
 def check_range(since: datetime | None, until: datetime | None, since_text: Any, until_text: Any) -> None:
