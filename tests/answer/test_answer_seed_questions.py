@@ -4,7 +4,7 @@ Each question lists, per theme, the posts a good answer rests on (a phrase that 
 answer "surfaces" a post when the post is among the answer's sources. The floors below are what the shipped code
 finds today (keyword index only: no embedder), so a change that loses evidence fails here:
 
-    no LLM: 76 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 53 of 149.
+    no LLM: 76 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 64 of 149.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ FLOORS = {
     "wechat": (11, 8, 8),
     "ideas": (13, 3, 2),
     "personality": (16, 8, 8),
-    "year_2016": (18, 13, 2),
+    "year_2016": (18, 13, 13),
 }
 
 

@@ -341,9 +341,10 @@ def ask_stream(
             failure, llm = fb.error, None
 
     kind = question_kind(standalone)
-    if kind is None and llm is None and _period_only(standalone, now, all_years):
+    if kind is None and _period_only(standalone, now, all_years):
         kind = "period"  # "2016年我在想什么": that year's themes, not posts that happen to contain 想
-    if kind is not None and (llm is None or kind in ("people", "portrait")):
+    # people, portrait and period-only questions: their own evidence, written up by the LLM when one is set
+    if kind is not None and (llm is None or kind in ("people", "portrait", "period")):
         yield from _extractive(
             brain,
             standalone,
