@@ -178,7 +178,7 @@ class PrivacySettings:
 
 @dataclass(frozen=True)
 class TimeSettings:
-    """[time]: the zone posts are shown and counted in (timeline, calendar, hour-of-day, --since/--until)."""
+    """[time]: the zone posts are shown and counted in (timeline, calendar, --since/--until, report statistics)."""
 
     timezone: str | None = setting(None, "an IANA zone like Asia/Shanghai or Europe/Berlin (default: this machine's)",
                                    "SOCIALBRAIN_TIMEZONE")

@@ -1,8 +1,9 @@
 """Local time: the one place a stored instant becomes the user's wall-clock time.
 
 Posts keep the instant and the offset their platform wrote (Weibo +08:00, Twitter and Mastodon UTC). Whatever a
-person reads or counts by day, month or hour — the timeline, the calendar, hour-of-day charts, late-night posts,
-``--since/--until`` — is in ONE zone: the ``timezone`` setting (``[time] timezone`` in config.toml,
+person reads or counts by day, month, year or hour — the timeline, the calendar, post dates in the web app and the
+API, ``--since/--until``, and every report statistic (years, months, hour-of-day charts, the latest night) — is in
+ONE zone: the ``timezone`` setting (``[time] timezone`` in config.toml,
 ``$SOCIALBRAIN_TIMEZONE``), by default this machine's zone. A tweet at 03:20 UTC is an 11:20 post in Beijing.
 (Times an export writes without any offset are read by the importers in ``--tz``, Asia/Shanghai by default:
 that is what Weibo meant.)
@@ -100,4 +101,33 @@ def hour_of(dt: datetime, zone: tzinfo | None = None) -> int:
     return to_local(dt, zone).hour
 
 
-__all__ = ["configure", "from_timestamp", "hour_of", "local_zone", "machine_zone", "month_counts", "to_local"]
+def year_start(year: int, zone: tzinfo | None = None) -> float:
+    """The instant (``created_ts``) local New Year of ``year`` begins."""
+    return datetime(year, 1, 1, tzinfo=zone or local_zone()).timestamp()
+
+
+def year_of(ts: float, zone: tzinfo | None = None) -> int:
+    """The local year of a stored ``created_ts`` (clamped to 1…9999 for instants no calendar can show)."""
+    try:
+        return datetime.fromtimestamp(ts, zone or local_zone()).year
+    except (OverflowError, OSError, ValueError):
+        return 1 if ts < 0 else 9999
+
+
+def year_ranges(years: Iterable[int], zone: tzinfo | None = None) -> list[tuple[float, float]]:
+    """``[start, end)`` ``created_ts`` ranges of these local years, adjacent years merged into one range."""
+    z = zone or local_zone()
+    out: list[tuple[float, float]] = []
+    for y in sorted(set(years)):
+        lo, hi = year_start(y, z), (year_start(y + 1, z) if y < 9999 else float("inf"))
+        if out and out[-1][1] == lo:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+__all__ = [
+    "configure", "from_timestamp", "hour_of", "local_zone", "machine_zone", "month_counts", "to_local", "year_of",
+    "year_ranges", "year_start",
+]

@@ -23,6 +23,8 @@ PII = {
     "hidden": "这条被隐藏了",
 }
 
+NY_EVE_TEXT = "New year's eve in New York, marathon done"
+
 # (created_at, text, likes, extra) — Weibo posts unless the extra says otherwise
 POSTS_2014 = [
     (datetime(2014, 3, 1, 20, 0, tzinfo=CN), "今天开始学吉他，手指好疼", 3, {}),
@@ -66,7 +68,7 @@ POSTS_2015 = [
     ),
     (
         datetime(2015, 12, 31, 20, 0, tzinfo=NY),
-        "New year's eve in New York, marathon done",
+        NY_EVE_TEXT,
         11,
         {"platform": "twitter", "account": "me_en"},
     ),
@@ -76,14 +78,16 @@ POSTS_2016 = [
     (datetime(2016, 2, 2, 12, 0, tzinfo=CN), "又去跑步了，马拉松训练", 4, {}),
 ]
 
-# hand-counted facts about 2015 as a non-public report sees it (hidden post left out, private post in)
+# hand-counted facts about 2015 as a non-public report sees it (hidden post left out, private post in), counted in
+# the user's zone, Asia/Shanghai (tests/conftest.py pins it): the New York post of Dec 31 20:00 -05:00 is
+# 2016-01-01 09:00 there, so it belongs to 2016; the tweet of Aug 10 02:30 UTC is a 10:30 post.
 EXPECTED_2015 = {
-    "post_count": 12,
-    "posts_by_month": [2, 0, 3, 0, 0, 1, 1, 1, 1, 1, 1, 1],
+    "post_count": 11,
+    "posts_by_month": [2, 0, 3, 0, 0, 1, 1, 1, 1, 1, 1, 0],
     "latest_night_text": "四点还没睡，写完了项目报告",
     "most_liked_text": PII["private"] + "，心情很差",
     "first_text": "新年第一跑，报名了马拉松",
-    "last_text": "New year's eve in New York, marathon done",
+    "last_text": f"和@{PII['friend_en']} 一起跑了半程马拉松，开心！",
 }
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from insights_fixtures import PII, build_archive
+from insights_fixtures import NY_EVE_TEXT, PII, build_archive
 
 from socialbrain.brain import Brain
 from socialbrain.insights.portrait import NO_LLM_NOTE, portrait
 from socialbrain.insights.render import write_report
 from socialbrain.insights.yearly import year_review
 from socialbrain.testing.llm_server import start_server
+
+SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -51,15 +56,18 @@ def test_year_review_narrative_cites_only_posts_of_the_year(data_dir: Path, lyin
     llm_parts = [p for p in r["sections"] if p["id"] == "story" or p["id"].startswith("month-")]
     assert llm_parts, "the LLM narrative is missing"
     assert lying_server.chat_requests  # every post went through map calls
+    # the year as the user lives it: Beijing time (tests/conftest.py pins the zone)
     year_ids = {
-        row[0]
-        for row in brain.archive.execute(
-            "SELECT id FROM posts WHERE substr(created_at,1,4)='2015' AND hidden=0"
-        ).fetchall()
+        pid
+        for pid, ts in brain.archive.execute("SELECT id, created_ts FROM posts WHERE hidden=0").fetchall()
+        if datetime.fromtimestamp(ts, SH).year == 2015
     }
     cited = _llm_cited_ids(r)
     assert cited and cited <= year_ids  # the server's invented [n] never reached the report
-    assert any(p["id"] == "month-2015-12" for p in llm_parts)  # 20:00 on Dec 31 in New York is still 2015
+    months = {p["id"] for p in llm_parts if p["id"].startswith("month-")}
+    assert months and all(m.startswith("month-2015-") for m in months)
+    # 20:00 on Dec 31 in New York is 09:00 on 1 January 2016 in Beijing: no December part in 2015
+    assert "month-2015-11" in months and "month-2015-12" not in months
     # the year's new topic has its own part
     theme = next(p for p in r["sections"] if p["id"] == "theme-马拉松")
     posts = brain.archive.get_many(theme["cited_ids"])
@@ -71,6 +79,17 @@ def test_year_review_narrative_cites_only_posts_of_the_year(data_dir: Path, lyin
     assert PII["hidden"] not in sent  # hidden posts are never sent
     html = write_report(r, "html", data_dir / "y.html").read_text(encoding="utf-8")
     assert "[#" not in html  # inline citations became numbered footnotes
+
+
+def test_year_narrative_sends_each_post_in_its_local_month(data_dir: Path, server) -> None:
+    brain = _brain_with(data_dir, server.url)
+    r = year_review(brain, 2016, use_llm=True)
+    assert "month-2016-01" in {p["id"] for p in r["sections"]}
+    bodies = [json.loads(req.body)["messages"][-1]["content"] for req in server.chat_requests]
+    eve = [b for b in bodies if NY_EVE_TEXT in b and "时期：2016-01" in b]
+    # the New York New Year's Eve post went to the LLM as a January 2016 post, dated as the user reads it
+    assert eve and all("2016-01-01 (twitter)" in b for b in eve)
+    assert not any(NY_EVE_TEXT in b and "2015-12" in b for b in bodies)
 
 
 def test_portrait_with_llm_drops_citations_it_was_not_given(data_dir: Path, lying_server) -> None:
@@ -105,7 +124,8 @@ def test_no_llm_mode_says_so(data_dir: Path) -> None:
     fitness = r["aspects"][1]
     assert fitness["post_count"] >= 7
     assert [t["year"] for t in fitness["timeline"]] == [2014, 2015, 2016]
-    assert fitness["timeline"][1]["posts"] >= 6
+    # five running posts in Beijing's 2015; the New York marathon of Dec 31 20:00 -05:00 is Beijing's 2016
+    assert fitness["timeline"][1]["posts"] >= 5 and fitness["timeline"][2]["posts"] >= 3
     assert all(any(w in q["text"] for w in ("马拉松", "跑", "marathon")) for q in fitness["quotes"])
     music = r["aspects"][4]
     assert any("吉他" in q["text"] for q in music["quotes"])

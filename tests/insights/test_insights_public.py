@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from insights_fixtures import PII, build_archive
+from insights_fixtures import EXPECTED_2015, PII, build_archive
 
 from socialbrain.insights.portrait import portrait
 from socialbrain.insights.publish import publication_items
@@ -71,7 +71,8 @@ def test_public_png_card_has_no_pii(brain, tmp_path: Path) -> None:
 def test_public_leaves_out_private_posts(brain) -> None:
     private = year_review(brain, 2015, use_llm=False)
     public = year_review(brain, 2015, use_llm=False, public=True)
-    assert private["post_count"] == 12 and public["post_count"] == 11
+    n = EXPECTED_2015["post_count"]  # Beijing time: the New York post of Dec 31 is 2016's
+    assert private["post_count"] == n and public["post_count"] == n - 1
     assert public["most_liked"]["likes"] == 120
     assert public["most_liked"]["text"].startswith("和@某人A 吃饭")
 
@@ -148,7 +149,7 @@ def test_cli_hide_then_report_with_llm(brain, tmp_path: Path, monkeypatch: pytes
     finally:
         server.stop()
     r = json.loads(out.read_text(encoding="utf-8"))
-    assert r["post_count"] == 11 and r["most_liked"]["id"] != liked["id"]
+    assert r["post_count"] == EXPECTED_2015["post_count"] - 1 and r["most_liked"]["id"] != liked["id"]
     assert r["narrative_by"] == "llm:test-model@" + server.url.split("//")[1].split("/")[0]
     assert PII["private"] not in json.dumps(r, ensure_ascii=False)  # hidden now: gone from every part
     assert server.chat_requests and all(PII["private"] not in q.body.decode() for q in server.chat_requests)
@@ -170,5 +171,6 @@ def test_cli_asks_before_sending_posts_to_a_remote_llm(brain, tmp_path: Path, mo
         timeout=240,
     )
     assert r.returncode == 0, r.stderr
-    assert "about to send 12 posts" in r.stderr and "prompt tokens" in r.stderr and "192.0.2.1" in r.stderr
+    sent = f"about to send {EXPECTED_2015['post_count']} posts"
+    assert sent in r.stderr and "prompt tokens" in r.stderr and "192.0.2.1" in r.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["narrative_by"] == "statistics"

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from insights_fixtures import CN, EXPECTED_2015, PII, build_archive
+from insights_fixtures import CN, EXPECTED_2015, NY_EVE_TEXT, PII, build_archive
 
 from socialbrain.errors import NotFoundError
 from socialbrain.insights.yearly import year_review
@@ -32,8 +32,13 @@ def test_counts_months_and_calendar(brain) -> None:
     )
     assert cells["2015-03-15"] == 1 and cells["2015-03-16"] == 1 and cells["2015-03-17"] == 0
     assert cells["2015-06-01"] == 1  # the hidden post of that day is not counted
-    assert cells["2015-12-31"] == 1  # 20:00 in New York is still 2015 where it was written
+    # Dec 31 20:00 in New York is 2016-01-01 09:00 for a reader in Beijing (the suite's zone): next year's post
+    assert cells["2015-12-31"] == 0
     assert sum(n for _, n in r["calendar"]) == r["post_count"]
+    r16 = year_review(brain, 2016, use_llm=False)
+    assert r16["post_count"] == 3 and dict(r16["calendar"])["2016-01-01"] == 2 and r16["by_hour"][9] == 1
+    eve = next(p for p in r16["top_posts"] if p["text"] == NY_EVE_TEXT)
+    assert eve["date"] == "2016-01-01T09:00:00+08:00"  # shown in the user's zone too
 
 
 def test_records(brain) -> None:
@@ -48,15 +53,17 @@ def test_records(brain) -> None:
     assert PII["hidden"] not in str(r)
 
 
-def test_rhythm_uses_each_posts_own_zone(brain) -> None:
+def test_rhythm_is_in_the_users_zone(brain) -> None:
     r = year_review(brain, 2015, use_llm=False)
-    # the Twitter post at 02:30 UTC counts at 2 o'clock, the New York one at 20 o'clock
-    assert r["by_hour"][2] == 2  # 02:47 +08:00 and 02:30 +00:00
-    assert r["by_hour"][20] == 1
+    # the Twitter post at 02:30 UTC was written at 10:30 Beijing time: a morning post, not a 2 o'clock one
+    assert r["by_hour"][2] == 1  # only 02:47 +08:00
+    assert r["by_hour"][10] == 2  # 10:30 (the tweet) and the 10:00 Weibo post of Oct 1
+    assert r["by_hour"][20] == 0  # the New York post (20:00 -05:00) is 09:00 on 2016-01-01 in Beijing
     assert r["by_hour"][4] == 1 and r["by_hour"][5] == 1
     assert sum(r["by_hour"]) == sum(r["by_weekday"]) == r["post_count"]
     assert r["rhythm"][6][4] == 1  # 2015-03-15 was a Sunday, 04:12
-    assert r["platforms"] == {"weibo": 10, "twitter": 2}
+    assert r["rhythm"][0][10] == 1  # 2015-08-10 was a Monday
+    assert r["platforms"] == {"weibo": 10, "twitter": 1}
 
 
 def test_words_people_topics(brain) -> None:
@@ -98,7 +105,7 @@ def test_default_year_all_and_missing(brain) -> None:
     assert year_review(brain, None, use_llm=False, now=datetime(2017, 6, 1, tzinfo=CN))["year"] == 2016
     everything = year_review(brain, "all", use_llm=False)
     assert everything["years"] == [2014, 2015, 2016]
-    assert [c["post_count"] for c in everything["chapters"]] == [5, 12, 2]
+    assert [c["post_count"] for c in everything["chapters"]] == [5, 11, 3]
     assert everything["post_count"] == 19
     with pytest.raises(NotFoundError, match="2013"):
         year_review(brain, 2013, use_llm=False)

@@ -86,3 +86,36 @@ def test_time_phrases_are_read_in_the_users_zone(monkeypatch):
     monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "America/New_York")
     ny = ZoneInfo("America/New_York")
     assert parse_time_expression("昨天跑步", now=now).since == datetime(2024, 5, 31, tzinfo=ny)
+
+
+def test_archive_years_are_local_years(tmp_path):
+    """year_counts / iter_columns(years=…) / word_year_counts / stats: a year is the user's local year."""
+    ny = ZoneInfo("America/New_York")
+    a = SQLiteArchive(tmp_path / "a.db")
+    a.upsert(tweet(datetime(2015, 12, 31, 20, 0, tzinfo=ny), "跑步 eve"))  # 2016-01-01 09:00 in Beijing
+    a.upsert(tweet(datetime(2015, 6, 1, 12, 0, tzinfo=UTC), "跑步 june"))
+    a.upsert(tweet(datetime(2017, 1, 1, 0, 30, tzinfo=SH), "new year"))  # 2016-12-31 16:30 UTC
+    assert a.year_counts(zone=SH) == {2015: 1, 2016: 1, 2017: 1}
+    assert a.year_counts(zone=ny) == {2015: 2, 2016: 1}
+    assert a.year_counts(zone=ZoneInfo("UTC")) == {2015: 1, 2016: 2}
+
+    def texts(years, zone):
+        return [r[0] for r in a.iter_columns(None, ["text"], years=years, zone=zone)]
+
+    assert texts([2016], SH) == ["跑步 eve"] and texts([2015], ny) == ["跑步 june", "跑步 eve"]
+    assert texts([2015, 2016], SH) == ["跑步 june", "跑步 eve"] and texts([2014], SH) == []
+    assert texts([2016], ZoneInfo("UTC")) == ["跑步 eve", "new year"]
+    assert a.word_year_counts(None, "跑步", zone=SH) == {"2015": 1, "2016": 1}
+    assert a.word_year_counts(None, "跑步", zone=ny) == {"2015": 2}
+    localtime.configure("Asia/Shanghai")
+    assert [(y["year"], y["posts"]) for y in a.stats()["years"]] == [("2015", 1), ("2016", 1), ("2017", 1)]
+
+
+def test_web_and_api_post_dates_are_local(monkeypatch):
+    from socialbrain.services.records import post_record
+
+    p = tweet(datetime(2021, 3, 1, 3, 20, tzinfo=UTC), "早上好")
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "Asia/Shanghai")
+    assert post_record(p)["date"] == "2021-03-01T11:20:00+08:00"
+    monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "UTC")
+    assert post_record(p)["date"] == "2021-03-01T03:20:00+00:00"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import LLMUnavailable
+from ..localtime import to_local
 from ..models import Post, PostFilter
 from .citations import ClaimStreamFilter, check_claims
 from .prompts import PROMPT_VERSION, NumberedPost, map_messages, post_line, reduce_messages
@@ -130,7 +131,8 @@ def choose_granularity(posts: list[Post]) -> str:
 
 
 def _period_of(post: Post, granularity: str) -> str:
-    return post.created_at.strftime("%Y-%m" if granularity == "month" else "%Y")
+    """The post's local month or year (socialbrain.localtime: the periods the timeline and reports show)."""
+    return to_local(post.created_at).strftime("%Y-%m" if granularity == "month" else "%Y")
 
 
 def _posts_hash(posts: list[Post]) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..localtime import to_local
 from ..models import Post
 from .tokens import cjk_ratio
 
@@ -48,7 +49,7 @@ def post_line(n: int, post: Post, text: str | None = None) -> str:
     if len(body) > MAX_POST_CHARS:
         body = body[:MAX_POST_CHARS] + "…"
     who = f" {post.author}:" if post.author else ""
-    return f"[{n}] {post.created_at.date().isoformat()} ({post.platform}){who} {defuse(body)}"
+    return f"[{n}] {to_local(post.created_at).date().isoformat()} ({post.platform}){who} {defuse(body)}"
 
 
 def posts_block(items: Sequence[NumberedPost]) -> str:

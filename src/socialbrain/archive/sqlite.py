@@ -354,14 +354,15 @@ class SQLiteArchive(ConversationTables, ArchiveTables, NestedTransactions):
             return self.conn.execute(f"SELECT COUNT(*) FROM posts WHERE {where}", params).fetchone()[0]
 
     def stats(self) -> dict[str, Any]:
-        """Counts per platform/account and per year (in each post's own zone)."""
+        """Counts per platform/account and per local year (socialbrain.localtime)."""
+        year, year_args = self._local_year(None)
         with self._lock:
             per_platform = self.conn.execute(
                 "SELECT platform, account, COUNT(*), MIN(created_at), MAX(created_at) FROM posts "
                 "GROUP BY platform, account ORDER BY platform, account"
             ).fetchall()
             per_year = self.conn.execute(
-                "SELECT substr(created_at, 1, 4) AS y, platform, COUNT(*) FROM posts GROUP BY y, platform ORDER BY y"
+                f"SELECT {year} AS y, platform, COUNT(*) FROM posts GROUP BY y, platform ORDER BY y", year_args
             ).fetchall()
             kinds = self.conn.execute("SELECT kind, COUNT(*) FROM posts GROUP BY kind").fetchall()
             total = self.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
@@ -374,7 +375,7 @@ class SQLiteArchive(ConversationTables, ArchiveTables, NestedTransactions):
                 {"platform": p, "account": a, "posts": n, "first": f, "last": last}
                 for p, a, n, f, last in per_platform
             ],
-            "years": [{"year": y, "platform": p, "posts": n} for y, p, n in per_year],
+            "years": [{"year": f"{y:04d}", "platform": p, "posts": n} for y, p, n in per_year],
             "kinds": dict(kinds),
         }
 

@@ -9,9 +9,10 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from .. import localtime
 from ..models import Kind, PostFilter
 
 #: columns iter_columns may return (the posts table's plain columns)
@@ -44,6 +45,24 @@ class ArchiveTables:
         with self._lock:
             return self.conn.execute(sql, list(params)).fetchall()
 
+    def _local_year(self, zone: tzinfo | None) -> tuple[str, list[Any]]:
+        """A SQL expression for the LOCAL year (socialbrain.localtime, or ``zone``'s) of ``created_ts``, and its
+        parameters: a CASE over the local New Year instants between the archive's oldest and newest post (exact
+        across offsets and DST; an indexed MIN/MAX read, then a few comparisons per row)."""
+        lo, hi = self._rows("SELECT MIN(created_ts), MAX(created_ts) FROM posts")[0]
+        if lo is None:
+            return "NULL", []
+        z = zone or localtime.local_zone()
+        first, last = localtime.year_of(lo, z), localtime.year_of(hi, z)
+        if first == last:
+            return "?", [first]
+        years = range(first + 1, last + 1)
+        expr = "CASE " + "WHEN created_ts < ? THEN ? " * len(years) + "ELSE ? END"
+        args: list[Any] = []
+        for y in years:
+            args += [localtime.year_start(y, z), y - 1]
+        return expr, [*args, last]
+
     # -- posts, as reports and answers read them -----------------------------------------------------
     def iter_columns(
         self,
@@ -53,17 +72,20 @@ class ArchiveTables:
         years: list[int] | None = None,
         own_only: bool = False,
         chunk: int = 5000,
+        zone: tzinfo | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Rows of ``columns`` for the posts under ``flt`` (and in ``years``, in each post's own zone), oldest
-        first, read ``chunk`` at a time; ``own_only`` leaves out what others wrote (chat messages with an author)."""
+        """Rows of ``columns`` for the posts under ``flt`` (and in ``years``: local years, socialbrain.localtime,
+        or ``zone``'s), oldest first, read ``chunk`` at a time; ``own_only`` leaves out what others wrote (chat
+        messages with an author)."""
         cols = list(columns)
         bad = [c for c in cols if c not in READABLE_COLUMNS]
         if bad:
             raise ValueError(f"not a posts column: {bad[0]!r}")
         where, params = self._where(flt, own_only)
         if years:
-            where += f" AND substr(created_at, 1, 4) IN ({','.join('?' * len(years))})"
-            params = [*params, *(f"{y:04d}" for y in years)]
+            ranges = localtime.year_ranges(years, zone)
+            where += " AND (" + " OR ".join("(created_ts >= ? AND created_ts < ?)" for _ in ranges) + ")"
+            params = [*params, *(t for r in ranges for t in r)]
         # keyset paging on (created_ts, id): each chunk is one short read under the lock, never a long cursor
         sql = f"SELECT created_ts, id, {', '.join(cols)} FROM posts WHERE {where} AND (created_ts > ? OR "
         sql += "(created_ts = ? AND id > ?)) ORDER BY created_ts, id LIMIT ?"
@@ -81,24 +103,28 @@ class ArchiveTables:
         where, params = self._where(flt)
         return [r[0] for r in self._rows(f"SELECT id FROM posts WHERE {where} ORDER BY id", params)]
 
-    def year_counts(self, flt: PostFilter | None = None, *, own_only: bool = False) -> dict[int, int]:
-        """{year: posts} in each post's own zone (``own_only``: what the archive's owner wrote)."""
+    def year_counts(
+        self, flt: PostFilter | None = None, *, own_only: bool = False, zone: tzinfo | None = None
+    ) -> dict[int, int]:
+        """{local year: posts} (``own_only``: what the archive's owner wrote)."""
         where, params = self._where(flt, own_only)
+        year, args = self._local_year(zone)
         rows = self._rows(
-            f"SELECT substr(created_at, 1, 4), COUNT(*) FROM posts WHERE {where} GROUP BY 1 ORDER BY 1", params
+            f"SELECT {year} AS y, COUNT(*) FROM posts WHERE {where} GROUP BY y ORDER BY y", [*args, *params]
         )
-        return {int(y): n for y, n in rows if y and y.isdigit()}
+        return {int(y): n for y, n in rows if y is not None}
 
-    def word_year_counts(self, flt: PostFilter | None, word: str) -> dict[str, int]:
-        """{year: posts mentioning ``word``} (in the text or what it quotes), in each post's own zone."""
+    def word_year_counts(self, flt: PostFilter | None, word: str, zone: tzinfo | None = None) -> dict[str, int]:
+        """{local year: posts mentioning ``word``} (in the text or what it quotes)."""
         where, params = self._where(flt)
         like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where += " AND (text LIKE ? ESCAPE '\\' OR COALESCE(ref_text, '') LIKE ? ESCAPE '\\')"
+        params = [*params, like, like]
+        year, args = self._local_year(zone)
         rows = self._rows(
-            f"SELECT substr(created_at, 1, 4) AS y, COUNT(*) FROM posts WHERE {where} AND "
-            "(text LIKE ? ESCAPE '\\' OR COALESCE(ref_text, '') LIKE ? ESCAPE '\\') GROUP BY y ORDER BY y",
-            [*params, like, like],
+            f"SELECT {year} AS y, COUNT(*) FROM posts WHERE {where} GROUP BY y ORDER BY y", [*args, *params]
         )
-        return {y: n for y, n in rows if n}
+        return {f"{y:04d}": n for y, n in rows if n and y is not None}
 
     def accounts(self) -> list[str]:
         """Every account that has posts (the archive owner's own)."""

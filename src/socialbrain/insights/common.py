@@ -6,10 +6,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SocialbrainError
+from ..localtime import local_zone, to_local
 from ..models import PostFilter, full_text
 
 if TYPE_CHECKING:
@@ -79,17 +80,25 @@ def report_filter(
 # so rows are read with ``own_only=True``.
 
 
-def iter_rows(brain: Brain, flt: PostFilter, *, years: list[int] | None = None) -> Iterator[Row]:
-    """Posts under ``flt`` (and in ``years``, counted in each post's own zone), oldest first."""
-    for r in brain.archive.iter_columns(flt, _COLUMNS, years=years, own_only=True):
+# Reports count in ONE zone, the user's (socialbrain.localtime: the ``timezone`` setting, by default this
+# machine's): a row's ``created_at`` is already local wall-clock time, so its .year/.month/.hour/.date() are the
+# user's, and "2015" means the user's 2015. A tweet stored at 03:20 UTC is an 11:20 post for a reader in Beijing.
+
+
+def iter_rows(
+    brain: Brain, flt: PostFilter, *, years: list[int] | None = None, zone: tzinfo | None = None
+) -> Iterator[Row]:
+    """Posts under ``flt`` (and in local ``years``), oldest first, their times in the local zone (or ``zone``)."""
+    z = zone or local_zone()
+    for r in brain.archive.iter_columns(flt, _COLUMNS, years=years, own_only=True, zone=z):
         yield Row(
-            r[0], datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9], r[10], r[11],
-            r[12], bool(r[13]),
+            r[0], to_local(datetime.fromisoformat(r[1]), z), r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9],
+            r[10], r[11], r[12], bool(r[13]),
         )
 
 
 def years_with_posts(brain: Brain, flt: PostFilter) -> dict[int, int]:
-    """{year: posts} in each post's own zone."""
+    """{local year: posts}."""
     return brain.archive.year_counts(flt, own_only=True)
 
 

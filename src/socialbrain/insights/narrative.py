@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..localtime import local_zone
 from ..models import PostFilter
 from .common import Progress, Row, ShouldStop, check_stop
 
@@ -28,13 +29,9 @@ def available() -> bool:
 
 
 def _year_filter(base: PostFilter, year: int) -> PostFilter:
-    from ..timeparse import DEFAULT_ZONE
-
-    return replace(
-        base,
-        since=datetime(year, 1, 1, tzinfo=DEFAULT_ZONE),
-        until=datetime(year + 1, 1, 1, tzinfo=DEFAULT_ZONE),
-    )
+    """The user's local ``year`` (socialbrain.localtime), as reports count it."""
+    zone = local_zone()
+    return replace(base, since=datetime(year, 1, 1, tzinfo=zone), until=datetime(year + 1, 1, 1, tzinfo=zone))
 
 
 YEAR_QUESTION = "这一年的生活、想法和心情：写一段简短的年度回顾，每句都标注出处"
@@ -58,7 +55,7 @@ def year_narrative(
     if period_summaries is None or llm is None:
         return []
     check_stop(should_stop)
-    # the year's posts by id: a year is counted in each post's own zone, which a since/until range cannot say
+    # the year's posts by id when the caller has them (the very rows its statistics counted), else the local year
     flt = replace(base, ids=ids) if ids is not None else _year_filter(base, year)
     summaries = [
         s

@@ -24,7 +24,7 @@ from .common import (
     words,
 )
 
-NIGHT_END_HOUR = 5  # "late night" is 00:00–04:59 in the post's own zone
+NIGHT_END_HOUR = 5  # "late night" is 00:00–04:59 local time (rows come in the user's zone: common.iter_rows)
 MOOD_SAMPLE_PER_MONTH = 400  # word list: cheap
 MOOD_HEAD_SAMPLE = 60  # learned head: each post is embedded once (then cached)
 

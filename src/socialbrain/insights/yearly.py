@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..answer.redact import hidden_from_settings
 from ..errors import NotFoundError
+from ..localtime import to_local
 from ..models import PostFilter
-from ..timeparse import DEFAULT_ZONE
 from . import mood
 from . import narrative as narrative_mod
 from .common import (
@@ -45,8 +45,8 @@ WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"
 
 
 def default_year(available: dict[int, int], now: datetime | None = None) -> int:
-    """The last full year with posts; the current year only when there is no earlier one."""
-    this_year = (now or datetime.now(DEFAULT_ZONE)).year
+    """The last full local year with posts; the current year only when there is no earlier one."""
+    this_year = to_local(now or datetime.now(UTC)).year
     full = [y for y in available if y < this_year]
     return max(full) if full else max(available)
 
@@ -153,7 +153,7 @@ def year_review(
     report["kind"] = "year"
     report["kb"] = kb or "all"
     report["title"] = f"{'全部年份' if len(years) > 1 else str(years[0]) + ' 年'} · 年度回顾"
-    report["generated_at"] = datetime.now(DEFAULT_ZONE).isoformat(timespec="seconds")
+    report["generated_at"] = to_local(datetime.now(UTC)).isoformat(timespec="seconds")
     return publish(brain, report, public=public, sections=sections, redactor=redactor)
 
 

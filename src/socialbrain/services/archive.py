@@ -81,7 +81,7 @@ def thread(brain: Brain, post_id: int) -> dict[str, Any]:
 
 
 def calendar(brain: Brain, flt: PostFilter | None = None) -> list[dict[str, Any]]:
-    """Posts per year and month (in each post's own zone), newest year first."""
+    """Posts per local year and month (socialbrain.localtime), newest year first."""
     years: dict[int, dict[str, Any]] = {}
     for y, m, n in brain.archive.month_counts(flt):
         entry = years.setdefault(y, {"year": y, "posts": 0, "months": []})

@@ -75,7 +75,9 @@ def build_filter(
         if month is not None and not 1 <= month <= 12:
             raise ConfigError(f"month={month}: use 1 to 12")
         period = f"{year:04d}-{month:02d}" if month else f"{year:04d}"
-        y_start, y_end = parse_user_date(period), parse_user_date(period, end=True)
+        # the user's local year/month: the one the timeline's month counts (archive.month_counts) put posts in
+        y_start = parse_user_date(period, zone=local_zone())
+        y_end = parse_user_date(period, end=True, zone=local_zone())
         start = max(start, y_start) if start else y_start
         end = min(end, y_end) if end else y_end
     check_range(start, end, since if since else year, until if until else year)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..localtime import to_local
 from ..models import Post
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def post_record(post: Post, *, full: bool = False) -> dict[str, Any]:
     ``full`` adds where/how it was written and its place in a thread or chat."""
     d: dict[str, Any] = {
         "id": post.id,
-        "date": post.created_at.isoformat(),
+        "date": to_local(post.created_at).isoformat(),  # the instant, shown in the user's zone (localtime)
         "platform": post.platform,
         "account": post.account,
         "kind": str(post.kind),

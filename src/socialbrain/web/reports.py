@@ -27,6 +27,7 @@ from ..errors import ConfigError, NotFoundError
 from ..insights.portrait import DEFAULT_ASPECTS
 from ..insights.publish import PORTRAIT_SECTIONS, SECTIONS, parse_sections
 from ..insights.render import FORMATS, render_html, render_json, render_markdown
+from ..localtime import local_zone
 from ..services.reports import ReportOptions, available_years, build_report
 from ..timeparse import DEFAULT_ZONE
 
@@ -134,7 +135,8 @@ def resolve_options(
 
 
 def report_id(brain: Brain, opts: ReportOptions) -> str:
-    """The cache key: the options, the archive's last change seq and what the KB means right now."""
+    """The cache key: the options, the archive's last change seq, what the KB means right now and the time zone
+    the report counts in (a report of 2015 in Beijing is not the one in New York)."""
     kb_state: Any = None
     if opts.kb:
         from ..models import PostFilter
@@ -147,6 +149,7 @@ def report_id(brain: Brain, opts: ReportOptions) -> str:
         "seq": brain.archive.last_change_seq(),
         "kb": kb_state,
         "version": __version__,
+        "zone": str(local_zone()),
     }
     blob = json.dumps(key, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:20]
