@@ -4,7 +4,7 @@ Each question lists, per theme, the posts a good answer rests on (a phrase that 
 answer "surfaces" a post when the post is among the answer's sources. The floors below are what the shipped code
 finds today (keyword index only: no embedder), so a change that loses evidence fails here:
 
-    no LLM: 76 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 64 of 149.
+    no LLM: 84 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 73 of 149.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ FLOORS = {
     "love_family": (30, 19, 19),
     "social_media": (15, 5, 5),
     "wechat": (11, 8, 8),
-    "ideas": (13, 3, 2),
+    "ideas": (13, 11, 11),
     "personality": (16, 8, 8),
     "year_2016": (18, 13, 13),
 }

@@ -77,3 +77,18 @@ def test_family_love_question_answers_per_person_with_dated_tagged_quotes(tmp_pa
     assert len(quotes) == 7 and all(re.match(r"- \d{4}-\d\d-\d\d（[^）]+） .+ \[\d+\]$", q) for q in quotes)
     assert a.scope["scope"] == "people" and len(a.sources) == 7
     brain.close()
+
+
+def test_ideas_are_the_ones_put_forward_by_year_not_every_app_mentioned() -> None:
+    rows = [
+        ("2016-04-01 21:00", "给每个小区做一张“遛狗地图”怎么样？哪里有草地，哪里有水。"),
+        ("2016-09-09 08:00", "早上抢票，三个App都没抢到。"),  # an app named, no idea
+        ("2018-02-02 22:00", "想开一家只卖旧书的咖啡馆，店名还没想好。"),
+        ("2018-06-06 23:00", "写了一个小脚本，每天把日记备份到硬盘。"),
+        ("2019-01-01 10:00", "//@某人: 如果有个App能帮你记账就好了"),  # a repost: not her idea
+    ]
+    groups = themes.ideas(_posts(rows))
+    assert [(g.label, [p.text[:4] for p in g.posts]) for g in groups] == [
+        ("2016", ["给每个小"]),
+        ("2018", ["想开一家", "写了一个"]),
+    ]

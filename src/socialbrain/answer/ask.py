@@ -312,12 +312,12 @@ def ask_stream(
     except LLMUnavailable as e:  # the endpoint is down: the rest of the answer is made without it
         failure, llm = e, None
         standalone = heuristic_rewrite(question, history, now)
-    # people and portrait questions have their own whole-history evidence (answer/themes.py): an LLM writes from
-    # it instead of map-reducing every post ("--scope all" still does)
+    # people, portrait and ideas questions have their own whole-history evidence (answer/themes.py): an LLM writes
+    # from it instead of map-reducing every post ("--scope all" still does)
     whole = scope == "all" or (
         scope == "auto"
         and is_whole_history_question(standalone)
-        and question_kind(standalone) not in ("people", "portrait")
+        and question_kind(standalone) not in _OWN_EVIDENCE
     )
     sent_meta = False
     if llm is not None and whole:
@@ -343,8 +343,8 @@ def ask_stream(
     kind = question_kind(standalone)
     if kind is None and _period_only(standalone, now, all_years):
         kind = "period"  # "2016年我在想什么": that year's themes, not posts that happen to contain 想
-    # people, portrait and period-only questions: their own evidence, written up by the LLM when one is set
-    if kind is not None and (llm is None or kind in ("people", "portrait", "period")):
+    # people, portrait, ideas and period-only questions: their own evidence, written up by the LLM when one is set
+    if kind is not None and (llm is None or kind in _OWN_EVIDENCE):
         yield from _extractive(
             brain,
             standalone,
@@ -422,6 +422,7 @@ def _period_only(question: str, now: datetime | None, all_years: bool) -> bool:
     return tq.expression is not None and not all_years and not query_terms(tq.text)
 
 
+_OWN_EVIDENCE = ("people", "portrait", "ideas", "period")  # answered from themes.plan() with or without an LLM
 _OPINION = re.compile(r"看法|态度|观点|怎么看|变化|opinion|think of|feel about", re.IGNORECASE)
 
 

@@ -7,7 +7,8 @@ life good, bad or turn.
   question about love picks each person's examples by the ways love shows (``LOVE_WAYS``), many per person.
 - **portrait** ("如果让你总结她的性格，会是什么？"): per aspect of a life (the portrait report's aspects and seed
   words) the posts where one speaks of oneself (``REFLECTION``: 我是/我这个人/我总是, 原来/才发现, 是不是…).
-- **themes** ("不快乐的原因", "最好的事", "人生的转折点", "有趣的idea", "2016年我在想什么" — a period
+- **ideas** ("有趣的idea"): the ideas put forward in one's own words (``_PROPOSAL``), by year.
+- **themes** ("不快乐的原因", "最好的事", "人生的转折点", "2016年我在想什么" — a period
   with nothing else to search for): every post of the history in scope whose mood or wording fits
   (mood lexicon polarity, and words such as 加班/分手/失眠 or 终于/第一次/成功), clustered into themes by shared
   keywords (greedy: the keyword covering most posts makes a theme, its posts leave the pool), each theme with
@@ -372,11 +373,9 @@ def portrait(posts: Sequence[Post], *, per_aspect: int = 5, own_words: int = 8) 
     over the years; then the strongest such posts no aspect took ("自己怎么说自己")."""
     from ..insights.portrait import DEFAULT_ASPECTS, SEEDS
 
-    mine = [
-        p for p in posts if p.author is None and len(p.text) >= 12
-    ]  # one's own words, not what one reposts
-    score = {id(p): reflection(p.text) for p in mine}
-    strength = {id(p): _reflective(p.text) for p in mine}
+    mine = [p for p in posts if p.author is None and len(_own_words(p)) >= 12]  # not what one reposts
+    score = {id(p): reflection(_own_words(p)) for p in mine}
+    strength = {id(p): _reflective(_own_words(p)) for p in mine}
     taken: set[int] = set()
     out: list[Group] = []
     for aspect in DEFAULT_ASPECTS:
@@ -421,6 +420,40 @@ def portrait(posts: Sequence[Post], *, per_aspect: int = 5, own_words: int = 8) 
     return out
 
 
+# an idea is put forward, not just named: "…怎么样？", "如果有个…会不会", "想开一家…", "想把…做成…", "idea：…";
+# an app or a tool mentioned in passing is not one
+_PROPOSAL = re.compile(
+    r"idea|点子|脑洞|想法|如果有|如果能|要是有|要是能|想做|想开|想把|想用|想给|打算做|做成|怎么样[？?]|会不会很|"
+    r"给[^，。！？]{1,8}(?:做|写)一个|写了一个|做了一个|新功能|发明|what if|would be cool",
+    re.IGNORECASE,
+)
+
+
+def _own_words(post: Post) -> str:
+    """What the user wrote in a post: its text before a Weibo repost chain ("…//@someone: what they said")."""
+    return post.text.split("//@", 1)[0]
+
+
+def ideas(posts: Sequence[Post], *, top: int = 24) -> list[Group]:
+    """The ideas one put forward (``_PROPOSAL``; one's own words, not what one reposts), the most clearly put
+    first up to ``top``, grouped by year, oldest first: ideas differ one from another, so no keyword clustering."""
+    scored = []
+    for p in posts:
+        if p.author is not None:
+            continue
+        own = _own_words(p)
+        n = len(_PROPOSAL.findall(own))
+        if n:
+            scored.append((n + (0.5 if _IDEAS.search(own) else 0.0), p))
+    scored.sort(key=lambda sp: (-sp[0], sp[1].created_at))
+    picks = sorted((p for _, p in scored[:top]), key=lambda p: p.created_at)
+    by_year: dict[int, list[Post]] = defaultdict(list)
+    for p in picks:
+        by_year[p.created_at.year].append(p)
+    every = Counter(p.created_at.year for _, p in scored)
+    return [Group(str(y), ps, every[y], [y], hint=_PROPOSAL) for y, ps in sorted(by_year.items())]
+
+
 def plan(
     archive: SQLiteArchive, question: str, flt: PostFilter | None, kind: str | None = None
 ) -> Plan | None:
@@ -435,6 +468,8 @@ def plan(
         return Plan(kind, people(posts, family_only=family, love=love, top=7 if family else 6), len(posts))
     if kind == "portrait":
         return Plan(kind, portrait(posts), len(posts))
+    if kind == "ideas":
+        return Plan(kind, ideas(posts), len(posts))
     return Plan(kind, themes(posts, kind), len(posts))
 
 
@@ -443,7 +478,7 @@ _TITLE = {
     "unhappy": ("你写到不开心的帖子，按主题归类", "Posts where you were unhappy, grouped by theme"),
     "best": ("你写到的好事，按主题归类", "The good things you wrote about, grouped by theme"),
     "turning": ("看起来是转折点的帖子，按主题归类", "Posts that look like turning points, grouped by theme"),
-    "ideas": ("你写下过的点子，按主题归类", "The ideas you wrote down, grouped by theme"),
+    "ideas": ("你写下过的点子，按年份", "The ideas you wrote down, by year"),
     "period": ("这段时间你写得最多的几件事", "What you wrote about most in this period"),
     "portrait": (
         "你一直在写的几件事（性格要从这些里看）",
@@ -487,9 +522,12 @@ def render(p: Plan, lang: str, evidence_of) -> tuple[str, list[Post]]:  # noqa: 
             else (str(g.years[0]) if g.years else "")
         )
         lines.append("")
-        lines.append(
-            f"{g.label}（{span} 年，{g.count} 条）" if zh else f"{g.label} ({span}, {g.count} posts)"
-        )
+        if g.label == span:  # a year's group
+            lines.append(f"{span} 年（{g.count} 条）" if zh else f"{span} ({g.count} posts)")
+        else:
+            lines.append(
+                f"{g.label}（{span} 年，{g.count} 条）" if zh else f"{g.label} ({span}, {g.count} posts)"
+            )
         for post in g.posts:
             if post not in cited:
                 cited.append(post)
