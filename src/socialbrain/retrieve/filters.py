@@ -55,6 +55,7 @@ def combine(a: PostFilter | None, b: PostFilter | None) -> PostFilter:
         ids=_ids(a.ids, b.ids),
         include_hidden=a.include_hidden and b.include_hidden,
         include_private=a.include_private and b.include_private,
+        own_only=a.own_only or b.own_only,
     )
 
 

@@ -177,8 +177,14 @@ class _Candidate:
     cosine: float | None
 
 
-def _pick_post(unit: Unit, posts: dict[int, Post], words: tuple[qterms.Term, ...]) -> Post | None:
+def _pick_post(
+    unit: Unit, posts: dict[int, Post], words: tuple[qterms.Term, ...], own_only: bool = False
+) -> Post | None:
     live = [posts[i] for i in unit.post_ids if i in posts and not posts[i].hidden]
+    if own_only:  # the owner's own messages only, and in a chat window only those that have the query's words
+        live = [p for p in live if p.is_own]
+        if words and len(unit.post_ids) > 1:
+            live = [p for p in live if qterms.matched(p.full_text, words)]
     if not live:
         return None
     if len(live) > 1 and words:
@@ -354,7 +360,7 @@ def search(
             unit = units.get(uid)
             if unit is None:
                 continue
-            post = _pick_post(unit, by_id, words)
+            post = _pick_post(unit, by_id, words, resolved.own_only)
             if post is None or post.id in seen_posts:
                 continue
             seen_posts.update(unit.post_ids)
