@@ -70,7 +70,7 @@ def import_cmd(
             "-f",
             help=(
                 "Importer name (default: detect each file by its content; see docs/importing.md): "
-                "weibospider-txt, weibospider-csv, weibospider-json, weibo-crawler-csv, weibo-crawler-json, "
+                "weibospider-txt, weibospider-csv, weibospider-json, weibo-crawler-csv, weibo-crawler-json, weibo-crawler-md, "
                 "twitter, mastodon, telegram, wechat, socialbrain-jsonl, csv, jsonl, text."
             ),
         ),

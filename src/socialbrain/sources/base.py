@@ -107,6 +107,7 @@ _REGISTRY: dict[str, Importer] = {}
 _BUILTINS = (
     "weibospider",
     "weibocrawler",
+    "weibocrawler_md",
     "twitter",
     "mastodon",
     "telegram",
