@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..collect.weibo_mblog import bid_to_mid
+from ..models import Kind, Post
+from .base import ImportOptions
+from .fields import clean, to_int
 
 PLATFORM = "weibo"
 # weiboSpider ≥ 2018-11 (a33d057): "转发理由:R\n原始用户: U\n转发内容: T"; ≥ 2019-12 (f7920d0) drops the
@@ -87,3 +92,50 @@ def cut_fulltext(text: str) -> tuple[str, bool]:
 def strip_artefacts(text: str) -> str:
     """weiboSpider's trailing ``原图`` / ``xxx的微博视频`` link labels."""
     return _TRAILING.sub("", text.replace("\u200b", "")).strip()
+
+
+def weibo_post(
+    options: ImportOptions,
+    raw: Any,
+    *,
+    account: str,
+    mid: str | None,
+    bid: str | None,
+    created: datetime,
+    text: str,
+    repost: bool,
+    ref_text: str | None,
+    ref_author: str | None,
+    media: list[str],
+    location: str | None,
+    likes: Any,
+    reposts: Any,
+    comments: Any,
+    tool: Any,
+) -> Post:
+    """The Post both crawlers' records make. A text (or reposted text) ending in ``……全文`` was cut short because
+    the long text could not be fetched: the label goes, and the record kept with the post says ``truncated``."""
+    text, cut = cut_fulltext(text)
+    if ref_text:
+        ref_text, ref_cut = cut_fulltext(ref_text)
+        cut = cut or ref_cut
+    if cut:
+        raw = {**raw, "truncated": True} if isinstance(raw, dict) else {"record": raw, "truncated": True}
+    return Post(
+        platform=options.platform or PLATFORM,
+        account=account,
+        post_id=mid,
+        created_at=created,
+        text=text,
+        kind=Kind.REPOST if repost else Kind.ORIGINAL,
+        raw=raw,
+        ref_text=ref_text or None,
+        ref_author=ref_author,
+        url=weibo_url(account, bid, mid),
+        media=media,
+        location=location,
+        likes=to_int(likes),
+        reposts=to_int(reposts),
+        comments=to_int(comments),
+        source_tool=clean(tool),
+    )

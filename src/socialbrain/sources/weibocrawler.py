@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ImportFormatError
-from ..models import Kind, Post
+from ..models import Post
 from .base import ImportOptions, Rejected, register, snippet
-from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
+from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list
 from .text import html_to_text
-from .weibo_common import PLATFORM, account_from_name, cut_fulltext, weibo_mid, weibo_url
+from .weibo_common import PLATFORM, account_from_name, weibo_mid, weibo_post
 
 
 def _location(value: Any) -> str | None:
@@ -49,29 +49,23 @@ def _post(
 ) -> Post:
     """The Post both formats make, reading the fields they share under their own ``keys``."""
     bid, pics, video, location, likes, reposts, comments, tool = keys
-    text, cut = cut_fulltext(text)  # the long text could not be fetched: "……全文" kept by the crawler
-    if ref_text:
-        ref_text, ref_cut = cut_fulltext(ref_text)
-        cut = cut or ref_cut
-    if cut:
-        record = {**record, "truncated": True}
-    return Post(
-        platform=options.platform or PLATFORM,
+    return weibo_post(
+        options,
+        record,
         account=account,
-        post_id=mid,
-        created_at=created,
+        mid=mid,
+        bid=clean(record.get(bid)),
+        created=created,
         text=text,
-        kind=Kind.REPOST if repost else Kind.ORIGINAL,
-        raw=record,
-        ref_text=ref_text or None,
+        repost=repost,
+        ref_text=ref_text,
         ref_author=ref_author,
-        url=weibo_url(account, clean(record.get(bid)), mid),
         media=split_list(record.get(pics)) + split_list(record.get(video)),
         location=_location(record.get(location)),
-        likes=to_int(record.get(likes)),
-        reposts=to_int(record.get(reposts)),
-        comments=to_int(record.get(comments)),
-        source_tool=clean(record.get(tool)),
+        likes=record.get(likes),
+        reposts=record.get(reposts),
+        comments=record.get(comments),
+        tool=record.get(tool),
     )
 
 

@@ -8,18 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ImportFormatError, NotThisFormat
-from ..models import Kind, Post
+from ..models import Post
 from .base import ImportOptions, Rejected, register, snippet
-from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list, to_int
+from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list
 from .files import read_text
 from .weibo_common import (
     PLATFORM,
     account_from_name,
-    cut_fulltext,
     split_flattened_repost,
     strip_artefacts,
     weibo_mid,
-    weibo_url,
+    weibo_post,
 )
 
 # a field line: one of weiboSpider's labels, ASCII or full-width colon (several may share a line: the counts)
@@ -74,33 +73,27 @@ def _post(
     except ImportFormatError as e:
         return Rejected.from_error(e, content or raw, line)
     text, ref_author, ref_text = split_flattened_repost(content.strip())
-    text, cut = cut_fulltext(strip_artefacts(text))
-    if ref_text is not None:
-        ref_text, ref_cut = cut_fulltext(strip_artefacts(ref_text))
-        cut = cut or ref_cut
-    kind = Kind.REPOST if ref_text is not None or original is False else Kind.ORIGINAL
+    text = strip_artefacts(text)
+    ref_text = strip_artefacts(ref_text) if ref_text is not None else None
     if not text and not ref_text and not pics:
         return Rejected("empty post text", line, field="微博内容", snippet=snippet(raw))
-    mid = weibo_mid(pid)
-    if cut:  # 全文 could not be fetched: say so in the record kept with the post
-        raw = {"record": raw, "truncated": True} if not isinstance(raw, dict) else {**raw, "truncated": True}
-    return Post(
-        platform=options.platform or PLATFORM,
+    return weibo_post(
+        options,
+        raw,
         account=account,
-        post_id=mid,
-        created_at=created,
+        mid=weibo_mid(pid),
+        bid=pid,
+        created=created,
         text=text,
-        kind=kind,
-        raw=raw,
-        ref_text=ref_text or None,
+        repost=ref_text is not None or original is False,
+        ref_text=ref_text,
         ref_author=ref_author,
-        url=weibo_url(account, pid, mid) if pid else None,
         media=pics,
         location=clean(place),
-        likes=to_int(likes),
-        reposts=to_int(reposts),
-        comments=to_int(comments),
-        source_tool=clean(tool),
+        likes=likes,
+        reposts=reposts,
+        comments=comments,
+        tool=tool,
     )
 
 
