@@ -95,7 +95,8 @@ def import_cmd(
     strict: Annotated[
         bool,
         typer.Option(
-            "--strict", help="A record that cannot be read fails its whole file (default: skip it and report)."
+            "--strict",
+            help="A record that cannot be read fails its whole file (default: skip it and report).",
         ),
     ] = False,
     no_embed: Annotated[
@@ -124,10 +125,14 @@ def import_cmd(
     )
     brain = get_brain()
     with progress_bar(
-        lambda stage: STAGE_LABELS.get(stage, f"导入 {stage}"), per_stage=False, title="导入 importing",
+        lambda stage: STAGE_LABELS.get(stage, f"导入 {stage}"),
+        per_stage=False,
+        title="导入 importing",
         clock="elapsed",
     ) as progress:
-        outcome = import_and_sync(brain, paths, options=options, index=not no_index, progress=progress)  # no embedding
+        outcome = import_and_sync(
+            brain, paths, options=options, index=not no_index, progress=progress
+        )  # no embedding
     report = outcome.report
 
     table = Table(title="导入结果 import summary", show_lines=False)
@@ -280,7 +285,9 @@ def thread_cmd(
     ctx = record["context"]
 
     def line(p: dict, mark: str = " ") -> None:
-        console.print(f"{mark} [cyan]{p['date'][:16].replace('T', ' ')}[/cyan] #{p['id']} {escape(_one_line(p['text']))}")
+        console.print(
+            f"{mark} [cyan]{p['date'][:16].replace('T', ' ')}[/cyan] #{p['id']} {escape(_one_line(p['text']))}"
+        )
 
     if ctx.get("replies_to_missing"):
         console.print(f"[dim]{escape(ctx['replies_to_missing'])}[/dim]")

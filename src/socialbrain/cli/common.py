@@ -77,7 +77,9 @@ def user_errors(fn: F) -> F:
         except SocialbrainError as e:
             raise fail(str(e)) from None
         except KeyboardInterrupt:
-            err_console.print("interrupted: everything committed so far is kept; run the same command to resume")
+            err_console.print(
+                "interrupted: everything committed so far is kept; run the same command to resume"
+            )
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -230,7 +232,6 @@ class ProgressBar:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
 
 
 #: ``progress_bar(labels, per_stage=…, title=…, clock=…, show=…)``: the bar is its own factory

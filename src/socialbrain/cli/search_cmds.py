@@ -48,9 +48,7 @@ def search_cmd(
     ] = None,
     k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
     mode: Annotated[str, typer.Option("--mode", help="hybrid, keyword or dense.")] = "hybrid",
-    rerank: Annotated[
-        bool, typer.Option("--rerank", help="Rerank with the configured reranker.")
-    ] = False,
+    rerank: Annotated[bool, typer.Option("--rerank", help="Rerank with the configured reranker.")] = False,
     all_years: Annotated[
         bool, typer.Option("--all-years", help="Ignore time phrases in the query: search every year.")
     ] = False,
@@ -58,8 +56,18 @@ def search_cmd(
 ) -> None:
     """Search your posts: keywords + meaning, with dates, snippets and why each matched.  检索。"""
     result = search(
-        get_brain(), query, since=since, until=until, platforms=platform, kinds=kind, min_likes=min_likes,
-        kb=kb, k=k, mode=mode, rerank=rerank, all_years=all_years,
+        get_brain(),
+        query,
+        since=since,
+        until=until,
+        platforms=platform,
+        kinds=kind,
+        min_likes=min_likes,
+        kb=kb,
+        k=k,
+        mode=mode,
+        rerank=rerank,
+        all_years=all_years,
     )
     if as_json:
         console.print_json(json.dumps(result, ensure_ascii=False))
@@ -170,36 +178,32 @@ def kb_rebuild(name: str) -> None:
 @user_errors
 def index_status_cmd() -> None:
     """Backend, model, counts and what is pending.  索引状态。"""
+    from ..index.status import index_status
+
     brain = get_brain()
-    index = brain.index
-    counts = index.counts()
-    behind = brain.archive.last_change_seq() - index.applied_seq()
+    status = index_status(brain)
     try:
         embedder = brain.embedder
         configured = embedder.name if embedder else "none (keyword only)"
     except Exception as e:  # noqa: BLE001 - status shows what is wrong instead of failing
-        configured = f"unavailable: {e}"
+        embedder, configured = None, f"unavailable: {e}"
     table = Table(show_header=False)
     for key, value in (
-        ("backend", index.backend),
-        *index.describe().items(),  # embedded: path; Milvus: uri, user, collection, dim
-        ("vectors built with", index.model or "—"),
+        ("backend", status.backend),
+        *brain.index.describe().items(),  # embedded: path; Milvus: uri, user, collection, dim
+        ("vectors built with", status.model or "—"),
         ("embedder configured", configured),
-        ("units", counts.get("units", 0)),
-        ("posts", counts.get("posts", 0)),
-        ("vectors", counts.get("vectors", 0)),
-        ("pending embedding", counts.get("pending", 0)),
-        ("archive changes not yet indexed", max(0, behind)),
+        ("units", status.units),
+        ("posts", status.posts),
+        ("vectors", status.vectors),
+        ("pending embedding", status.pending),
+        ("archive changes not yet indexed", status.behind),
     ):
         table.add_row(key, escape(str(value)))
     console.print(table)
-    from ..index.status import index_status
-
-    console.print(index_status(brain).line())
-    if index.model and embedder and index.model != embedder.name:
-        err_console.print(
-            "[yellow]the configured embedder differs: run `socialbrain index rebuild`[/yellow]"
-        )
+    console.print(status.line())
+    if status.model and embedder and status.model != embedder.name:
+        err_console.print("[yellow]the configured embedder differs: run `socialbrain index rebuild`[/yellow]")
 
 
 @user_errors
@@ -258,7 +262,9 @@ def index_migrate(
         f"from {escape(report.source)} to {escape(report.target)}; counts match: "
         f"{report.counts.get('units', 0)} units, {report.counts.get('vectors', 0)} vectors"
     )
-    console.print(f"use it with --index-uri {escape(to)} (or SOCIALBRAIN_INDEX_URI / config {escape('[index]')} uri)")
+    console.print(
+        f"use it with --index-uri {escape(to)} (or SOCIALBRAIN_INDEX_URI / config {escape('[index]')} uri)"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -53,6 +53,9 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "reply_to": ("reply_to", "parent"),
 }
 FIELDS = set(GUESSES)
+#: mapped fields that go into the Post as they are (text), and as counts
+TEXT_FIELDS = ("post_id", "ref_text", "ref_author", "url", "location", "source_tool", "author", "conversation", "reply_to")
+COUNT_FIELDS = ("likes", "reposts", "comments")
 
 
 def parse_map(value: str | list[str] | None) -> dict[str, str]:
@@ -127,26 +130,17 @@ def _to_post(
         return Rejected.from_error(e, text, line)
     kind_value = (clean(val("kind")) or "original").lower()
     kind = Kind(kind_value) if kind_value in {k.value for k in Kind} else Kind.ORIGINAL
+    fields: dict[str, Any] = {f: clean(val(f)) for f in TEXT_FIELDS}
+    fields.update({f: to_int(val(f)) for f in COUNT_FIELDS})
     return Post(
         platform=options.platform or clean(val("platform")) or "generic",
         account=options.account or clean(val("account")) or "me",
-        post_id=clean(val("post_id")),
         created_at=created,
         text=text,
         kind=kind,
         raw=record,
-        ref_text=clean(val("ref_text")),
-        ref_author=clean(val("ref_author")),
-        url=clean(val("url")),
         media=split_list(val("media")),
-        location=clean(val("location")),
-        likes=to_int(val("likes")),
-        reposts=to_int(val("reposts")),
-        comments=to_int(val("comments")),
-        source_tool=clean(val("source_tool")),
-        author=clean(val("author")),
-        conversation=clean(val("conversation")),
-        reply_to=clean(val("reply_to")),
+        **fields,
     )
 
 
