@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from httpx_sse import EventSource
 from web_fixtures import HOSTILE, LiveServer
 
 from socialbrain.testing.llm_server import start_server
@@ -22,12 +23,8 @@ def client(live: LiveServer) -> httpx.Client:
 
 
 def sse_events(resp: httpx.Response) -> list[dict[str, Any]]:
-    out = []
-    for block in resp.text.split("\n\n"):
-        data = "".join(line[5:].strip() for line in block.splitlines() if line.startswith("data:"))
-        if data:
-            out.append(json.loads(data))
-    return out
+    """The JSON events of a text/event-stream answer, read by httpx-sse (it also checks the content type)."""
+    return [json.loads(e.data) for e in EventSource(resp).iter_sse() if e.data]
 
 
 def wait_job(c: httpx.Client, job_id: str, timeout: float = 60) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from httpx_sse import EventSource
 from web_fixtures import LiveServer
 
 from socialbrain.brain import Brain
@@ -77,13 +78,14 @@ def events(c: httpx.Client, job_id: str, on_event: Any = None) -> list[dict[str,
     """Read a report job's event stream to its end."""
     out: list[dict[str, Any]] = []
     with c.stream("GET", f"/api/reports/{job_id}/events") as resp:
-        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/event-stream")
-        for line in resp.iter_lines():
-            if line.startswith("data:"):
-                ev = json.loads(line[5:])
-                out.append(ev)
-                if on_event:
-                    on_event(ev)
+        assert resp.status_code == 200
+        for sse in EventSource(resp).iter_sse():  # httpx-sse checks the content type too
+            if not sse.data:
+                continue
+            ev = json.loads(sse.data)
+            out.append(ev)
+            if on_event:
+                on_event(ev)
     return out
 
 
