@@ -53,7 +53,7 @@ class _Part(Generic[T]):
         self.name = name
 
     def __get__(self, brain: Brain, owner: type | None = None) -> T:
-        return brain._part(self.name)  # type: ignore[no-any-return]
+        return brain._part(self.name)
 
 
 class Brain:

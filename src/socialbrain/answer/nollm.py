@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..models import PostFilter
 from ..retrieve import terms as qterms
 from ..retrieve.types import Hit, SearchResult
+
+if TYPE_CHECKING:
+    from ..archive import SQLiteArchive
 
 LABEL = {
     "zh": "以下内容直接摘自你的帖子（未经模型生成）。",
@@ -53,7 +57,9 @@ def _query_words(text: str) -> list[str]:
     return [t.word for t in qterms.query_terms(text)]
 
 
-def keyword_counts(archive, words: Sequence[str], flt: PostFilter | None) -> list[KeywordCount]:
+def keyword_counts(
+    archive: SQLiteArchive, words: Sequence[str], flt: PostFilter | None
+) -> list[KeywordCount]:
     """How many posts in scope mention each word, per year (in each post's own zone)."""
     out = []
     for w in words:
@@ -148,7 +154,7 @@ def _scope_line(result: SearchResult, lang: str) -> str | None:
 
 
 def retrieved_answer(
-    archive, question: str, result: SearchResult, flt: PostFilter | None, *, lang: str = "zh"
+    archive: SQLiteArchive, question: str, result: SearchResult, flt: PostFilter | None, *, lang: str = "zh"
 ) -> tuple[str, list[Hit]]:
     """The answer text for no-LLM mode and the hits it lists as [n] (n = position in the returned list)."""
     hits = list(result.hits)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -507,7 +507,7 @@ def _focus(text: str, hint: re.Pattern[str]) -> str:
     return quote
 
 
-def render(p: Plan, lang: str, evidence_of) -> tuple[str, list[Post]]:  # noqa: ANN001 - (text, label) -> str
+def render(p: Plan, lang: str, evidence_of: Callable[[str, str], str]) -> tuple[str, list[Post]]:
     """The extractive answer (each group a heading, each example a dated quote with [n]) and the cited posts."""
     zh = lang == "zh"
     lines = [

@@ -72,7 +72,7 @@ def year_review(
     if isinstance(year, str) and year.strip().lower() in ("all", "全部"):
         years = sorted(available)
     else:
-        y = default_year(available, now) if year in (None, "") else int(year)  # type: ignore[arg-type]
+        y = default_year(available, now) if year in (None, "") else int(year)
         if y not in available:
             have = ", ".join(str(k) for k in sorted(available))
             raise NotFoundError(f"no posts in {y}; years with posts: {have}")

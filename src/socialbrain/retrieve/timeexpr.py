@@ -31,6 +31,7 @@ class TimeQuery:
 
 
 Range = tuple[datetime | None, datetime | None]
+Span = tuple[datetime, datetime]  # a range with both ends
 
 _CN_DIGITS = {
     "零": 0,
@@ -117,7 +118,7 @@ def _number(token: str) -> int:
     raise ValueError(token)
 
 
-def _year(y: int, zone: tzinfo) -> Range:
+def _year(y: int, zone: tzinfo) -> Span:
     return datetime(y, 1, 1, tzinfo=zone), datetime(y + 1, 1, 1, tzinfo=zone)
 
 
@@ -127,16 +128,16 @@ def _month_start(y: int, m: int, zone: tzinfo) -> datetime:
     return datetime(y, m, 1, tzinfo=zone)
 
 
-def _months(y: int, m: int, n: int, zone: tzinfo) -> Range:
+def _months(y: int, m: int, n: int, zone: tzinfo) -> Span:
     """n months starting with month m of year y (m may be out of 1..12: it rolls over)."""
     return _month_start(y, m, zone), _month_start(y, m + n, zone)
 
 
-def _season(y: int, name: str, zone: tzinfo) -> Range:
+def _season(y: int, name: str, zone: tzinfo) -> Span:
     return _months(y, _SEASON_START[name], 3, zone)
 
 
-def _day(y: int, m: int, d: int, zone: tzinfo) -> Range:
+def _day(y: int, m: int, d: int, zone: tzinfo) -> Span:
     start = datetime(y, m, d, tzinfo=zone)
     return start, start + timedelta(days=1)
 
@@ -271,7 +272,7 @@ def _cn_month_this_year(m, now, zone):
         rng = _day(now.year, mo, int(m.group("d")), zone) if m.group("d") else _months(now.year, mo, 1, zone)
     except ValueError:
         return None
-    return _not_future(rng[0], rng[1], now)  # type: ignore[arg-type]
+    return _not_future(rng[0], rng[1], now)
 
 
 @_rule(r"(?P<which>上上个|上个|上|这个|本|这|下个)\s*月")

@@ -74,7 +74,7 @@ class WebState:
 
     def strip_paths(self, value: T) -> T:
         """``value`` with the server's directories removed from every path in it (job messages, import logs)."""
-        return strip_paths(value, server_dirs(self.data_dir))  # type: ignore[no-any-return]
+        return strip_paths(value, server_dirs(self.data_dir))
 
     # -- running work --------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

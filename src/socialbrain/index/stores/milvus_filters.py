@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ...errors import ConfigError
@@ -68,7 +69,7 @@ def float_literal(value: Any) -> str:
     return repr(v)
 
 
-def list_literal(values: list[Any], item=string_literal) -> str:  # noqa: ANN001
+def list_literal(values: list[Any], item: Callable[[Any], str] = string_literal) -> str:
     return "[" + ", ".join(item(v) for v in values) + "]"
 
 
