@@ -52,7 +52,7 @@ def test_unrelated_query_comes_back_empty(sample_brain: Brain) -> None:
     weak = search(
         sample_brain, "疫情防控措施"
     )  # 疫情 is there, 防控/措施 never: a few weak matches, labelled
-    assert not weak.relevant and 0 < len(weak.hits) <= 3
+    assert not weak.relevant and 0 < len(weak.hits) <= 5
     assert all(h.weak and "弱相关" in h.why for h in weak.hits)
 
 
