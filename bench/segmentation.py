@@ -10,6 +10,7 @@ tokens change. Prints one table: recall@1/5/10, MRR, tokenisation time of the ha
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -26,7 +27,8 @@ def _variants() -> dict[str, tuple[Callable[[str], list[str]], Callable[[str], l
 
     from socialbrain.index import segment
 
-    tok = segment._get_tokenizer()  # first: it silences jieba's logger
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" noise
+    tok = segment._get_tokenizer()
     raw = jieba.Tokenizer()
     raw.initialize()
     stop = segment.stopwords()

