@@ -92,10 +92,10 @@ class _Segmenter:
         self._rj: Any = rjieba
 
     def lcut_for_search(self, text: str) -> list[str]:
-        return self._rj.cut_for_search(text)  # type: ignore[no-any-return]
+        return self._rj.cut_for_search(text)
 
     def lcut(self, text: str) -> list[str]:
-        return self._rj.cut(text)  # type: ignore[no-any-return]
+        return self._rj.cut(text)
 
     def load_userdict(self, path: str) -> None:
         for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
