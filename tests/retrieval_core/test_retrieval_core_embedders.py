@@ -129,6 +129,14 @@ def test_http_retries_429_then_succeeds():
     assert len(server.requests) == 3
 
 
+def test_http_waits_as_long_as_retry_after_says():
+    """The one retry loop (socialbrain/retry.py): the server's Retry-After wins over the client's backoff."""
+    with EmbedServer(fail_first=1, fail_status=503, retry_after="1") as server:
+        emb = OpenAIEmbedder("m", server.url + "/v1", retries=1, backoff=0.01)
+        assert emb.embed_documents(["你好"]).shape == (1, 384)
+    assert len(server.requests) == 2 and server.arrived[1] - server.arrived[0] >= 0.9
+
+
 def test_http_gives_up_after_retries_on_500():
     with EmbedServer(fail_first=100, fail_status=500) as server:
         emb = OpenAIEmbedder("m", server.url + "/v1", retries=2, backoff=0.01)
