@@ -5,8 +5,12 @@
 Imports samples/lin-xiaoyu into a temp data directory (with its vectors: the first run embeds ~370 units), then
 times fresh `socialbrain` processes: --help, stats, index status, keyword search, hybrid search of a question asked
 before (query-vector cache hit: no encoder load), hybrid search of a new question (the encoder loads). Best of
---repeat for wall and CPU (the machine is shared: CPU time is the comparable figure), and each as a multiple of a
-bare `python -c pass` start. Targets (idle machine): --help ≤ 0.3 s, search ≤ 1 s.
+--repeat for wall and CPU (user + sys of the child; the machine is shared: CPU time is the comparable figure),
+each as a multiple of a bare `python -c pass` start, beside its target (idle machine: --help ≤ 0.3 s, search
+≤ 1 s wall). Two floor rows show what is not ours: the interpreter, and importing typer's rich help formatter.
+
+The children run with bytecode caching on (PYTHONDONTWRITEBYTECODE unset, PYTHONPYCACHEPREFIX in the temp dir,
+warmed once), as an installed package has its .pyc files: without them every start recompiles our ~130 modules.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "lin-xiaoyu"
 SB = [sys.executable, "-m", "socialbrain.cli.main"]
+HELP_TARGET, SEARCH_TARGET = 0.3, 1.0  # issue #14 item 4, seconds of wall time on an idle machine
 
 
 def timed(cmd: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
@@ -49,39 +54,61 @@ def main() -> None:
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="sb-bench-cli-")
     home = args.home or Path(tmp.name) / "home"
-    env = {**os.environ, "SOCIALBRAIN_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "SOCIALBRAIN_HOME": str(home),
+        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPYCACHEPREFIX": str(Path(tmp.name) / "pycache"),
+    }
     env.pop("SOCIALBRAIN_LLM_URL", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if not (home / "archive.db").exists():
         t = time.perf_counter()
         subprocess.run([*SB, "import", str(SAMPLE)], env=env, capture_output=True, check=True, cwd=ROOT)
         print(f"(sample imported and embedded in {time.perf_counter() - t:.0f} s)")
     question = "迄今为止发生过的最好的事"
     subprocess.run([*SB, "search", question], env=env, capture_output=True, check=True, cwd=ROOT)  # cache it
-    rows = [
-        ("python -c pass (floor)", [sys.executable, "-c", "pass"], args.repeat),
-        ("socialbrain --help", [*SB, "--help"], args.repeat),
-        ("socialbrain stats", [*SB, "stats"], args.repeat),
-        ("socialbrain index status", [*SB, "index", "status"], args.repeat),
-        ("search --mode keyword", [*SB, "search", "跑步 马拉松", "--mode", "keyword", "-k", "5"], args.repeat),
-        ("search (hybrid, asked before)", [*SB, "search", question, "-k", "5"], args.repeat),
+    rows: list[tuple[str, list[str], float | None]] = [
+        ("python -c pass (floor)", [sys.executable, "-c", "pass"], None),
+        ("import typer's help formatter", [sys.executable, "-c", "import typer.rich_utils"], None),
+        ("socialbrain --help", [*SB, "--help"], HELP_TARGET),
+        ("socialbrain stats", [*SB, "stats"], None),
+        ("socialbrain index status", [*SB, "index", "status"], None),
+        ("search --mode keyword", [*SB, "search", "跑步 马拉松", "--mode", "keyword", "-k", "5"], SEARCH_TARGET),
+        ("search (hybrid, asked before)", [*SB, "search", question, "-k", "5"], SEARCH_TARGET),
     ]
-    print(f"CLI latency — sample archive, best of {args.repeat}; shared 2-core machine (load {os.getloadavg()[0]:.1f})")
-    head = f"{'command':<34} | {'wall s':>7} | {'CPU s':>6} | {'× bare python (CPU)':>19}"
+    for _, cmd, _ in rows:  # write the bytecode cache once
+        subprocess.run(cmd, env=env, capture_output=True, cwd=ROOT)
+    print(
+        f"CLI latency — sample archive, best of {args.repeat}; shared 2-core machine (load "
+        f"{os.getloadavg()[0]:.1f}): CPU s is the comparable figure, wall s waits for a core"
+    )
+    head = f"{'command':<34} | {'wall s':>7} | {'CPU s':>6} | {'× bare python (CPU)':>19} | {'target (idle wall)':>18}"
     print(head)
     print("-" * len(head))
     floor = None
-    for name, cmd, n in rows:
-        wall, cpu = timed(cmd, env, n)
+
+    def line(name: str, wall: float, cpu: float, target: float | None) -> None:
+        verdict = ""
+        if target is not None:
+            verdict = f"≤ {target:.1f} s: " + ("met" if wall <= target else "CPU met" if cpu <= target else "not met")
+        print(f"{name:<34} | {wall:>7.2f} | {cpu:>6.2f} | {cpu / (floor or 1):>18.0f}× | {verdict:>18}")
+
+    for name, cmd, target in rows:
+        wall, cpu = timed(cmd, env, args.repeat)
         floor = floor or cpu
-        print(f"{name:<34} | {wall:>7.2f} | {cpu:>6.2f} | {cpu / floor:>18.0f}×")
+        line(name, wall, cpu, target)
     # a new question each time: the encoder loads (mmap) and embeds it once
     walls, cpus = [], []
     for _ in range(max(1, args.repeat // 2)):
         w, c = timed([*SB, "search", f"新的问题 {uuid.uuid4().hex[:6]}", "-k", "5"], env, 1)
         walls.append(w)
         cpus.append(c)
-    print(f"{'search (hybrid, new question)':<34} | {min(walls):>7.2f} | {min(cpus):>6.2f} | "
-          f"{min(cpus) / (floor or 1):>18.0f}×")
+    line("search (hybrid, new question)", min(walls), min(cpus), None)
+    print(
+        "verdict: 'met' when the wall time is within the target; 'CPU met' when only the CPU time is (a loaded "
+        "machine: re-run idle)"
+    )
     tmp.cleanup()
 
 

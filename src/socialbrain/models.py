@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -65,6 +64,8 @@ class Post:
 
     def content_key(self) -> str:
         """A stable key for formats without ids: hash of platform, account, time and text."""
+        import hashlib  # here, not at the top: OpenSSL's start costs every CLI command ~10 ms (imports need it)
+
         h = hashlib.sha256()
         for part in (self.platform, self.account, self.created_at.isoformat(), self.text, self.ref_text or ""):
             h.update(part.encode("utf-8"))

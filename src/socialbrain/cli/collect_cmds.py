@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import SocialbrainError
@@ -80,6 +79,8 @@ def _collect(label: str, fn: Callable[..., CollectReport], no_sync: bool) -> Non
 
 
 def _run_with_progress(label: str, fn):  # type: ignore[no-untyped-def]
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # only when collecting
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -13,20 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from ..errors import SocialbrainError
 from ..services import build_filter, parse_date
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from ..brain import Brain
     from ..models import PostFilter
 
@@ -198,6 +191,16 @@ class ProgressBar:
         return self._labels.get(stage, str(stage))
 
     def _start(self) -> Progress:
+        from rich.progress import (  # on first use: `--help` and most commands never draw a bar
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            ProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         columns: list[ProgressColumn] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
         if self._clock == "remaining":
             columns.append(TimeRemainingColumn())
