@@ -4,7 +4,7 @@ Each question lists, per theme, the posts a good answer rests on (a phrase that 
 answer "surfaces" a post when the post is among the answer's sources. The floors below are what the shipped code
 finds today (keyword index only: no embedder), so a change that loses evidence fails here:
 
-    no LLM: 84 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 73 of 149.
+    no LLM: 86 of 149 listed posts; with the stand-in LLM (socialbrain.testing.llm_server): 73 of 149.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from socialbrain.testing.llm_server import start_server
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lin-xiaoyu"
 # per question: (posts listed, surfaced without an LLM, surfaced with the stand-in LLM) — measured, see above
 FLOORS = {
-    "unhappy": (30, 14, 6),
-    "best": (16, 6, 3),
+    "unhappy": (30, 15, 6),
+    "best": (16, 7, 3),
     "love_family": (30, 19, 19),
     "social_media": (15, 5, 5),
     "wechat": (11, 8, 8),

@@ -317,13 +317,33 @@ def themes(posts: Sequence[Post], kind: str, *, top: int = 10, examples: int = 4
         second = max(others.items(), key=lambda kv: (kv[1], kv[0]), default=None)
         label = word + (f" · {second[0]}" if second and second[1] >= 2 else "")
         members.sort(key=lambda p: p.created_at)
+        picks = _strongest(members, kind, pattern, examples) if kind in ("unhappy", "best") else None
         out.append(
             Group(
-                label, _spread(members, examples), len(members), sorted({p.created_at.year for p in members})
+                label,
+                picks or _spread(members, examples),
+                len(members),
+                sorted({p.created_at.year for p in members}),
             )
         )
         pool = [p for p in pool if p not in members]
     return out
+
+
+def _strongest(members: Sequence[Post], kind: str, pattern: re.Pattern[str] | None, n: int) -> list[Post]:
+    """The ``n`` posts of a theme that say it most (the most of the theme's words; for good things, then
+    exclamations), shown oldest first; ties go to the ones spread over the years."""
+
+    def strength(p: Post) -> float:
+        text = _own_words(p)
+        hits = len(pattern.findall(text)) if pattern is not None else 0
+        # joy shouts, grief rarely
+        cheer = min(text.count("！") + text.count("!"), 3) if kind == "best" else 0
+        return min(hits, 3) + 0.3 * cheer
+
+    spread = {id(p) for p in _spread(members, n)}
+    ranked = sorted(members, key=lambda p: (-strength(p), id(p) not in spread, p.created_at))
+    return sorted(ranked[:n], key=lambda p: p.created_at)
 
 
 # -- portrait ("如果让你总结她的性格，会是什么？") ------------------------------------------------------------
