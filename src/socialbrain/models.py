@@ -56,6 +56,9 @@ class Post:
     private: bool = False  # the source marks it non-public
     id: int | None = None
     hidden: bool = False
+    # formats without ids: this is the n-th record with the same time and text in one export (0 = the first). A
+    # person can post the same words twice in a minute; the index keeps both, and a re-import numbers them alike.
+    occurrence: int = 0
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:
@@ -63,14 +66,16 @@ class Post:
         self.kind = Kind(self.kind)
 
     def content_key(self) -> str:
-        """A stable key for formats without ids: hash of platform, account, time and text."""
+        """A stable key for formats without ids: hash of platform, account, time and text, then ``#n`` for the
+        n-th identical record of an export (``occurrence``; the first has no suffix)."""
         import hashlib  # here, not at the top: OpenSSL's start costs every CLI command ~10 ms (imports need it)
 
         h = hashlib.sha256()
         for part in (self.platform, self.account, self.created_at.isoformat(), self.text, self.ref_text or ""):
             h.update(part.encode("utf-8"))
             h.update(b"\x00")
-        return "h:" + h.hexdigest()[:24]
+        key = "h:" + h.hexdigest()[:24]
+        return f"{key}#{self.occurrence}" if self.occurrence else key
 
     def key(self) -> str:
         return self.post_id if self.post_id else self.content_key()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -81,8 +82,11 @@ def _raw_to_text(raw: Any) -> str | None:
     return json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_REPEAT = re.compile(r"^h:[0-9a-f]{24}#(\d+)$")  # Post.content_key of the n-th identical id-less record
+
+
 def _row_to_post(row: sqlite3.Row | tuple) -> Post:
-    (pid, platform, account, _key, post_id, created_at, _ts, kind, text, ref_text, ref_author, url, media,
+    (pid, platform, account, key, post_id, created_at, _ts, kind, text, ref_text, ref_author, url, media,
      location, likes, reposts, comments, source_tool, source_file, conversation, author, reply_to, private,
      hidden, raw) = row
     raw_val: Any = raw
@@ -98,6 +102,7 @@ def _row_to_post(row: sqlite3.Row | tuple) -> Post:
         likes=likes, reposts=reposts, comments=comments, source_tool=source_tool, source_file=source_file,
         conversation=conversation, author=author, reply_to=reply_to, private=bool(private),
         hidden=bool(hidden), raw=raw_val,
+        occurrence=int(m.group(1)) if not post_id and key and (m := _REPEAT.match(key)) else 0,
     )
 
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,6 +255,22 @@ def refuse_special(path: Path, shown: str) -> None:
         )
 
 
+def number_repeats(posts: Iterable[Post]) -> None:
+    """Records without an id that repeat an earlier one of the same export (same account, time and text) are
+    separate posts (the same words posted twice in a minute): number them (``Post.occurrence``), in file order,
+    so each keeps its own key and a re-import of the file finds the same keys. Importers whose files can hold a
+    later crawl appended to an earlier one (weiboSpider .txt) number within each crawl themselves
+    (``numbers_repeats = True``): there a repeat across crawls is the same post."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for p in posts:
+        if p.post_id:
+            continue
+        p.occurrence = 0
+        k = (p.platform, p.account, p.content_key())
+        p.occurrence = seen.get(k, 0)
+        seen[k] = p.occurrence + 1
+
+
 def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult) -> list[Post]:
     """Every post of the file (all parsed before anything is stored); skipped records counted in ``result``."""
     posts: list[Post] = []
@@ -268,6 +284,8 @@ def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult)
             if item.source_file is None:
                 item.source_file = f.shown
             posts.append(item)
+    if not getattr(imp, "numbers_repeats", False):
+        number_repeats(posts)
     # the same key twice in one file: keep the last record, so a re-import finds every post unchanged
     last: dict[tuple[str, str, str], int] = {}
     for i, post in enumerate(posts):
@@ -281,7 +299,7 @@ def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult)
             reason = (
                 "repeats the id of a later record in the file (the later kept)"
                 if keyed
-                else "same time and text as a later record (a file without ids cannot tell them apart)"
+                else "the same post again in a later crawl appended to the file (the later kept)"
             )
             result.rejected += dropped
             result.reasons[reason] = result.reasons.get(reason, 0) + dropped

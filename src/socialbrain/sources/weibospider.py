@@ -100,13 +100,14 @@ def _post(
 class _Record:
     """One post of a weiboSpider .txt: its content lines, then its field lines."""
 
-    __slots__ = ("content", "fields", "first", "last")
+    __slots__ = ("content", "fields", "first", "last", "run")
 
-    def __init__(self) -> None:
+    def __init__(self, run: int = 0) -> None:
         self.content: list[str] = []
         self.fields: dict[str, str] = {}
         self.first = 0  # line number of the first content (or field) line
         self.last = 0
+        self.run = run  # which crawl wrote it: each run appends its own 用户信息 header block
 
 
 def _txt_records(lines: list[str]) -> tuple[dict[str, str], list[_Record]]:
@@ -120,6 +121,7 @@ def _txt_records(lines: list[str]) -> tuple[dict[str, str], list[_Record]]:
     records: list[_Record] = []
     cur = _Record()
     in_header = False
+    run = 0
 
     def close() -> None:
         nonlocal cur
@@ -127,12 +129,15 @@ def _txt_records(lines: list[str]) -> tuple[dict[str, str], list[_Record]]:
             cur.content.pop()
         if cur.content or cur.fields:
             records.append(cur)
-        cur = _Record()
+        cur = _Record(run)
 
     for n, raw_line in enumerate(lines, start=1):
         s = raw_line.strip().lstrip("\ufeff")
         if _USER_HEAD.match(s):
             close()
+            if records:  # a header after posts: the next crawl appended to the file
+                run += 1
+                cur = _Record(run)
             in_header = True
             continue
         if in_header:
@@ -175,6 +180,10 @@ class WeiboSpiderTxt:
         "weiboSpider .txt (用户信息 header, 微博位置/发布时间/点赞数… lines; no ids: keyed by content+time)"
     )
 
+    # a file may hold several crawls (each appends a 用户信息 header and every post again): the same text at the
+    # same time twice in one crawl is two posts, in two crawls the same post (ingest.number_repeats)
+    numbers_repeats = True
+
     def sniff(self, path: Path, head: bytes) -> float:
         t = head_text(head)
         txt = path.suffix.lower() in (".txt", "")
@@ -208,6 +217,7 @@ class WeiboSpiderTxt:
         numbered = sum(bool(_NUMBERED.match(f)) for f in firsts) * 2 > len(records)
         # which fields this file writes for every post: a last post lacking them was cut short
         usual = set.intersection(*(set(r.fields) for r in with_fields[:-1])) if len(with_fields) > 1 else set()
+        seen: dict[tuple[int, str], int] = {}  # (crawl, content key) → records so far
         for i, r in enumerate(records):
             content = list(r.content)
             if numbered and content:
@@ -233,7 +243,7 @@ class WeiboSpiderTxt:
                 continue
             url = r.fields.get("url")
             bid = m.group(1) if url and (m := _COMMENT_URL.search(url)) else None
-            yield _post(
+            post = _post(
                 path,
                 options,
                 account=account,
@@ -251,6 +261,11 @@ class WeiboSpiderTxt:
                 pics=[],
                 raw=raw,
             )
+            if isinstance(post, Post) and not post.post_id:
+                k = (r.run, post.content_key())
+                post.occurrence = seen.get(k, 0)
+                seen[k] = post.occurrence + 1
+            yield post
 
 
 class WeiboSpiderCsv:
