@@ -92,3 +92,12 @@ def test_ideas_are_the_ones_put_forward_by_year_not_every_app_mentioned() -> Non
         ("2016", ["给每个小"]),
         ("2018", ["想开一家", "写了一个"]),
     ]
+
+
+def test_an_english_answer_names_aspects_and_tags_in_english() -> None:
+    rows = [("2019-05-01 08:00", "跑步第三年。原来坚持下来的人，不是最有天赋的，是最不肯停的。")]
+    plan = themes.Plan("portrait", themes.portrait(_posts(rows)), 1)
+    text, cited = themes.render(plan, "en", lambda t, label: t)
+    assert (
+        "Fitness (2019, 1 posts)" in text and "(insight, keeping at it) 原来坚持" in text and len(cited) == 1
+    )

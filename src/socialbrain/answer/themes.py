@@ -507,6 +507,29 @@ _TITLE = {
 }
 
 
+_EN = {  # group labels and tags of an English answer
+    "说出口": "said it",
+    "礼物": "gifts",
+    "陪伴": "time together",
+    "照顾": "care",
+    "写下来": "in writing",
+    "教": "teaching",
+    "节日": "festivals",
+    "说自己": "about oneself",
+    "想明白": "insight",
+    "问自己": "asking oneself",
+    "坚持": "keeping at it",
+    "自嘲": "self-mockery",
+    "自己怎么说自己": "In your own words",
+    "工作": "Work",
+    "健身": "Fitness",
+    "个人项目": "Side projects",
+    "学习总结": "Learning",
+    "兴趣发展": "Interests",
+    "人际关系": "Relationships",
+}
+
+
 def _focus(text: str, hint: re.Pattern[str]) -> str:
     """The sentence (a numbered list stays whole) of ``text`` that ``hint`` matches most, with its neighbour when
     short; the whole text when nothing matches."""
@@ -545,15 +568,17 @@ def render(p: Plan, lang: str, evidence_of: Callable[[str, str], str]) -> tuple[
         if g.label == span:  # a year's group
             lines.append(f"{span} 年（{g.count} 条）" if zh else f"{span} ({g.count} posts)")
         else:
+            label = g.label if zh else _EN.get(g.label, g.label)
             lines.append(
-                f"{g.label}（{span} 年，{g.count} 条）" if zh else f"{g.label} ({span}, {g.count} posts)"
+                f"{label}（{span} 年，{g.count} 条）" if zh else f"{label} ({span}, {g.count} posts)"
             )
         for post in g.posts:
             if post not in cited:
                 cited.append(post)
             n = cited.index(post) + 1
             text = _focus(post.full_text, g.hint) if g.hint is not None else post.full_text
-            tag = "、".join(g.tags.get(id(post), []))
+            tags = g.tags.get(id(post), [])
+            tag = "、".join(tags) if zh else ", ".join(_EN.get(t, t) for t in tags)
             tag = (f"（{tag}）" if zh else f" ({tag})") if tag else ""
             lines.append(f"- {post.created_at.strftime('%Y-%m-%d')}{tag} {evidence_of(text, g.label)} [{n}]")
     if not p.groups:
