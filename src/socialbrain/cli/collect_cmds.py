@@ -78,24 +78,13 @@ def _collect(label: str, fn: Callable[..., CollectReport], no_sync: bool) -> Non
     _sync_index(no_sync, report)
 
 
-def _run_with_progress(label: str, fn):  # type: ignore[no-untyped-def]
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # only when collecting
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
+def _run_with_progress(
+    label: str, fn: Callable[[Callable[[CollectReport], None]], CollectReport]
+) -> CollectReport:
+    with progress_bar(str, per_stage=False, title=label, clock="elapsed", spinner=True) as bar:
 
         def progress(r: CollectReport) -> None:
-            bar.update(
-                task,
-                description=f"{label}: {r.pages} pages, {r.new} new, {r.updated} updated, "
-                f"{r.unchanged} unchanged",
-            )
+            bar(f"{label}: {r.pages} pages, {r.new} new, {r.updated} updated, {r.unchanged} unchanged", 0, 0)
 
         return fn(progress)
 

@@ -156,39 +156,34 @@ STAGE_LABELS = {
 }
 
 
+@dataclasses.dataclass(eq=False)
 class ProgressBar:
     """A rich progress bar on stderr driven by (stage, done, total) callbacks.
 
     ``labels`` turns a stage into its description (a mapping falls back to the stage itself; pass ``str``
     to show stages as they are); ``per_stage`` gives every stage its own bar, otherwise one bar whose
     description follows the stage; ``title`` shows that one bar from the start; ``clock`` adds the time
-    remaining or elapsed; ``show=False`` runs silently.
+    remaining or elapsed; ``spinner`` shows a spinner instead of the bar and counts (work of unknown size, the
+    description says how far it is); ``show=False`` runs silently.
 
     Use it as a context manager (``with progress_bar() as progress: work(progress=progress)``) or call it
     directly and ``close()`` it: the bar starts on the first call (or on entry when it has a ``title``).
     """
 
-    def __init__(
-        self,
-        labels: Mapping[str, str] | Callable[[str], str] = STAGE_LABELS,
-        *,
-        per_stage: bool = True,
-        title: str | None = None,
-        clock: Literal["remaining", "elapsed"] | None = "remaining",
-        show: bool = True,
-    ) -> None:
-        self._labels = labels
-        self._per_stage = per_stage
-        self._title = title
-        self._clock = clock
-        self._show = show
-        self._bar: Progress | None = None
-        self._tasks: dict[str | None, Any] = {}
+    labels: Mapping[str, str] | Callable[[str], str] = dataclasses.field(default_factory=lambda: STAGE_LABELS)
+    _: dataclasses.KW_ONLY
+    per_stage: bool = True
+    title: str | None = None
+    clock: Literal["remaining", "elapsed"] | None = "remaining"
+    spinner: bool = False
+    show: bool = True
+    _bar: Progress | None = dataclasses.field(default=None, init=False, repr=False)
+    _tasks: dict[str | None, Any] = dataclasses.field(default_factory=dict, init=False, repr=False)
 
     def _label(self, stage: str) -> str:
-        if callable(self._labels):
-            return self._labels(stage)
-        return self._labels.get(stage, str(stage))
+        if callable(self.labels):
+            return self.labels(stage)
+        return self.labels.get(stage, str(stage))
 
     def _start(self) -> Progress:
         from rich.progress import (  # on first use: `--help` and most commands never draw a bar
@@ -196,27 +191,32 @@ class ProgressBar:
             MofNCompleteColumn,
             Progress,
             ProgressColumn,
+            SpinnerColumn,
             TextColumn,
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
 
-        columns: list[ProgressColumn] = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
-        if self._clock == "remaining":
+        columns: list[ProgressColumn] = [TextColumn("{task.description}")]
+        if self.spinner:
+            columns.insert(0, SpinnerColumn())
+        else:
+            columns += [BarColumn(), MofNCompleteColumn()]
+        if self.clock == "remaining":
             columns.append(TimeRemainingColumn())
-        elif self._clock == "elapsed":
+        elif self.clock == "elapsed":
             columns.append(TimeElapsedColumn())
-        bar = Progress(*columns, console=err_console, disable=not self._show, transient=True)
+        bar = Progress(*columns, console=err_console, disable=not self.show, transient=True)
         bar.start()
         self._bar = bar
-        if self._title is not None:
-            self._tasks[None] = bar.add_task(self._title, total=None)
+        if self.title is not None:
+            self._tasks[None] = bar.add_task(self.title, total=None)
         return bar
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         bar = self._bar or self._start()
         label = self._label(stage)
-        key = stage if self._per_stage else None
+        key = stage if self.per_stage else None
         if key not in self._tasks:
             self._tasks[key] = bar.add_task(label, total=total or None)
         bar.update(self._tasks[key], description=label, completed=done, total=total or None)
@@ -229,7 +229,7 @@ class ProgressBar:
             self._tasks.clear()
 
     def __enter__(self) -> ProgressBar:
-        if self._title is not None and self._bar is None:
+        if self.title is not None and self._bar is None:
             self._start()
         return self
 

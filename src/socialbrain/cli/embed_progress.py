@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from ..errors import IndexMismatchError
-from .common import console, err_console
+from .common import console, err_console, progress_bar
 
 if TYPE_CHECKING:
     from ..brain import Brain
@@ -78,29 +78,10 @@ def run_embedding(brain: Brain, *, quiet_when_done: bool = False) -> int | None:
     started = time.perf_counter()
     try:
         if err_console.is_terminal:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            with Progress(
-                TextColumn("向量 embedding"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(),
-                console=err_console,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("embed", total=status.pending, rate="")
-
-                def show(p: EmbedProgress) -> None:
-                    bar.update(task, completed=p.done, total=p.total, rate=f"{p.rate:.0f}/s")
-
-                done = embed_pass(brain, on_batch=show)
+            with progress_bar(str, per_stage=False, title="向量 embedding") as bar:
+                done = embed_pass(
+                    brain, on_batch=lambda p: bar(f"向量 embedding {p.rate:.0f}/s", p.done, p.total)
+                )
         else:
             done = embed_pass(brain, on_batch=_Lines(status.vectors, status.units))
     except KeyboardInterrupt:

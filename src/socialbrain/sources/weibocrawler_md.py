@@ -28,11 +28,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import ImportFormatError
-from ..models import Kind, Post
+from ..models import Post
 from .base import ImportOptions, Rejected, register, snippet
 from .fields import date_field, head_text
 from .files import read_text
-from .weibo_common import PLATFORM, cut_fulltext, weibo_mid, weibo_url
+from .weibo_common import PLATFORM, weibo_mid, weibo_post
 
 _TITLE = re.compile(r"^## (?P<when>\S+) \[(?P<user>.*)\] 微博存档[ \t]*$", re.M)
 _POST = re.compile(r"^### (?P<when>[^\n]*?)[ \t]*\n<!-- weibo_id: (?P<id>[^\n]*?) -->[ \t]*$", re.M)
@@ -140,26 +140,17 @@ class WeiboCrawlerMarkdown:
             if not own_text and not ref_text:
                 yield Rejected("empty post text", line, "text", snippet(m.group("id")))
                 continue
-            own_text, cut = cut_fulltext(own_text)
-            if ref_text:
-                ref_text, ref_cut = cut_fulltext(ref_text)
-                cut = cut or ref_cut
-            mid = weibo_mid(m.group("id").strip()) or None
-            raw: dict[str, object] = {"heading": m.group("when"), "weibo_id": m.group("id"), "body": body}
-            if cut:
-                raw["truncated"] = True
-            yield Post(
-                platform=options.platform or PLATFORM,
+            raw = {"heading": m.group("when"), "weibo_id": m.group("id"), "body": body}
+            yield weibo_post(
+                options,
+                raw,
                 account=account,
-                post_id=mid,
-                created_at=created,
+                mid=weibo_mid(m.group("id").strip()) or None,
+                created=created,
                 text=own_text,
-                kind=Kind.REPOST if quoted is not None else Kind.ORIGINAL,
-                raw=raw,
-                ref_text=ref_text or None,
-                url=weibo_url(account, None, mid),
+                repost=quoted is not None,
+                ref_text=ref_text,
                 media=media + ref_media,
             )
-
 
 register(WeiboCrawlerMarkdown())
