@@ -197,7 +197,7 @@ def _not_future(start: datetime, end: datetime, now: datetime, years_back: int =
 
 # ---------------------------------------------------------------------- Chinese
 @_rule(r"(?:从|自)?\s*((?:19|20)\d{2})\s*年?\s*(?:到|至|~|～|-|–|—)\s*((?:19|20)\d{2})\s*年?")
-def _cn_year_range(m, now, zone):
+def _cn_year_range(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     a, b = int(m.group(1)), int(m.group(2))
     if b < a:
         return None
@@ -205,12 +205,12 @@ def _cn_year_range(m, now, zone):
 
 
 @_rule(_YEAR_CN + r"\s*的?\s*(?P<season>[春夏秋冬])(?:天|季|季节)?")
-def _cn_year_season(m, now, zone):
+def _cn_year_season(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     return _season(_anchor_year(m, now), m.group("season"), zone)
 
 
 @_rule(_YEAR_CN + r"\s*的?\s*(?P<half>上半年|下半年|年初|年中|年底|年末|年尾)")
-def _cn_year_part(m, now, zone):
+def _cn_year_part(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     y = _anchor_year(m, now)
     start_month, n = {
         "上半年": (1, 6),
@@ -228,13 +228,13 @@ def _cn_year_part(m, now, zone):
     _YEAR_CN
     + r"\s*的?\s*(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月份?(?:\s*(?P<d>[0-9]{1,2})\s*[日号])?"
 )
-def _cn_year_month(m, now, zone):
+def _cn_year_month(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     y, mo = _anchor_year(m, now), _number(m.group("m"))
     return _month_or_day(y, mo, m.group("d"), zone)
 
 
 @_rule(_YEAR_CN + r"(?:\s*(?P<open>以来|至今|起|开始|以后|之后|后(?!来)|以前|之前|前(?!后)))?")
-def _cn_year(m, now, zone):
+def _cn_year(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     y = _anchor_year(m, now)
     opened = m.group("open")
     if opened in ("以前", "之前", "前"):
@@ -247,12 +247,12 @@ def _cn_year(m, now, zone):
 
 
 @_rule(r"(?:自从|自|从)\s*((?:19|20)\d{2})\s*年?(?:\s*(?:以来|至今|起|开始|以后))?")
-def _cn_since(m, now, zone):
+def _cn_since(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     return _year(int(m.group(1)), zone)[0], None
 
 
 @_rule(r"(?<![0-9])((?:19|20)?[0-9]0)\s*年代|(?P<cn>[一二三四五六七八九])十年代")
-def _cn_decade(m, now, zone):
+def _cn_decade(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     if m.group("cn"):
         d = 1900 + _number(m.group("cn")) * 10
     else:
@@ -264,7 +264,7 @@ def _cn_decade(m, now, zone):
 @_rule(
     r"(?<![0-9])(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?!天|饼|光|亮|球|台|子|经|嫂)份?(?:\s*(?P<d>[0-9]{1,2})\s*[日号])?"
 )
-def _cn_month_this_year(m, now, zone):
+def _cn_month_this_year(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     mo = _number(m.group("m"))
     if not 1 <= mo <= 12:
         return None
@@ -276,13 +276,13 @@ def _cn_month_this_year(m, now, zone):
 
 
 @_rule(r"(?P<which>上上个|上个|上|这个|本|这|下个)\s*月")
-def _cn_rel_month(m, now, zone):
+def _cn_rel_month(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     offset = {"上上个": -2, "上个": -1, "上": -1, "这个": 0, "本": 0, "这": 0, "下个": 1}[m.group("which")]
     return _months(now.year, now.month + offset, 1, zone)
 
 
 @_rule(r"(?P<n>" + _CN_NUM + r"|半)\s*个\s*月\s*前")
-def _cn_months_ago(m, now, zone):
+def _cn_months_ago(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     if m.group("n") == "半":
         return None
     return _months(now.year, now.month - _number(m.group("n")), 1, zone)
@@ -293,7 +293,7 @@ def _cn_months_ago(m, now, zone):
     + _CN_NUM
     + r"|半|几)?\s*(?P<unit>年|个月|个星期|周|星期|天|日)(?:来|以来|里|内)?"
 )
-def _cn_rolling(m, now, zone):
+def _cn_rolling(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     n_text = m.group("n") or "一"
     if n_text == "半":
         days = {"年": 182, "个月": 15}.get(m.group("unit"))
@@ -306,7 +306,7 @@ def _cn_rolling(m, now, zone):
 
 
 @_rule(r"(?P<which>上上|上|这|本)\s*(?:个)?\s*(?:周|星期|礼拜)")
-def _cn_rel_week(m, now, zone):
+def _cn_rel_week(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     monday = today - timedelta(days=today.weekday())
     offset = {"上上": -2, "上": -1, "这": 0, "本": 0}[m.group("which")]
@@ -315,7 +315,7 @@ def _cn_rel_week(m, now, zone):
 
 
 @_rule(r"大前天|前天|昨天|今天")
-def _cn_rel_day(m, now, zone):
+def _cn_rel_day(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today + timedelta(days={"大前天": -3, "前天": -2, "昨天": -1, "今天": 0}[m.group(0)])
     return start, start + timedelta(days=1)
@@ -326,7 +326,7 @@ _EN_N = r"(?P<n>\d+|a couple of|a few|several|an?|one|two|three|four|five|six|se
 
 
 @_rule(r"\b(?:(?:from|between)\s+)?((?:19|20)\d{2})\s*(?:-|–|—|~|to|through|until|and)\s*((?:19|20)\d{2})\b")
-def _en_year_range(m, now, zone):
+def _en_year_range(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     return _cn_year_range(m, now, zone)
 
 
@@ -334,13 +334,13 @@ def _en_year_range(m, now, zone):
     r"\b(?:(?:in|during)\s+)?(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})\b"
     r"|\b(?P<y2>(?:19|20)\d{2})\s+(?P<season2>spring|summer|autumn|fall|winter)\b"
 )
-def _en_season_year(m, now, zone):
+def _en_season_year(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     season = (m.group("season") or m.group("season2")).lower()
     return _season(int(m.group("y") or m.group("y2")), season, zone)
 
 
 @_rule(r"\b(?:(?:in|during)\s+)?(?P<which>last|this)\s+(?P<season>spring|summer|autumn|fall|winter)\b")
-def _en_rel_season(m, now, zone):
+def _en_rel_season(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     season = m.group("season").lower()
     start, end = _season(now.year, season, zone)
     if season == "winter" and start > now:  # this winter in February = the one that began last December
@@ -354,7 +354,7 @@ def _en_rel_season(m, now, zone):
     r"\b(?:(?:in|during)\s+)?(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
     r"(?:\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?)?\s+(?:of\s+)?(?P<y>(?:19|20)\d{2})\b"
 )
-def _en_month_year(m, now, zone):
+def _en_month_year(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     mo = _MONTHS[m.group("mon").lower()]
     if m.group("d"):
         try:
@@ -365,13 +365,13 @@ def _en_month_year(m, now, zone):
 
 
 @_rule(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.](?P<d>\d{1,2}))?(?![\d.])")
-def _iso_date(m, now, zone):
+def _iso_date(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     y, mo = int(m.group("y")), int(m.group("m"))
     return _month_or_day(y, mo, m.group("d"), zone)
 
 
 @_rule(r"\b(?P<kw>since|after|before|until|till)\s+((?:19|20)\d{2})\b")
-def _en_open_year(m, now, zone):
+def _en_open_year(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     y, kw = int(m.group(2)), m.group("kw").lower()
     if kw == "since":
         return _year(y, zone)[0], None
@@ -383,7 +383,7 @@ def _en_open_year(m, now, zone):
 
 
 @_rule(r"\b(?:(?:in|during)\s+)?(?:the\s+)?(?:(?P<c>19|20)?(?P<d>\d)0|'(?P<d2>\d)0)'?s\b")
-def _en_decade(m, now, zone):
+def _en_decade(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     digit = int(m.group("d") or m.group("d2"))
     century = int(m.group("c")) * 100 if m.group("c") else (1900 if digit >= 3 else 2000)
     start = century + digit * 10
@@ -391,7 +391,7 @@ def _en_decade(m, now, zone):
 
 
 @_rule(r"\b(?P<which>last|this|next)\s+(?P<unit>year|month|week)\b")
-def _en_rel_unit(m, now, zone):
+def _en_rel_unit(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     offset = {"last": -1, "this": 0, "next": 1}[m.group("which").lower()]
     unit = m.group("unit").lower()
     if unit == "year":
@@ -404,7 +404,7 @@ def _en_rel_unit(m, now, zone):
 
 
 @_rule(r"\b" + _EN_N + r"\s+(?P<unit>years?|months?)\s+ago\b")
-def _en_ago(m, now, zone):
+def _en_ago(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     n = _number(m.group("n"))
     if m.group("unit").lower().startswith("year"):
         return _year(now.year - n, zone)
@@ -416,7 +416,7 @@ def _en_ago(m, now, zone):
     + _EN_N
     + r"\s+)?(?P<unit>years?|months?|weeks?|days?)\b"
 )
-def _en_rolling(m, now, zone):
+def _en_rolling(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     n = _number(m.group("n")) if m.group("n") else 1
     unit = m.group("unit").lower().rstrip("s")
     if n == 1 and unit in ("year", "month", "week") and not m.group("n") and "past" not in m.group(0).lower():
@@ -426,7 +426,7 @@ def _en_rolling(m, now, zone):
 
 
 @_rule(r"\b(?P<d>yesterday|today)\b")
-def _en_rel_day(m, now, zone):
+def _en_rel_day(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(days=1 if m.group("d").lower() == "yesterday" else 0)
     return start, start + timedelta(days=1)
@@ -435,7 +435,7 @@ def _en_rel_day(m, now, zone):
 @_rule(
     r"(?:\b(?:in|during)\s+)?(?<![\d.])(?P<y>(?:19|20)\d{2})(?![\d.%]|\s*(?:元|块|万|千|百|亿|个|人|米|次|份|条|号|分|秒|点|只|家|多|余|公里|公斤|kg|km|rmb|yuan))"
 )
-def _bare_year(m, now, zone):
+def _bare_year(m: re.Match[str], now: datetime, zone: tzinfo) -> Range | None:
     return _year(int(m.group("y")), zone)
 
 
