@@ -14,6 +14,7 @@ OWN_DATABASES = {
     "index/stores/embedded.py",  # the embedded index store's own tables
     "index/writer.py",  # the index writer's lock file
     "index/embedders/query_cache.py",  # the query-vector cache file
+    "index/embedders/static.py",  # the static embedder's token table, cached as SQLite in the user cache
     "index/idf.py",  # the shipped IDF table (from jieba), cached as SQLite in the user cache
     "sqlite_tx.py",  # BEGIN/COMMIT for the archive and the embedded index alike
 }
