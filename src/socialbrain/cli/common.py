@@ -55,6 +55,27 @@ def get_brain(**more_overrides: Any) -> Brain:
     return _state["brain"]
 
 
+def via_server(path: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    """``GET path`` answered by the `serve` running for this data directory with the same search settings
+    (web/discovery.py: ``<data dir>/serve.json``, a per-run key, loopback only); None when there is none or it
+    cannot answer — then the command runs in this process. A user mistake the server reports raises."""
+    from ..config import Settings
+    from ..errors import ConfigError
+    from ..web import discovery
+
+    settings = Settings.load(_state["data_dir"], _state.get("overrides", {}))
+    server = discovery.find(settings.data_dir)
+    if server is None or server.search != discovery.search_signature(settings):
+        return None
+    try:
+        answer = discovery.get_json(server, path, params)
+    except discovery.ServerError as e:
+        raise ConfigError(str(e)) from None
+    if answer is not None:
+        err_console.print(f"[dim]经由运行中的 serve 检索 (answered by the running serve, {server.url})[/dim]")
+    return answer
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
     return typer.Exit(code)

@@ -23,6 +23,7 @@ from .common import (
     option_groups,
     progress_bar,
     user_errors,
+    via_server,
 )
 
 kb_app = typer.Typer(
@@ -53,9 +54,29 @@ def search_cmd(
         bool, typer.Option("--all-years", help="Ignore time phrases in the query: search every year.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local", help="Search in this process even when `serve` runs for this data directory."
+        ),
+    ] = False,
 ) -> None:
-    """Search your posts: keywords + meaning, with dates, snippets and why each matched.  检索。"""
-    result = search(
+    """Search your posts: keywords + meaning, with dates, snippets and why each matched.  检索。
+
+    When `socialbrain serve` runs for the same data directory, the search is asked of it (its index and encoder
+    are loaded already); otherwise, or with --local, it runs here."""
+    result = None
+    if not local and not rerank and min_likes is None:  # what GET /api/search takes
+        result = via_server(
+            "/api/search",
+            {
+                "q": query, "kb": kb, "since": since, "until": until, "k": k, "mode": mode,
+                "platform": ",".join(platform) if platform else None,
+                "kind": ",".join(kind) if kind else None,
+                "all_years": "true" if all_years else None,
+            },
+        )
+    result = result or search(
         get_brain(),
         query,
         since=since,

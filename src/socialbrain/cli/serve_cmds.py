@@ -37,6 +37,8 @@ def serve(
     """Serve the web app and API (chat, knowledge bases, timeline; /v1 for chat clients).  启动网页界面与 API。"""
     import uvicorn
 
+    from ..config import Settings
+    from ..web import discovery
     from ..web.app import create_app
     from ..web.security import check_bind
 
@@ -46,22 +48,28 @@ def serve(
         **brain.overrides,  # global options such as --index-uri
         **{k: v for k, v in (("llm_url", llm_url), ("llm_model", llm_model), ("embedder", embedder)) if v},
     }
-    application = create_app(
-        brain.data_dir,
-        token=token,
-        max_upload=max_upload_mb * 1024 * 1024,
-        overrides=overrides,
-        background_index=True,  # applies archive changes and embeds pending units (resumes a killed pass)
-    )
-    shown = f"[{host}]" if ":" in host else host
-    console.print(f"socialbrain: http://{shown}:{port}/  (archive {brain.data_dir})")
-    console.print(
-        f"OpenAI-compatible API: http://{shown}:{port}/v1  models: socialbrain-all, socialbrain-<kb>"
-    )
-    console.print(f"MCP (streamable HTTP): http://{shown}:{port}/mcp")
-    from ..index.status import index_status
+    # <data dir>/serve.json: `socialbrain search` finds this server and its per-run key (web/discovery.py)
+    me = discovery.announce(brain.data_dir, host, port, Settings.load(brain.data_dir, overrides))
+    try:
+        application = create_app(
+            brain.data_dir,
+            token=token,
+            max_upload=max_upload_mb * 1024 * 1024,
+            overrides=overrides,
+            background_index=True,  # applies archive changes and embeds pending units (resumes a killed pass)
+            local_server=me,  # withdrawn at shutdown (SIGTERM included)
+        )
+        shown = f"[{host}]" if ":" in host else host
+        console.print(f"socialbrain: http://{shown}:{port}/  (archive {brain.data_dir})")
+        console.print(
+            f"OpenAI-compatible API: http://{shown}:{port}/v1  models: socialbrain-all, socialbrain-<kb>"
+        )
+        console.print(f"MCP (streamable HTTP): http://{shown}:{port}/mcp")
+        from ..index.status import index_status
 
-    console.print(f"{index_status(brain).line()} — 后台继续向量化 (embedding continues in the background)")
-    if token:
-        console.print("access token required (Bearer header, or the login form in the browser)")
-    uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
+        console.print(f"{index_status(brain).line()} — 后台继续向量化 (embedding continues in the background)")
+        if token:
+            console.print("access token required (Bearer header, or the login form in the browser)")
+        uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
+    finally:  # a failure before the app's lifespan ran (e.g. the port is taken)
+        discovery.withdraw(brain.data_dir, me)

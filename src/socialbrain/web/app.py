@@ -26,6 +26,7 @@ from ..errors import (
 from ..limits import Limits, MessageTooLong
 from ..mcp_server import mount_http
 from . import api, conversation_api, openai_face, report_api
+from .discovery import LocalServer, withdraw
 from .security import DEFAULT_MAX_UPLOAD, SecurityMiddleware
 from .services import FeatureUnavailable
 from .state import WebState
@@ -67,6 +68,7 @@ def create_app(
     overrides: dict[str, Any] | None = None,
     limits: Limits | None = None,
     background_index: bool = False,
+    local_server: LocalServer | None = None,
 ) -> FastAPI:
     """The app for a data directory (or a function returning a Brain, whose directory and overrides are used).
 
@@ -77,6 +79,9 @@ def create_app(
     No interactive API pages (``/docs``, ``/redoc``): FastAPI's load their scripts from a CDN, which the CSP
     (``script-src 'self'``) and "no network" both rule out. The schema is at ``/openapi.json``.
     ``background_index``: run the index's background writer (apply changes, embed pending units; `serve` does).
+    ``local_server``: what `serve` announced in ``<data dir>/serve.json`` (web/discovery.py): its key is accepted
+    from loopback clients in place of ``token``, and the file is withdrawn when the app shuts down (uvicorn re-raises
+    SIGTERM after its shutdown, so the caller's ``finally`` would not run).
     """
     if callable(source):
         b = source()
@@ -95,6 +100,8 @@ def create_app(
             state.start_indexer()
         async with mcp_sessions.run():  # MCP over streamable HTTP at /mcp (mcp_server.py)
             yield
+        if local_server is not None:
+            withdraw(Path(data_dir), local_server)
         state.close()
 
     app = FastAPI(
@@ -142,7 +149,8 @@ def create_app(
     assert state.limits is not None
     app.add_middleware(_StaticGzip)
     app.add_middleware(
-        SecurityMiddleware, token=state.token, max_upload=max_upload, max_body=state.limits.max_body
+        SecurityMiddleware, token=state.token, max_upload=max_upload, max_body=state.limits.max_body,
+        local_key=local_server.key if local_server else None,
     )
     app.add_middleware(_HeadersMiddleware)
     return app

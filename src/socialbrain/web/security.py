@@ -17,6 +17,9 @@ The scheme (also in docs/web.md):
   ``max_upload``, everything else (/api JSON, /v1, /mcp) by ``max_body`` (socialbrain/limits.py). Too big: 413,
   by ``Content-Length`` before anything is read, or by counting while the body streams in (nothing past the
   limit is read).
+- **The local CLI** (discovery.py): `serve` writes a fresh random key to ``<data dir>/serve.json`` (0600) and
+  accepts ``Authorization: Bearer <key>`` in place of the token, from loopback clients only, so `socialbrain
+  search` can use the running server without the user's token ever touching the disk.
 - **Host parsing**: a ``Host`` header is ``name[:port]`` or ``[v6][:port]`` and nothing else; userinfo
   (``localhost:8765@evil.example``), paths or spaces make it invalid, never loopback.
 """
@@ -167,9 +170,11 @@ class SecurityMiddleware:
         token: str | None,
         max_upload: int = DEFAULT_MAX_UPLOAD,
         max_body: int = DEFAULT_MAX_BODY,
+        local_key: str | None = None,
     ):
         self.app = app
         self.token = token or None
+        self.local_key = local_key or None
         self.max_upload = max_upload
         self.max_body = max_body
 
@@ -189,7 +194,7 @@ class SecurityMiddleware:
             return
         if self.token and not (path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)):
             given = _bearer(headers) or _cookie(headers, TOKEN_COOKIE)
-            if not token_matches(given, self.token):
+            if not token_matches(given, self.token) and not self._local_cli(scope, headers):
                 await _deny(
                     send, 401, "access token required: log in, or send Authorization: Bearer TOKEN", path
                 )
@@ -246,6 +251,13 @@ class SecurityMiddleware:
         await self.app(scope, limited_receive, guarded_send)
         if over and not started:
             await _deny(send, 413, self._too_large(limit, upload), path)
+
+    def _local_cli(self, scope: Scope, headers: dict[str, str]) -> bool:
+        """The CLI of this machine, with the key from serve.json (a Bearer header from a loopback client)."""
+        if self.local_key is None:
+            return False
+        client = scope.get("client") or ("", 0)
+        return is_loopback_host(str(client[0])) and token_matches(_bearer(headers), self.local_key)
 
     @staticmethod
     def _too_large(limit: int, upload: bool) -> str:
