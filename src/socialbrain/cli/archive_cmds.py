@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..errors import SocialbrainError
 from ..localtime import to_local
-from ..services import build_filter, import_and_sync, sync, thread
+from ..services import build_filter, import_and_sync, thread
 from .common import (
     STAGE_LABELS,
     AccountOpt,
@@ -27,6 +27,7 @@ from .common import (
     get_brain,
     option_groups,
     progress_bar,
+    update_index,
     user_errors,
 )
 
@@ -42,23 +43,6 @@ def _short(path: str) -> str:
         return path.rsplit("!", 1)[1]
     parts = Path(path).parts
     return "/".join(parts[-2:]) if len(parts) > 1 else path
-
-
-def _sync_index(show_progress: bool, *, embed: bool = True) -> None:
-    """Keep the search index current after a change; the archive change is committed whatever the index does."""
-    try:
-        with progress_bar(
-            lambda stage: f"索引 {stage}",
-            per_stage=False,
-            title="索引 indexing",
-            clock=None,
-            show=show_progress,
-        ) as progress:
-            sync(get_brain(), embed=embed, progress=progress)
-    except (SocialbrainError, OSError) as e:
-        err_console.print(
-            f"[yellow]warning:[/yellow] the archive is saved, but the search index was not updated: {escape(str(e))}"
-        )
 
 
 def import_cmd(
@@ -351,7 +335,7 @@ def forget_cmd(
         raise typer.Exit(1)
     done = archive.forget(flt)
     console.print(f"forgot {done} posts (tombstones keep them from coming back on re-import)")
-    _sync_index(show_progress=False, embed=False)
+    update_index("the archive is saved", embed=False, show_progress=False)
 
 
 @user_errors
@@ -359,7 +343,7 @@ def hide_cmd(post_id: Annotated[int, typer.Argument(help="Archive id.")]) -> Non
     """Hide a post from search, answers and reports (kept in the archive).  隐藏。"""
     get_brain().archive.set_hidden(post_id, True)
     console.print(f"post {post_id} hidden")
-    _sync_index(show_progress=False, embed=False)
+    update_index("the archive is saved", embed=False, show_progress=False)
 
 
 @user_errors
@@ -367,7 +351,7 @@ def unhide_cmd(post_id: Annotated[int, typer.Argument(help="Archive id.")]) -> N
     """Show a hidden post again.  取消隐藏。"""
     get_brain().archive.set_hidden(post_id, False)
     console.print(f"post {post_id} visible again")
-    _sync_index(show_progress=False, embed=False)
+    update_index("the archive is saved", embed=False, show_progress=False)
 
 
 @user_errors

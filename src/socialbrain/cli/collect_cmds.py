@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from ..errors import SocialbrainError
 from ..services.collect import mastodon_token, politeness, weibo_cookie
-from .common import console, date_option, err_console, get_brain, option_groups, progress_bar, user_errors
+from .common import (
+    console,
+    date_option,
+    err_console,
+    get_brain,
+    option_groups,
+    progress_bar,
+    update_index,
+    user_errors,
+)
 
 if TYPE_CHECKING:  # the collectors (httpx) load when a collect command runs, not for every CLI call
     from ..collect.engine import CollectReport
@@ -75,7 +82,8 @@ def _collect(label: str, fn: Callable[..., CollectReport], no_sync: bool) -> Non
     """Run a collector (``fn(progress=…, on_wait=…)``) under a spinner, print its summary, update the index."""
     report = _run_with_progress(label, lambda progress: fn(progress=progress, on_wait=_on_wait))
     _summary(report)
-    _sync_index(no_sync, report)
+    if not no_sync and (report.new or report.updated):
+        update_index("collected")
 
 
 def _run_with_progress(
@@ -115,22 +123,6 @@ def _summary(report: CollectReport) -> None:
     forgotten = report.forgotten
     if forgotten:
         console.print(f"{forgotten} posts you had forgotten were not brought back")
-
-
-def _sync_index(no_sync: bool, report: CollectReport) -> None:
-    if no_sync or not (report.new or report.updated):
-        return
-    if importlib.util.find_spec("socialbrain.index.sync") is None:
-        return  # no index yet in this build: `socialbrain search` builds it on first use
-    from ..index.sync import sync_index
-
-    try:
-        with progress_bar(
-            lambda stage: f"indexing {stage}", per_stage=False, title="indexing", clock=None
-        ) as progress:
-            sync_index(get_brain(), progress=progress)
-    except SocialbrainError as e:
-        err_console.print(f"[yellow]collected, but the index was not updated: {e}[/yellow]")
 
 
 @collect_app.command("weibo")

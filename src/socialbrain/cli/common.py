@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import SocialbrainError
 from ..services import build_filter, parse_date
@@ -260,3 +261,23 @@ class ProgressBar:
 
 #: ``progress_bar(labels, per_stage=…, title=…, clock=…, show=…)``: the bar is its own factory
 progress_bar = ProgressBar
+
+
+def update_index(saved: str, *, embed: bool = True, show_progress: bool = True) -> None:
+    """Keep the search index current after a change to the archive (import, collect, forget, hide). The change
+    is committed whatever the index does: a failure is a warning that says so (``saved``: what was kept)."""
+    from ..services import sync
+
+    try:
+        with progress_bar(
+            lambda stage: f"索引 {stage}",
+            per_stage=False,
+            title="索引 indexing",
+            clock=None,
+            show=show_progress,
+        ) as progress:
+            sync(get_brain(), embed=embed, progress=progress)
+    except (SocialbrainError, OSError) as e:
+        err_console.print(
+            f"[yellow]warning:[/yellow] {saved}, but the search index was not updated: {escape(str(e))}"
+        )
