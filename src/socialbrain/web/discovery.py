@@ -16,10 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +54,8 @@ def search_signature(settings: Settings) -> str:
 def announce(data_dir: Path, host: str, port: int, settings: Settings) -> LocalServer:
     """Write ``serve.json`` for a server about to listen on ``host:port`` (a loopback URL even when it listens on
     every address); returns what was written. The file is private to the user (0600) and replaced atomically."""
+    import secrets
+
     if not is_loopback_host(host):
         host = "127.0.0.1"
     shown = f"[{host}]" if ":" in host else host
@@ -108,34 +107,32 @@ def find(data_dir: Path) -> LocalServer | None:
 
 def get_json(server: LocalServer, path: str, params: dict[str, Any]) -> dict[str, Any] | None:
     """GET ``path`` on the server with the key; the JSON answer, None when the server cannot be used (unreachable,
-    refused the key, not a socialbrain answer). Raises ServerError for a 4xx about the request itself."""
+    refused the key, not a socialbrain answer). Raises ServerError for a 4xx about the request itself.
+
+    Plain ``http.client`` to the loopback address: no proxy settings apply, no redirect is followed."""
+    import http.client
+
+    parts = urllib.parse.urlsplit(server.url)
     query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None and v is not False})
-    req = urllib.request.Request(
-        f"{server.url}{path}?{query}",
-        headers={"Authorization": f"Bearer {server.key}", "Accept": "application/json"},
-    )
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=TIMEOUT_SECONDS)
     try:
-        with _opener().open(req, timeout=TIMEOUT_SECONDS) as resp:
-            body = json.loads(resp.read().decode("utf-8"))
-    except urllib.error.HTTPError as e:
-        if e.code in (400, 404, 409, 413, 422):
-            try:
-                detail = json.loads(e.read().decode("utf-8")).get("detail")
-            except (ValueError, AttributeError, OSError):
-                detail = None
-            if isinstance(detail, str) and detail:
-                raise ServerError(detail) from None
-        return None  # 401/403 (an old server, another one on the port), 5xx: search in process
-    except (OSError, ValueError):
-        return None  # refused, timed out, not JSON
-    return body if isinstance(body, dict) else None
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    """No proxies (a loopback request must never leave the machine, whatever HTTP_PROXY says), no redirects."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
+        conn.request(
+            "GET", f"{path}?{query}",
+            headers={"Authorization": f"Bearer {server.key}", "Accept": "application/json"},
+        )
+        resp = conn.getresponse()
+        status, data = resp.status, resp.read()
+    except (OSError, http.client.HTTPException):
+        return None  # refused, timed out, cut off
+    finally:
+        conn.close()
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None  # not a socialbrain answer
+    if status == 200:
+        return body if isinstance(body, dict) else None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if status in (400, 404, 409, 413, 422) and isinstance(detail, str) and detail:
+        raise ServerError(detail)
+    return None  # 401/403 (an old server, another one on the port), 5xx: search in process
