@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..errors import SocialbrainError
 from ..localtime import to_local
-from ..services import build_filter, import_and_sync, thread
+from ..services import ImportOutcome, build_filter, import_and_sync, thread
 from .common import (
     STAGE_LABELS,
     AccountOpt,
@@ -43,6 +43,48 @@ def _short(path: str) -> str:
         return path.rsplit("!", 1)[1]
     parts = Path(path).parts
     return "/".join(parts[-2:]) if len(parts) > 1 else path
+
+
+def _print_import(outcome: ImportOutcome) -> None:
+    """The import summary: a row per file, the totals, what was skipped and why, what failed, the index."""
+    report = outcome.report
+    table = Table(title="导入结果 import summary", show_lines=False)
+    for col in ("file", "format", "new", "updated", "unchanged", "rejected", "forgotten"):
+        if col in ("file", "format"):
+            table.add_column(col, overflow="fold")
+        else:
+            table.add_column(col, justify="right")
+    for f in report.files:
+        if f.status == "imported":
+            table.add_row(escape(_short(f.path)), f.importer or "", *(str(v) for v in f.counts.values()))
+    totals = report.totals()
+    table.add_row(
+        "[bold]total[/bold]",
+        f"{totals['files']} files",
+        *(f"[bold]{totals[k]}[/bold]" for k in ("new", "updated", "unchanged", "rejected", "forgotten")),
+    )
+    if totals["files"]:
+        console.print(table)
+    for f in report.files:
+        for line in f.rejections[:3]:
+            console.print(f"[dim]skipped: {escape(line)}[/dim]", soft_wrap=True)
+        if f.rejected > 3 and f.status == "imported":
+            console.print(f"[dim]  … {f.rejected - 3} more skipped in {escape(_short(f.path))}[/dim]")
+    reasons = report.reasons()
+    if reasons:
+        console.print(f"[dim]{totals['rejected']} record(s) skipped, by reason:[/dim]")
+        for reason, n in list(reasons.items())[:8]:
+            console.print(f"[dim]  {n:>6} × {escape(reason)}[/dim]", soft_wrap=True)
+    if totals["skipped"]:
+        console.print(f"[dim]{totals['skipped']} file(s) skipped: not a known export format[/dim]")
+    for f in report.failed:
+        err_console.print(f"[red]error:[/red] {escape(f.message or '')}", soft_wrap=True)
+    if report.failed and totals["files"]:
+        err_console.print(f"{len(report.failed)} file(s) failed, {totals['files']} imported")
+    if outcome.index_error:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(outcome.index_error)}", soft_wrap=True)
+    if outcome.index is not None:
+        console.print("可以搜索了 (keyword search ready)")
 
 
 def import_cmd(
@@ -117,52 +159,14 @@ def import_cmd(
         outcome = import_and_sync(
             brain, paths, options=options, index=not no_index, progress=progress
         )  # no embedding
-    report = outcome.report
-
-    table = Table(title="导入结果 import summary", show_lines=False)
-    for col in ("file", "format", "new", "updated", "unchanged", "rejected", "forgotten"):
-        if col in ("file", "format"):
-            table.add_column(col, overflow="fold")
-        else:
-            table.add_column(col, justify="right")
-    for f in report.files:
-        if f.status == "imported":
-            table.add_row(escape(_short(f.path)), f.importer or "", *(str(v) for v in f.counts.values()))
-    totals = report.totals()
-    table.add_row(
-        "[bold]total[/bold]",
-        f"{totals['files']} files",
-        *(f"[bold]{totals[k]}[/bold]" for k in ("new", "updated", "unchanged", "rejected", "forgotten")),
-    )
-    if totals["files"]:
-        console.print(table)
-    for f in report.files:
-        for line in f.rejections[:3]:
-            console.print(f"[dim]skipped: {escape(line)}[/dim]", soft_wrap=True)
-        if f.rejected > 3 and f.status == "imported":
-            console.print(f"[dim]  … {f.rejected - 3} more skipped in {escape(_short(f.path))}[/dim]")
-    reasons = report.reasons()
-    if reasons:
-        console.print(f"[dim]{totals['rejected']} record(s) skipped, by reason:[/dim]")
-        for reason, n in list(reasons.items())[:8]:
-            console.print(f"[dim]  {n:>6} × {escape(reason)}[/dim]", soft_wrap=True)
-    if totals["skipped"]:
-        console.print(f"[dim]{totals['skipped']} file(s) skipped: not a known export format[/dim]")
-    for f in report.failed:
-        err_console.print(f"[red]error:[/red] {escape(f.message or '')}", soft_wrap=True)
-    if report.failed and totals["files"]:
-        err_console.print(f"{len(report.failed)} file(s) failed, {totals['files']} imported")
-    if outcome.index_error:
-        err_console.print(f"[yellow]warning:[/yellow] {escape(outcome.index_error)}", soft_wrap=True)
-    if outcome.index is not None:
-        console.print("可以搜索了 (keyword search ready)")
+    _print_import(outcome)
     if not no_index and not no_embed:
         from .embed_progress import run_embedding
 
         run_embedding(brain)
-    if report.failed:
+    if outcome.report.failed:
         raise typer.Exit(2)
-    if (empty := report.empty_message()) is not None:
+    if (empty := outcome.report.empty_message()) is not None:
         err_console.print(f"[red]error:[/red] {escape(empty)}", soft_wrap=True)
         raise typer.Exit(1)
 

@@ -70,7 +70,12 @@ def search_cmd(
         result = via_server(
             "/api/search",
             {
-                "q": query, "kb": kb, "since": since, "until": until, "k": k, "mode": mode,
+                "q": query,
+                "kb": kb,
+                "since": since,
+                "until": until,
+                "k": k,
+                "mode": mode,
                 "platform": ",".join(platform) if platform else None,
                 "kind": ",".join(kind) if kind else None,
                 "all_years": "true" if all_years else None,

@@ -67,7 +67,9 @@ def serve(
         console.print(f"MCP (streamable HTTP): http://{shown}:{port}/mcp")
         from ..index.status import index_status
 
-        console.print(f"{index_status(brain).line()} — 后台继续向量化 (embedding continues in the background)")
+        console.print(
+            f"{index_status(brain).line()} — 后台继续向量化 (embedding continues in the background)"
+        )
         if token:
             console.print("access token required (Bearer header, or the login form in the browser)")
         uvicorn.run(application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

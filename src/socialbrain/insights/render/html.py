@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from . import charts
+from .markdown import cited_posts
 
 FONT_STACK = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
@@ -150,8 +151,7 @@ def _chapter(ch: dict[str, Any], level: int = 2) -> str:
             + "</div>"
         )
     out.append(_pairs("常用说法 / Phrases", ch.get("top_phrases")))
-    cited = {p["id"]: p for p in ch.get("cited_posts", [])}
-    numbers = {pid: n for n, pid in enumerate(cited, start=1)}
+    cited, numbers = cited_posts(ch)
     out.append(_parts(ch.get("sections", []), numbers))
     if ch.get("top_posts"):  # one list, each post once (not most liked / reposted / commented three times)
         items = "".join(
@@ -184,8 +184,7 @@ def _chapter(ch: dict[str, Any], level: int = 2) -> str:
 
 
 def _portrait(rep: dict[str, Any]) -> str:
-    cited = {p["id"]: p for p in rep.get("cited_posts", [])}
-    numbers = {pid: n for n, pid in enumerate(cited, start=1)}
+    cited, numbers = cited_posts(rep)
     out = []
     if rep.get("note"):
         out.append(f'<p class="note">{_e(rep["note"])}</p>')

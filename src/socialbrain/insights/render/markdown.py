@@ -8,6 +8,13 @@ from typing import Any
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 
 
+def cited_posts(part: dict[str, Any]) -> tuple[dict[int, dict[str, Any]], dict[int, int]]:
+    """The posts a chapter or portrait cites, by id, and their numbers [1], [2] … in that order (HTML and
+    Markdown number them alike)."""
+    cited = {p["id"]: p for p in part.get("cited_posts", [])}
+    return cited, {pid: n for n, pid in enumerate(cited, start=1)}
+
+
 def _q(p: dict[str, Any] | None, extra: str = "") -> str:
     if not p:
         return ""
@@ -24,8 +31,7 @@ def _chapter(ch: dict[str, Any], h: str) -> list[str]:
         out.append("| 月 | " + " | ".join(str(m) for m in range(1, 13)) + " |")
         out.append("|---" * 13 + "|")
         out.append("| 条 | " + " | ".join(str(v) for v in ch["posts_by_month"]) + " |\n")
-    cited = {p["id"]: p for p in ch.get("cited_posts", [])}
-    numbers = {pid: n for n, pid in enumerate(cited, start=1)}
+    cited, numbers = cited_posts(ch)
     for part in ch.get("sections", []):
         text = str(part.get("text") or "")
         if "[#" in text:
@@ -93,8 +99,7 @@ def sources_md(cited: dict[int, dict[str, Any]]) -> list[str]:
 
 
 def _portrait(rep: dict[str, Any]) -> list[str]:
-    cited = {p["id"]: p for p in rep.get("cited_posts", [])}
-    numbers = {pid: n for n, pid in enumerate(cited, start=1)}
+    cited, numbers = cited_posts(rep)
     out = []
     if rep.get("note"):
         out.append(f"_{rep['note']}_\n")
