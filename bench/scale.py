@@ -440,7 +440,11 @@ def pipeline(sizes: list[int]) -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         r["process_s"] = time.perf_counter() - t
         rows.append(r)
-        print(f"  done {size:,} in {r['process_s']:.0f} s (load {r['load']:.1f})", file=sys.stderr, flush=True)
+        print(  # the whole row too: an interrupted run keeps the sizes it finished
+            f"  done {size:,} in {r['process_s']:.0f} s (load {r['load']:.1f}): {json.dumps(r)}",
+            file=sys.stderr,
+            flush=True,
+        )
     print(
         f"\nscale — real weibo-ced reposts (~17 chars; past {REAL_POSTS:,} the same posts again with new ids), "
         f"keyword-path import, then a random unit vector per unit and 60 queries through search() in process "
