@@ -54,7 +54,8 @@ export function withCitations(text, onCite, known) {
 }
 
 export function formatDate(iso) {
-  // keep the platform's own zone: show the local date-time part of the ISO string as written
+  // post dates come from the server already in the user's zone (the `timezone` setting, socialbrain.localtime),
+  // which may differ from the browser's: show the date-time part of the ISO string as written
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso || "");
   return m ? `${m[1]} ${m[2]}` : (iso || "");
 }
