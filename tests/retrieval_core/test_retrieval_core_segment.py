@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialbrain.config import Settings
 from socialbrain.errors import ConfigError
@@ -158,3 +160,33 @@ def test_keywords_and_query_weights_need_no_jieba(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.split("]")[1].split() == ["True", "False"], out.stdout
     assert "马拉松" in out.stdout.split("]")[0]
+
+
+_TEXTS = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),  # ASCII
+        st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),  # full-width ASCII
+        st.sampled_from("\u3000，。！？「」『』软體臺灣①²ﬁ㎡ｶﾞé\u0301\u0338Å"),  # CJK punctuation, compatibility chars, combining marks
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80),
+    ),
+    max_size=40,
+)
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_fast_nfkc_is_nfkc(text):
+    """The shortcut (quick check, full-width map) gives exactly unicodedata's NFKC."""
+    import unicodedata
+
+    assert segment._nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@given(st.lists(st.sampled_from(["的", "我们", "北京", " ", "，", "10.5", "c++", "_", "...", "a b", "ok", "了", "！", "x"])))
+@settings(max_examples=300, deadline=None)
+def test_stop_word_filter_keeps_what_the_plain_rule_keeps(tokens):
+    """One set lookup (stop words + remembered punctuation) keeps exactly: word-like and not a stop word."""
+    stop = segment.stopwords()
+    plain = [w for w in tokens if (w.isalnum() or segment._odd_word(w)) and w not in stop]
+    assert segment._keep(tokens) == plain
+    assert segment._keep(tokens) == plain  # again, with the punctuation now remembered
