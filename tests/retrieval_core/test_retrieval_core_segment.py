@@ -190,3 +190,26 @@ def test_stop_word_filter_keeps_what_the_plain_rule_keeps(tokens):
     plain = [w for w in tokens if (w.isalnum() or segment._odd_word(w)) and w not in stop]
     assert segment._keep(tokens) == plain
     assert segment._keep(tokens) == plain  # again, with the punctuation now remembered
+
+
+def test_idf_cache_is_keyed_by_content_and_replaces_older_tables(tmp_path):
+    """A rewritten (same) table file reuses the cached SQLite copy; building one deletes earlier copies."""
+    import shutil
+    from importlib import resources
+    from pathlib import Path
+
+    from socialbrain.index.idf import IdfTable
+
+    src = tmp_path / "idf_zh.txt.xz"
+    shutil.copyfile(Path(str(resources.files("socialbrain.data").joinpath("idf_zh.txt.xz"))), src)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old = cache / "idf-6200957-1795936019.db"  # a table cached from jieba's idf.txt by an earlier version
+    old.write_bytes(b"x")
+    first = IdfTable(src, cache)
+    assert first.path.exists() and not old.exists()
+    built = first.path.stat().st_mtime_ns
+    os.utime(src, (1, 1))  # a reinstall / checkout: same bytes, new mtime
+    again = IdfTable(src, cache)
+    assert again.path == first.path and again.path.stat().st_mtime_ns == built
+    assert again["马拉松"] == first["马拉松"] and sorted(p.name for p in cache.iterdir()) == [first.path.name]

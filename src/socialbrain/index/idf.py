@@ -3,12 +3,14 @@
 The table ships with socialbrain (``data/idf_zh.txt.xz``: jieba 0.42.1's 270k-word ``idf.txt``, same words and
 values, 1.0 MB; made by ``scripts/make_idf_table.py``, MIT licence in ``data/idf_zh.LICENSE``), so jieba itself is
 not a dependency. Reading it takes ~0.3 s of CPU, and every CLI search weighs its query words with it: the first
-use builds ``$XDG_CACHE_HOME/socialbrain/idf-zh-<size>-<mtime>.db`` (~1 s, once per install); after that a lookup
+use builds ``$XDG_CACHE_HOME/socialbrain/idf-zh-<content hash>.db`` (~1 s, once per table version); after that a lookup
 is one indexed read, memoised in-process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import lzma
 import os
 import sqlite3
@@ -32,8 +34,10 @@ class IdfTable(Mapping[str, float]):
     """word → IDF, read lazily from the cache database (``median`` for words it does not know)."""
 
     def __init__(self, source: Path, cache_dir: Path):
-        st = source.stat()
-        self.path = cache_dir / f"idf-zh-{st.st_size}-{int(st.st_mtime)}.db"
+        # keyed by content (reading + hashing the 1 MB file: ~2 ms), not mtime: a reinstall or a git checkout
+        # rewrites the file but not the table, and must neither rebuild it nor leave a 6.6 MB copy behind
+        digest = hashlib.sha1(source.read_bytes()).hexdigest()[:12]
+        self.path = cache_dir / f"idf-zh-{digest}.db"
         self._source = source
         self._lock = threading.Lock()
         self._memo: dict[str, float | None] = {}
@@ -62,6 +66,7 @@ class IdfTable(Mapping[str, float]):
             conn.commit()
             conn.close()
             tmp.replace(self.path)
+            self._prune()
             return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         except (OSError, sqlite3.Error):  # no writable cache: an in-memory copy, built each run
             conn = sqlite3.connect(":memory:", check_same_thread=False)
@@ -70,6 +75,13 @@ class IdfTable(Mapping[str, float]):
             conn.executemany("INSERT OR REPLACE INTO idf VALUES (?, ?)", table.items())
             conn.execute("INSERT INTO meta VALUES ('median', ?)", (str(median),))
             return conn
+
+    def _prune(self) -> None:
+        """Delete earlier cached tables (jieba's, older versions of ours): each is 6.6 MB."""
+        for stale in self.path.parent.glob("idf-*.db"):
+            if stale != self.path:
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
     def _lookup(self, word: str) -> float | None:
         if word in self._memo:
