@@ -71,7 +71,7 @@ class Post:
         import hashlib  # here, not at the top: OpenSSL's start costs every CLI command ~10 ms (imports need it)
 
         h = hashlib.sha256()
-        for part in (self.platform, self.account, self.created_at.isoformat(), self.text, self.ref_text or ""):
+        for part in self.repeat_parts():
             h.update(part.encode("utf-8"))
             h.update(b"\x00")
         key = "h:" + h.hexdigest()[:24]
@@ -79,6 +79,10 @@ class Post:
 
     def key(self) -> str:
         return self.post_id if self.post_id else self.content_key()
+
+    def repeat_parts(self) -> tuple[str, str, str, str, str]:
+        """What ``content_key`` hashes (the same parts ⇔ the same key before ``occurrence``), cheap to compare."""
+        return (self.platform, self.account, self.created_at.isoformat(), self.text, self.ref_text or "")
 
     @property
     def is_own(self) -> bool:

@@ -119,3 +119,14 @@ def test_web_and_api_post_dates_are_local(monkeypatch):
     assert post_record(p)["date"] == "2021-03-01T11:20:00+08:00"
     monkeypatch.setenv("SOCIALBRAIN_TIMEZONE", "UTC")
     assert post_record(p)["date"] == "2021-03-01T03:20:00+00:00"
+
+
+def test_archive_years_with_a_stray_date_far_back(tmp_path):
+    """A post with a wildly early date (a broken export) widens the span of years, not the answer."""
+    a = SQLiteArchive(tmp_path / "a.db")
+    a.upsert(tweet(datetime(1, 1, 2, tzinfo=UTC), "year one"))
+    a.upsert(tweet(datetime(1970, 1, 1, 0, 0, tzinfo=UTC), "epoch"))  # 08:00 in Beijing
+    a.upsert(tweet(datetime(2015, 12, 31, 20, 0, tzinfo=ZoneInfo("America/New_York")), "eve"))
+    assert a.year_counts(zone=SH) == {1: 1, 1970: 1, 2016: 1}
+    assert a.year_counts(zone=ZoneInfo("America/New_York")) == {1: 1, 1969: 1, 2015: 1}
+    assert [r[0] for r in a.iter_columns(None, ["text"], years=[2016], zone=SH)] == ["eve"]

@@ -47,21 +47,24 @@ class ArchiveTables:
 
     def _local_year(self, zone: tzinfo | None) -> tuple[str, list[Any]]:
         """A SQL expression for the LOCAL year (socialbrain.localtime, or ``zone``'s) of ``created_ts``, and its
-        parameters: a CASE over the local New Year instants between the archive's oldest and newest post (exact
-        across offsets and DST; an indexed MIN/MAX read, then a few comparisons per row)."""
+        parameters: a balanced tree of CASEs over the local New Year instants between the archive's oldest and
+        newest post (exact across offsets and DST; an indexed MIN/MAX read, then log2(years) comparisons per
+        row, however wide a stray date makes the span)."""
         lo, hi = self._rows("SELECT MIN(created_ts), MAX(created_ts) FROM posts")[0]
         if lo is None:
             return "NULL", []
         z = zone or localtime.local_zone()
-        first, last = localtime.year_of(lo, z), localtime.year_of(hi, z)
-        if first == last:
-            return "?", [first]
-        years = range(first + 1, last + 1)
-        expr = "CASE " + "WHEN created_ts < ? THEN ? " * len(years) + "ELSE ? END"
-        args: list[Any] = []
-        for y in years:
-            args += [localtime.year_start(y, z), y - 1]
-        return expr, [*args, last]
+        years = list(range(localtime.year_of(lo, z), localtime.year_of(hi, z) + 1))
+        starts = [localtime.year_start(y, z) for y in years]
+
+        def tree(i: int, j: int) -> tuple[str, list[Any]]:  # the year of a created_ts in [starts[i], starts[j])
+            if j - i == 1:
+                return "?", [years[i]]
+            m = (i + j) // 2
+            (left, lp), (right, rp) = tree(i, m), tree(m, j)
+            return f"(CASE WHEN created_ts < ? THEN {left} ELSE {right} END)", [starts[m], *lp, *rp]
+
+        return tree(0, len(years))
 
     # -- posts, as reports and answers read them -----------------------------------------------------
     def iter_columns(

@@ -261,14 +261,12 @@ def number_repeats(posts: Iterable[Post]) -> None:
     so each keeps its own key and a re-import of the file finds the same keys. Importers whose files can hold a
     later crawl appended to an earlier one (weiboSpider .txt) number within each crawl themselves
     (``numbers_repeats = True``): there a repeat across crawls is the same post."""
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[Any, ...], int] = {}
     for p in posts:
-        if p.post_id:
-            continue
-        p.occurrence = 0
-        k = (p.platform, p.account, p.content_key())
-        p.occurrence = seen.get(k, 0)
-        seen[k] = p.occurrence + 1
+        if not p.post_id:
+            k = p.repeat_parts()
+            p.occurrence = seen.get(k, 0)
+            seen[k] = p.occurrence + 1
 
 
 def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult) -> list[Post]:

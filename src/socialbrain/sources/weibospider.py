@@ -217,7 +217,7 @@ class WeiboSpiderTxt:
         numbered = sum(bool(_NUMBERED.match(f)) for f in firsts) * 2 > len(records)
         # which fields this file writes for every post: a last post lacking them was cut short
         usual = set.intersection(*(set(r.fields) for r in with_fields[:-1])) if len(with_fields) > 1 else set()
-        seen: dict[tuple[int, str], int] = {}  # (crawl, content key) → records so far
+        seen: dict[tuple[Any, ...], int] = {}  # (crawl, time, text, reposted text) → records so far
         for i, r in enumerate(records):
             content = list(r.content)
             if numbered and content:
@@ -262,7 +262,8 @@ class WeiboSpiderTxt:
                 raw=raw,
             )
             if isinstance(post, Post) and not post.post_id:
-                k = (r.run, post.content_key())
+                # the time as written stands for created_at (one account, one way of writing times per file)
+                k = (r.run, r.fields["time"], post.text, post.ref_text)
                 post.occurrence = seen.get(k, 0)
                 seen[k] = post.occurrence + 1
             yield post
