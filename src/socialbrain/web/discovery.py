@@ -63,6 +63,7 @@ def announce(data_dir: Path, host: str, port: int, settings: Settings) -> LocalS
         url=f"http://{shown}:{port}", key=secrets.token_urlsafe(32), pid=os.getpid(),
         search=search_signature(settings),
     )
+    data_dir.mkdir(parents=True, exist_ok=True)  # a fresh home: serve starts before the first import made it
     path = data_dir / SERVE_FILE
     tmp = path.with_name(f".{SERVE_FILE}.{me.pid}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
