@@ -104,7 +104,7 @@ def test_search_goes_through_serve_and_matches_the_local_answer(tmp_path: Path) 
 
 
 def test_a_stopped_serve_takes_its_file_away(tmp_path: Path) -> None:
-    home = _imported(tmp_path)
+    home = tmp_path / "new-home"  # serve on a data directory that does not exist yet creates it
     with serve(home) as (_url, proc):
         assert (home / "serve.json").exists()
         proc.terminate()  # Ctrl-C / SIGTERM: uvicorn shuts down, serve withdraws its announcement

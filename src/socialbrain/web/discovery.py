@@ -66,10 +66,15 @@ def announce(data_dir: Path, host: str, port: int, settings: Settings) -> LocalS
     data_dir.mkdir(parents=True, exist_ok=True)  # a fresh home: serve starts before the first import made it
     path = data_dir / SERVE_FILE
     tmp = path.with_name(f".{SERVE_FILE}.{me.pid}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"pid": me.pid, "url": me.url, "key": me.key, "search": me.search}, f)
-    os.replace(tmp, path)
+    try:  # a new data directory may not exist yet; an unwritable one only means the CLI will not find us
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"pid": me.pid, "url": me.url, "key": me.key, "search": me.search}, f)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
     return me
 
 
