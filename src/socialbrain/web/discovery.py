@@ -63,10 +63,9 @@ def announce(data_dir: Path, host: str, port: int, settings: Settings) -> LocalS
         url=f"http://{shown}:{port}", key=secrets.token_urlsafe(32), pid=os.getpid(),
         search=search_signature(settings),
     )
-    data_dir.mkdir(parents=True, exist_ok=True)  # a fresh home: serve starts before the first import made it
     path = data_dir / SERVE_FILE
     tmp = path.with_name(f".{SERVE_FILE}.{me.pid}")
-    try:  # a new data directory may not exist yet; an unwritable one only means the CLI will not find us
+    try:  # a fresh home: serve may start before the first import made it; an unwritable one only hides us
         data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
