@@ -209,3 +209,23 @@ def test_hidden_posts_are_never_sent(brain, server):
     a = ask(brain, "火锅", llm=OpenAICompatLLM(server.url, "test-model"))
     assert "火锅" not in server.chat_requests[-1].body.decode("utf-8").split("<posts>")[-1]
     assert hot.id not in [s["id"] for s in a.sources]
+
+
+def test_answer_dates_are_in_the_users_zone(brain):
+    # conftest pins SOCIALBRAIN_TIMEZONE=Asia/Shanghai: 20:00 in New York on Dec 31 is 09:00 on Jan 1 in Beijing
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from socialbrain.models import Post
+
+    ny = Post(
+        platform="twitter", account="lin", post_id="ny-1", text="跨年夜在纽约看烟花，零下五度。",
+        created_at=datetime(2015, 12, 31, 20, 0, tzinfo=ZoneInfo("America/New_York")),
+    )
+    with brain.archive.transaction():
+        brain.archive.upsert(ny)
+    apply_changes(brain)
+    a = ask(brain, "纽约 烟花", mode="retrieval", k=3)
+    (src,) = [s for s in a.sources if s["id"] == ny.id]
+    assert src["date"].startswith("2016-01-01T09:00") and src["date"].endswith("+08:00")
+    assert "- 2016-01-01 " in a.text and "2015-12-31" not in a.text

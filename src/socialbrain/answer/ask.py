@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, LLMUnavailable
+from ..localtime import to_local
 from ..models import PostFilter
 from ..retrieve.timeexpr import parse_time_expression
 from .citations import ClaimStreamFilter
@@ -164,7 +165,7 @@ def _source(n: int, post: Any, text: str) -> dict:
     return {
         "n": n,
         "id": post.id,
-        "date": post.created_at.isoformat(),
+        "date": to_local(post.created_at).isoformat(),
         "platform": post.platform,
         "url": post.url,
         "text": text,

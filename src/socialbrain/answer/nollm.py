@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..localtime import to_local
 from ..models import PostFilter
 from ..retrieve import terms as qterms
 from ..retrieve.types import Hit, SearchResult
@@ -60,7 +61,7 @@ def _query_words(text: str) -> list[str]:
 def keyword_counts(
     archive: SQLiteArchive, words: Sequence[str], flt: PostFilter | None
 ) -> list[KeywordCount]:
-    """How many posts in scope mention each word, per year (in each post's own zone)."""
+    """How many posts in scope mention each word, per year (local years: the `timezone` setting)."""
     out = []
     for w in words:
         per_year = archive.word_year_counts(flt, w)
@@ -201,5 +202,5 @@ def retrieved_answer(
         lines.append(f"{label}（{len(items)} 条）" if lang == "zh" else f"{label} ({len(items)})")
         for n, h in items:
             weak = ("（弱相关）" if lang == "zh" else " (weak match)") if h.weak else ""
-            lines.append(f"- {h.post.created_at.strftime('%Y-%m-%d')} {evidence(h.text, terms)} [{n}]{weak}")
+            lines.append(f"- {to_local(h.post.created_at).strftime('%Y-%m-%d')} {evidence(h.text, terms)} [{n}]{weak}")
     return "\n".join(lines), hits

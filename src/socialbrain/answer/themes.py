@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..localtime import to_local
 from ..models import Post, PostFilter
 
 if TYPE_CHECKING:
@@ -209,13 +210,13 @@ def people(
                 by_person[who].append(p)
     ranked = sorted(
         by_person.items(),
-        key=lambda kv: (-len(kv[1]) * math.sqrt(len({p.created_at.year for p in kv[1]})), kv[0]),
+        key=lambda kv: (-len(kv[1]) * math.sqrt(len({to_local(p.created_at).year for p in kv[1]})), kv[0]),
     )
     out = []
     taken: set[int] = set()
     for rank, (who, ps) in enumerate(ranked[:top]):
         ps = sorted(ps, key=lambda p: p.created_at)
-        years = sorted({p.created_at.year for p in ps})
+        years = sorted({to_local(p.created_at).year for p in ps})
         if love:
             cap = examples * 4 if rank == 0 else examples * 2 if rank < 3 else examples
             picks = _loving(ps, who, cap, taken)
@@ -323,7 +324,7 @@ def themes(posts: Sequence[Post], kind: str, *, top: int = 10, examples: int = 4
                 label,
                 picks or _spread(members, examples),
                 len(members),
-                sorted({p.created_at.year for p in members}),
+                sorted({to_local(p.created_at).year for p in members}),
             )
         )
         pool = [p for p in pool if p not in members]
@@ -416,7 +417,7 @@ def portrait(posts: Sequence[Post], *, per_aspect: int = 5, own_words: int = 8) 
                 aspect,
                 picks,
                 len(members),
-                sorted({p.created_at.year for p in members}),
+                sorted({to_local(p.created_at).year for p in members}),
                 hint=_REFLECT_ANY,
                 tags={id(p): score[id(p)] for p in picks},
             )
@@ -432,7 +433,7 @@ def portrait(posts: Sequence[Post], *, per_aspect: int = 5, own_words: int = 8) 
                 "自己怎么说自己",
                 picks,
                 len(rest),
-                sorted({p.created_at.year for p in rest}),
+                sorted({to_local(p.created_at).year for p in rest}),
                 hint=_REFLECT_ANY,
                 tags={id(p): score[id(p)] for p in picks},
             )
@@ -469,8 +470,8 @@ def ideas(posts: Sequence[Post], *, top: int = 24) -> list[Group]:
     picks = sorted((p for _, p in scored[:top]), key=lambda p: p.created_at)
     by_year: dict[int, list[Post]] = defaultdict(list)
     for p in picks:
-        by_year[p.created_at.year].append(p)
-    every = Counter(p.created_at.year for _, p in scored)
+        by_year[to_local(p.created_at).year].append(p)
+    every = Counter(to_local(p.created_at).year for _, p in scored)
     return [Group(str(y), ps, every[y], [y], hint=_PROPOSAL) for y, ps in sorted(by_year.items())]
 
 
@@ -580,7 +581,7 @@ def render(p: Plan, lang: str, evidence_of: Callable[[str, str], str]) -> tuple[
             tags = g.tags.get(id(post), [])
             tag = "、".join(tags) if zh else ", ".join(_EN.get(t, t) for t in tags)
             tag = (f"（{tag}）" if zh else f" ({tag})") if tag else ""
-            lines.append(f"- {post.created_at.strftime('%Y-%m-%d')}{tag} {evidence_of(text, g.label)} [{n}]")
+            lines.append(f"- {to_local(post.created_at).strftime('%Y-%m-%d')}{tag} {evidence_of(text, g.label)} [{n}]")
     if not p.groups:
         lines.append("没有找到合适的帖子。" if zh else "No posts fit.")
     return "\n".join(lines), cited
