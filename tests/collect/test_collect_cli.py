@@ -122,6 +122,9 @@ def test_ctrl_c_in_a_real_process_keeps_whole_pages_then_resumes(server, data_di
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # as from a terminal: a shell's background job (`cmd &` without job control) starts with SIGINT ignored,
+        # and a child inherits that, so Ctrl-C could never reach it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not any(q.get("page") == ["3"] for q in server.state.requests_to("/api/container/getIndex")):
