@@ -197,6 +197,20 @@ def test_endpoint_down_in_a_follow_up_and_a_whole_life_question_falls_back_too(b
     assert whole.text.startswith("（模型暂时连不上") and any("健身" in s["text"] for s in whole.sources)
 
 
+def test_endpoint_down_on_a_people_or_portrait_question_still_opens_with_its_mode(brain):
+    # every stream opens with a meta event saying which mode answers (faces show it); the theme path skipped it
+    h = start_server(Behaviour(down=True))
+    try:
+        llm = OpenAICompatLLM(h.url, "test-model")
+        for q in ("对亲人有哪些爱的表达？", "如果让你总结她的性格，会是什么？"):
+            events = list(ask_stream(brain, q, llm=llm))
+            assert events[0]["type"] == "meta" and events[0]["mode"] == "retrieval", (q, events[0])
+            assert [e["type"] for e in events].count("meta") == 1
+            assert events[-2]["type"] == "sources" and events[-1]["type"] == "done"
+    finally:
+        h.stop()
+
+
 def test_a_wrong_model_is_still_an_error_not_a_fallback(brain, server):
     with pytest.raises(LLMError, match="404"):
         ask(brain, "火锅", llm=OpenAICompatLLM(server.url, "no-such-model"))

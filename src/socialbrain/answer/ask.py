@@ -464,6 +464,7 @@ def _extractive(
         "groups": [g.label for g in p.groups],
     }
     items = [NumberedPost(n, post, post.full_text) for n, post in enumerate(posts, start=1)]
+    said_meta = False  # an endpoint down at connect: the answer is retrieved, and its meta says so
     if llm is not None and items:
         messages = answer_messages(question, items, lang=lang)
         stream = llm.complete(messages, stream=True)
@@ -473,6 +474,7 @@ def _extractive(
             failure = e
         else:
             yield {"type": "meta", "mode": "llm", "standalone_question": question, "scope": scope_info}
+            said_meta = True
             cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
             parts: list[str] = []
             try:
@@ -484,7 +486,7 @@ def _extractive(
                 usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1}
                 yield from _sources_and_done(items, parts, cf, usage, lang)
                 return
-    if failure is None or llm is None:
+    if not said_meta:
         yield {"type": "meta", "mode": "retrieval", "standalone_question": question, "scope": scope_info}
     sources = [_source(i.n, i.post, i.text) for i in items]
     yield from _retrieved_events(LABEL[lang] + "\n" + text, sources, [i.post.id for i in items], lang, failure)
