@@ -211,6 +211,25 @@ def test_endpoint_down_on_a_people_or_portrait_question_still_opens_with_its_mod
         h.stop()
 
 
+def test_an_endpoint_lost_mid_reply_ends_in_the_retrieved_answer_on_every_path(brain):
+    # the top-k path and the theme path share one LLM-stream generator: mode llm is said once the endpoint answers,
+    # and a reply lost half-way still ends with the retrieved posts, their sources and the error
+    h = start_server(Behaviour(stall_after_first=3))
+    try:
+        llm = OpenAICompatLLM(h.url, "test-model", timeout=0.4)
+        for q in ("火锅", "对亲人有哪些爱的表达？"):
+            events = list(ask_stream(brain, q, llm=llm))
+            metas = [e for e in events if e["type"] == "meta"]
+            assert [m["mode"] for m in metas] == ["llm"], (q, metas)
+            done = events[-1]
+            assert events[-2]["type"] == "sources" and events[-2]["sources"], q
+            assert done["type"] == "done" and "mid-reply" in done["llm_error"], (q, done)
+            text = "".join(e["text"] for e in events if e["type"] == "delta")
+            assert "（模型暂时连不上，下面是直接检索到的帖子。）\n" in text, (q, text)
+    finally:
+        h.stop()
+
+
 def test_a_wrong_model_is_still_an_error_not_a_fallback(brain, server):
     with pytest.raises(LLMError, match="404"):
         ask(brain, "火锅", llm=OpenAICompatLLM(server.url, "no-such-model"))

@@ -265,6 +265,42 @@ def _sources_and_done(
     }
 
 
+def _llm_answer(
+    llm: LLM,
+    messages: list[dict[str, str]],
+    items: list[NumberedPost],
+    lang: str,
+    *,
+    meta: dict[str, Any],
+    llm_calls: int,
+    fallback: Callable[[LLMUnavailable], Iterator[AnswerEvent]],
+) -> Iterator[AnswerEvent]:
+    """The whole answer streamed by the LLM over the numbered ``items``: meta, cited-claim deltas, sources, done.
+
+    It connects before saying which mode answers: an endpoint down at connect gives a meta of mode ``retrieval`` and
+    ``fallback(error)``'s events (text, sources, done); one lost mid-reply gives a blank line after what was said,
+    then ``fallback(error)``. ``meta`` holds the meta event's other keys."""
+    stream = llm.complete(messages, stream=True)
+    try:
+        first = [next(stream, "")]
+    except LLMUnavailable as e:
+        yield {"type": "meta", "mode": "retrieval", **meta}
+        yield from fallback(e)
+        return
+    yield {"type": "meta", "mode": "llm", **meta}
+    cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
+    parts: list[str] = []
+    try:
+        yield from _claim_deltas(itertools.chain(first, stream), cf, parts)
+    except LLMUnavailable as e:
+        if parts:
+            yield {"type": "delta", "text": "\n\n"}
+        yield from fallback(e)
+        return
+    usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": llm_calls}
+    yield from _sources_and_done(items, parts, cf, usage, lang)
+
+
 def _no_sources(text: str, usage: dict) -> Iterator[AnswerEvent]:
     """The last two events of an answer made without posts (cancelled, nothing found): ``text`` as it is."""
     yield {"type": "sources", "sources": []}
@@ -393,26 +429,15 @@ def ask_stream(
         span = (
             f"{result.since.date() if result.since else '…'} – {result.until.date() if result.until else '…'}"
         )
-    messages = answer_messages(standalone, items, scope=span, lang=lang)
-    stream = llm.complete(messages, stream=True)
-    try:  # connect before saying which mode answers: a dead endpoint turns this into a retrieved answer
-        first = [next(stream, "")]
-    except LLMUnavailable as e:
-        yield {"type": "meta", "mode": "retrieval", "standalone_question": standalone, "scope": scope_info}
-        yield from _retrieved(brain, standalone, result, kb, flt, lang, e)
-        return
-    yield {"type": "meta", "mode": "llm", "standalone_question": standalone, "scope": scope_info}
-    cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
-    parts: list[str] = []
-    try:
-        yield from _claim_deltas(itertools.chain(first, stream), cf, parts)
-    except LLMUnavailable as e:
-        if parts:
-            yield {"type": "delta", "text": "\n\n"}
-        yield from _retrieved(brain, standalone, result, kb, flt, lang, e)
-        return
-    usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1 + (1 if history else 0)}
-    yield from _sources_and_done(items, parts, cf, usage, lang)
+    yield from _llm_answer(
+        llm,
+        answer_messages(standalone, items, scope=span, lang=lang),
+        items,
+        lang,
+        meta={"standalone_question": standalone, "scope": scope_info},
+        llm_calls=1 + (1 if history else 0),
+        fallback=lambda e: _retrieved(brain, standalone, result, kb, flt, lang, e),
+    )
 
 
 def _period_only(question: str, now: datetime | None, all_years: bool) -> bool:
@@ -464,32 +489,19 @@ def _extractive(
         "groups": [g.label for g in p.groups],
     }
     items = [NumberedPost(n, post, post.full_text) for n, post in enumerate(posts, start=1)]
-    said_meta = False  # an endpoint down at connect: the answer is retrieved, and its meta says so
-    if llm is not None and items:
-        messages = answer_messages(question, items, lang=lang)
-        stream = llm.complete(messages, stream=True)
-        try:
-            first = [next(stream, "")]
-        except LLMUnavailable as e:
-            failure = e
-        else:
-            yield {"type": "meta", "mode": "llm", "standalone_question": question, "scope": scope_info}
-            said_meta = True
-            cf = ClaimStreamFilter(range(1, len(items) + 1), lang=lang)
-            parts: list[str] = []
-            try:
-                yield from _claim_deltas(itertools.chain(first, stream), cf, parts)
-            except LLMUnavailable as e:
-                failure = e
-                yield {"type": "delta", "text": "\n\n"}
-            else:
-                usage = {**(getattr(llm, "last_usage", {}) or {}), "llm_calls": 1}
-                yield from _sources_and_done(items, parts, cf, usage, lang)
-                return
-    if not said_meta:
-        yield {"type": "meta", "mode": "retrieval", "standalone_question": question, "scope": scope_info}
     sources = [_source(i.n, i.post, i.text) for i in items]
-    yield from _retrieved_events(LABEL[lang] + "\n" + text, sources, [i.post.id for i in items], lang, failure)
+
+    def retrieved(e: LLMUnavailable | None) -> Iterator[AnswerEvent]:
+        return _retrieved_events(LABEL[lang] + "\n" + text, sources, [i.post.id for i in items], lang, e)
+
+    meta = {"standalone_question": question, "scope": scope_info}
+    if llm is not None and items:
+        yield from _llm_answer(
+            llm, answer_messages(question, items, lang=lang), items, lang, meta=meta, llm_calls=1, fallback=retrieved
+        )
+        return
+    yield {"type": "meta", "mode": "retrieval", **meta}
+    yield from retrieved(failure)
 
 
 def _whole_history(
