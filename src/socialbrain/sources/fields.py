@@ -7,12 +7,14 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from ..errors import ImportFormatError
+from ..models import Post
 from .base import Rejected, snippet
 from .dates import parse_date
 from .files import read_text
@@ -126,6 +128,31 @@ def read_csv(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, dic
             )
 
     return header, rows()
+
+
+@dataclass
+class CsvTable:
+    """A CSV export as :func:`read_csv` reads it: the header, and the rows not read yet."""
+
+    path: Path
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, str] | Rejected]]
+
+    @classmethod
+    def read(cls, path: Path) -> CsvTable:
+        return cls(path, *read_csv(path, str(path)))
+
+    def require(self, *columns: str) -> None:
+        """ImportFormatError naming the first of ``columns`` the header lacks."""
+        for col in columns:
+            if col not in self.header:
+                raise ImportFormatError(str(self.path), f"no {col} column", line=1, field=col)
+
+    def posts(self, to_post: Callable[[int, dict[str, str]], Post | Rejected]) -> Iterator[Post | Rejected]:
+        """Each row through ``to_post(first line number, row)``; a line that is not a record comes as the
+        Rejected :func:`read_csv` made of it."""
+        for n, row in self.rows:
+            yield row if isinstance(row, Rejected) else to_post(n, row)
 
 
 def _check_swallow(row: list[str], first: int, last: int, width: int, shown: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import ConfigError, ImportFormatError
 from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register
-from .fields import clean, date_field, read_csv, split_list, to_int
+from .fields import CsvTable, clean, date_field, split_list, to_int
 from .files import iter_json_lines
 from .text import html_to_text
 
@@ -155,18 +155,14 @@ class GenericCsv:
         return 0.2 if path.suffix.lower() in (".csv", ".tsv") else 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
-        header, rows = read_csv(path, str(path))
-        cols = _resolve(header, options.mapping, str(path))
+        csv = CsvTable.read(path)
+        cols = _resolve(csv.header, options.mapping, str(path))
         for field, col in cols.items():
-            if col not in header:
+            if col not in csv.header:
                 raise ImportFormatError(
                     str(path), f"no column {col!r} (from --map {field}={col})", line=1, field=field
                 )
-        for n, row in rows:
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            yield _to_post(row, cols, lambda r, c: r.get(c), options, str(path), n)
+        yield from csv.posts(lambda n, row: _to_post(row, cols, lambda r, c: r.get(c), options, str(path), n))
 
 
 class GenericJsonl:

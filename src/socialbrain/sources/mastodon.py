@@ -70,69 +70,87 @@ class MastodonOutbox:
             where = f"orderedItems[{i}]"
             if not isinstance(act, dict):
                 raise ImportFormatError(str(path), "each item must be an object", field=where)
-            account = options.account or _account(act.get("actor")) or "me"
-            platform = options.platform or PLATFORM
-            obj = act.get("object")
-            if act.get("type") == "Announce":
-                uri = obj if isinstance(obj, str) else (obj or {}).get("id")
-                if not uri:
-                    yield Rejected("boost without an object", field=where)
-                    continue
-                try:
-                    created = date_field(
-                        act.get("published"), str(path), field=f"{where}.published", zone=options.zone
-                    )
-                except ImportFormatError as e:
-                    yield Rejected.from_error(e, uri)
-                    continue
-                yield Post(
-                    platform=platform,
-                    account=account,
-                    post_id=_status_id(str(act.get("id") or uri)),
-                    created_at=created,
-                    text="",
-                    kind=Kind.REPOST,
-                    raw=act,
-                    url=str(uri),
-                    private=_is_private(act),
-                )
-                continue
-            if act.get("type") != "Create" or not isinstance(obj, dict):
-                yield Rejected(f"{act.get('type')} activity is not a post", field=where)
-                continue
-            body = html_to_text(obj.get("content"))
-            cw = (obj.get("summary") or "").strip()
-            text = f"{cw}\n\n{body}".strip() if cw else body
-            media = [
-                str(a.get("url")) for a in obj.get("attachment") or [] if isinstance(a, dict) and a.get("url")
-            ]
-            if not text and not media:
-                yield Rejected("empty post", field=where)
-                continue
-            reply_to = obj.get("inReplyTo")
-            try:
-                created = date_field(
-                    obj.get("published") or act.get("published"),
-                    str(path),
-                    field=f"{where}.object.published",
-                    zone=options.zone,
-                )
-            except ImportFormatError as e:
-                yield Rejected.from_error(e, text)
-                continue
-            yield Post(
-                platform=platform,
-                account=account,
-                post_id=_status_id(str(obj.get("id") or act.get("id"))),
-                created_at=created,
-                text=text,
-                kind=Kind.REPLY if reply_to else Kind.ORIGINAL,
-                raw=act,
-                url=obj.get("url") or obj.get("id"),
-                media=media,
-                reply_to=str(reply_to) if reply_to else None,
-                private=_is_private(obj),
-            )
+            yield _activity(act, where, str(path), options)
+
+
+def _activity(act: dict[str, Any], where: str, shown: str, options: ImportOptions) -> Post | Rejected:
+    """One outbox item: a boost (``Announce``, which carries only the boosted post's URI) or a post (``Create``)."""
+    obj = act.get("object")
+    if act.get("type") == "Announce":
+        uri = obj if isinstance(obj, str) else (obj or {}).get("id")
+        if not uri:
+            return Rejected("boost without an object", field=where)
+        return _post(
+            act,
+            act,
+            shown,
+            options,
+            when=act.get("published"),
+            when_field=f"{where}.published",
+            status_uri=act.get("id") or uri,
+            text="",
+            kind=Kind.REPOST,
+            url=str(uri),
+        )
+    if act.get("type") != "Create" or not isinstance(obj, dict):
+        return Rejected(f"{act.get('type')} activity is not a post", field=where)
+    body = html_to_text(obj.get("content"))
+    cw = (obj.get("summary") or "").strip()
+    text = f"{cw}\n\n{body}".strip() if cw else body
+    media = [str(a.get("url")) for a in obj.get("attachment") or [] if isinstance(a, dict) and a.get("url")]
+    if not text and not media:
+        return Rejected("empty post", field=where)
+    reply_to = obj.get("inReplyTo")
+    return _post(
+        act,
+        obj,
+        shown,
+        options,
+        when=obj.get("published") or act.get("published"),
+        when_field=f"{where}.object.published",
+        status_uri=obj.get("id") or act.get("id"),
+        text=text,
+        kind=Kind.REPLY if reply_to else Kind.ORIGINAL,
+        url=obj.get("url") or obj.get("id"),
+        media=media,
+        reply_to=str(reply_to) if reply_to else None,
+    )
+
+
+def _post(
+    act: dict[str, Any],
+    status: dict[str, Any],
+    shown: str,
+    options: ImportOptions,
+    *,
+    when: Any,
+    when_field: str,
+    status_uri: Any,
+    text: str,
+    kind: Kind,
+    url: str | None,
+    media: list[str] | None = None,
+    reply_to: str | None = None,
+) -> Post | Rejected:
+    """The Post of an activity, whose visibility and id are ``status``'s (the boost itself, or the posted Note);
+    a date that cannot be read rejects the record (shown by its text, or its url when it has none)."""
+    try:
+        created = date_field(when, shown, field=when_field, zone=options.zone)
+    except ImportFormatError as e:
+        return Rejected.from_error(e, text or url)
+    return Post(
+        platform=options.platform or PLATFORM,
+        account=options.account or _account(act.get("actor")) or "me",
+        post_id=_status_id(str(status_uri)),
+        created_at=created,
+        text=text,
+        kind=kind,
+        raw=act,
+        url=url,
+        media=media or [],
+        reply_to=reply_to,
+        private=_is_private(status),
+    )
 
 
 register(MastodonOutbox())

@@ -9,12 +9,13 @@ their type named.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from ..errors import ImportFormatError
 from ..models import Kind, Post
 from .base import ImportOptions, Rejected, register
-from .fields import clean, csv_header, date_field, read_csv
+from .fields import CsvTable, clean, csv_header, date_field
 
 PLATFORM = "wechat"
 NO_TEXT = {
@@ -46,53 +47,48 @@ class MemoTraceCsv:
         return 0.95 if {"IsSender", "StrContent"} <= csv_header(head) else 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
-        header, rows = read_csv(path, str(path))
-        for col in ("IsSender", "StrContent", "Type"):
-            if col not in header:
-                raise ImportFormatError(str(path), f"no {col} column", line=1, field=col)
-        account = options.account or "me"
-        fallback_chat = path.stem.removesuffix("_utf8")
-        for n, row in rows:
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            typ, sub = (row.get("Type") or "").strip(), (row.get("SubType") or "").strip()
-            if typ in NO_TEXT:
-                yield Rejected(f"{NO_TEXT[typ]} message has no text", n)
-                continue
-            text = (row.get("StrContent") or "").strip()
-            if typ == "49" and sub != "57":
-                yield Rejected(f"app message ({APP_SUBTYPES.get(sub, 'type 49/' + sub)}) has no text", n)
-                continue
-            if not text:
-                yield Rejected("empty message", n)
-                continue
-            when = clean(row.get("CreateTime")) or row.get("StrTime")
-            field = "CreateTime" if clean(row.get("CreateTime")) else "StrTime"
-            try:
-                created = date_field(when, str(path), field=field, line=n, zone=options.zone)
-            except ImportFormatError as e:
-                yield Rejected.from_error(e, text, n)
-                continue
-            chat = clean(row.get("TalkerId")) or fallback_chat
-            mine = (row.get("IsSender") or "").strip() == "1"
-            local_id = clean(row.get("MsgSvrID")) or clean(row.get("localId"))
-            yield Post(
-                platform=options.platform or PLATFORM,
-                account=account,
-                post_id=f"{chat}:{local_id}" if local_id else None,
-                created_at=created,
-                text=text,
-                kind=Kind.CHAT,
-                raw=row,
-                conversation=chat,
-                private=True,
-                author=None
-                if mine
-                else (
-                    clean(row.get("Remark")) or clean(row.get("NickName")) or clean(row.get("Sender")) or chat
-                ),
-            )
+        csv = CsvTable.read(path)
+        csv.require("IsSender", "StrContent", "Type")
+        yield from csv.posts(
+            partial(_message, path=path, options=options, file_chat=path.stem.removesuffix("_utf8"))
+        )
+
+
+def _message(
+    n: int, row: dict[str, str], *, path: Path, options: ImportOptions, file_chat: str
+) -> Post | Rejected:
+    """One row as a chat message; ``file_chat``: the conversation when the row names none (from the file's name)."""
+    typ, sub = (row.get("Type") or "").strip(), (row.get("SubType") or "").strip()
+    if typ in NO_TEXT:
+        return Rejected(f"{NO_TEXT[typ]} message has no text", n)
+    text = (row.get("StrContent") or "").strip()
+    if typ == "49" and sub != "57":
+        return Rejected(f"app message ({APP_SUBTYPES.get(sub, 'type 49/' + sub)}) has no text", n)
+    if not text:
+        return Rejected("empty message", n)
+    when = clean(row.get("CreateTime")) or row.get("StrTime")
+    field = "CreateTime" if clean(row.get("CreateTime")) else "StrTime"
+    try:
+        created = date_field(when, str(path), field=field, line=n, zone=options.zone)
+    except ImportFormatError as e:
+        return Rejected.from_error(e, text, n)
+    chat = clean(row.get("TalkerId")) or file_chat
+    mine = (row.get("IsSender") or "").strip() == "1"
+    local_id = clean(row.get("MsgSvrID")) or clean(row.get("localId"))
+    return Post(
+        platform=options.platform or PLATFORM,
+        account=options.account or "me",
+        post_id=f"{chat}:{local_id}" if local_id else None,
+        created_at=created,
+        text=text,
+        kind=Kind.CHAT,
+        raw=row,
+        conversation=chat,
+        private=True,
+        author=None
+        if mine
+        else (clean(row.get("Remark")) or clean(row.get("NickName")) or clean(row.get("Sender")) or chat),
+    )
 
 
 register(MemoTraceCsv())

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import ImportFormatError
 from ..models import Post
 from .base import ImportOptions, Rejected, register, snippet
-from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list
+from .fields import CsvTable, clean, csv_header, date_field, head_text, load_json, split_list
 from .text import html_to_text
 from .weibo_common import PLATFORM, account_from_name, weibo_mid, weibo_post
 
@@ -89,52 +90,65 @@ class WeiboCrawlerCsv:
         return 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
-        header, rows = read_csv(path, str(path))
-        for col in ("正文", "id"):
-            if col not in header:
-                raise ImportFormatError(str(path), f"no {col} column", line=1, field=col)
-        date_col = "完整日期" if "完整日期" in header else "日期"
+        csv = CsvTable.read(path)
+        csv.require("正文", "id")
         # 2019-06 (c312f74) named the reposted columns 原始微博…/原始用户…; later versions 源微博…/源用户…
-        src = "源微博" if any(h.startswith("源微博") for h in header) else "原始微博"
-        src_user = "源用户" if src == "源微博" else "原始用户"
-        account = options.account or account_from_name(path)
-        for n, row in rows:
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            mid = weibo_mid(clean(row.get("id")))
-            if not mid or not mid.isdigit():
-                yield Rejected("no numeric id (not a weibo row)", n, "id", snippet(row.get("id") or row))
-                continue
-            when = clean(row.get("完整日期")) or row.get("日期")
-            try:
-                created = date_field(when, str(path), field=date_col, line=n, now=options.now, zone=options.zone)
-            except ImportFormatError as e:
-                yield Rejected.from_error(e, row.get("正文"), n)
-                continue
-            text = html_to_text(row.get("正文"))
-            is_original = (clean(row.get("是否原创")) or "true").lower() != "false"
-            ref = _prefixed(row, src)
-            ref_text = html_to_text(ref.get("正文")) or None
-            if not text and not ref_text:
-                yield Rejected("empty post text", n, "正文", snippet(row.get("id")))
-                continue
-            ref_mid = weibo_mid(clean(ref.get("id")))
-            raw: dict[str, Any] = dict(row)
-            if ref_mid:  # the reposted post, findable by its own id
-                raw["_source"] = {"id": ref_mid, "bid": clean(ref.get("bid"))}
-            yield _post(
-                raw,
-                _CSV_KEYS,
-                options,
-                account=account,
-                mid=mid,
-                created=created,
-                text=text,
-                repost=not is_original or ref_text is not None,
-                ref_text=ref_text,
-                ref_author=clean(row.get(f"{src_user}昵称")),
+        src = "源微博" if any(h.startswith("源微博") for h in csv.header) else "原始微博"
+        yield from csv.posts(
+            partial(
+                _csv_post,
+                path=path,
+                options=options,
+                account=options.account or account_from_name(path),
+                date_col="完整日期" if "完整日期" in csv.header else "日期",
+                src=src,
+                src_user="源用户" if src == "源微博" else "原始用户",
             )
+        )
+
+
+def _csv_post(
+    n: int,
+    row: dict[str, str],
+    *,
+    path: Path,
+    options: ImportOptions,
+    account: str,
+    date_col: str,
+    src: str,
+    src_user: str,
+) -> Post | Rejected:
+    """One CSV row; ``src``/``src_user``: the prefix of the reposted post's / its author's columns."""
+    mid = weibo_mid(clean(row.get("id")))
+    if not mid or not mid.isdigit():
+        return Rejected("no numeric id (not a weibo row)", n, "id", snippet(row.get("id") or row))
+    when = clean(row.get("完整日期")) or row.get("日期")
+    try:
+        created = date_field(when, str(path), field=date_col, line=n, now=options.now, zone=options.zone)
+    except ImportFormatError as e:
+        return Rejected.from_error(e, row.get("正文"), n)
+    text = html_to_text(row.get("正文"))
+    is_original = (clean(row.get("是否原创")) or "true").lower() != "false"
+    ref = _prefixed(row, src)
+    ref_text = html_to_text(ref.get("正文")) or None
+    if not text and not ref_text:
+        return Rejected("empty post text", n, "正文", snippet(row.get("id")))
+    ref_mid = weibo_mid(clean(ref.get("id")))
+    raw: dict[str, Any] = dict(row)
+    if ref_mid:  # the reposted post, findable by its own id
+        raw["_source"] = {"id": ref_mid, "bid": clean(ref.get("bid"))}
+    return _post(
+        raw,
+        _CSV_KEYS,
+        options,
+        account=account,
+        mid=mid,
+        created=created,
+        text=text,
+        repost=not is_original or ref_text is not None,
+        ref_text=ref_text,
+        ref_author=clean(row.get(f"{src_user}昵称")),
+    )
 
 
 class WeiboCrawlerJson:

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import ImportFormatError, NotThisFormat
 from ..models import Post
 from .base import ImportOptions, Rejected, register, snippet
-from .fields import clean, csv_header, date_field, head_text, load_json, read_csv, split_list
+from .fields import CsvTable, clean, csv_header, date_field, head_text, load_json, split_list
 from .files import read_text
 from .weibo_common import (
     PLATFORM,
@@ -286,40 +286,37 @@ class WeiboSpiderCsv:
         return 0.0
 
     def parse(self, path: Path, options: ImportOptions) -> Iterator[Post | Rejected]:
-        header, rows = read_csv(path, str(path))
-        text_col = "微博正文" if "微博正文" in header else "微博内容"
-        for col in (text_col, "发布时间"):
-            if col not in header:
-                raise ImportFormatError(str(path), f"no {col} column", line=1, field=col)
-        account = _account(path, options, None)
-        for n, row in rows:
-            if isinstance(row, Rejected):
-                yield row
-                continue
-            original = clean(row.get("是否为原创微博"))
-            content = row.get(text_col) or ""
-            ref = clean(row.get("转发内容"))
-            if ref and ref != "Original Weibo":  # PR #10: the reposted text in its own column
-                author = clean(row.get("微博来源"))
-                content = f"转发理由:{content}\n" + (f"原始用户: {author}\n" if author else "") + f"转发内容: {ref}"
-            yield _post(
-                path,
-                options,
-                account=_account(path, options, clean(row.get("用户id"))) if "用户id" in header else account,
-                content=content.replace("<br>", "\n"),
-                pid=clean(row.get("微博id")),
-                when=row.get("发布时间"),
-                line=n,
-                field="发布时间",
-                place=row.get("发布位置"),
-                tool=row.get("发布工具") or row.get("发布设备"),
-                likes=row.get("点赞数"),
-                reposts=row.get("转发数"),
-                comments=row.get("评论数"),
-                original=None if original is None else original.lower() == "true",
-                pics=split_list(row.get("原始图片url")) + split_list(row.get("微博视频url")),
-                raw=row,
-            )
+        csv = CsvTable.read(path)
+        text_col = "微博正文" if "微博正文" in csv.header else "微博内容"
+        csv.require(text_col, "发布时间")
+        yield from csv.posts(lambda n, row: _csv_post(path, options, n, row, text_col))
+
+
+def _csv_post(path: Path, options: ImportOptions, n: int, row: dict[str, str], text_col: str) -> Post | Rejected:
+    original = clean(row.get("是否为原创微博"))
+    content = row.get(text_col) or ""
+    ref = clean(row.get("转发内容"))
+    if ref and ref != "Original Weibo":  # PR #10: the reposted text in its own column
+        author = clean(row.get("微博来源"))
+        content = f"转发理由:{content}\n" + (f"原始用户: {author}\n" if author else "") + f"转发内容: {ref}"
+    return _post(
+        path,
+        options,
+        account=_account(path, options, clean(row.get("用户id"))),  # no 用户id column: from --account or the name
+        content=content.replace("<br>", "\n"),
+        pid=clean(row.get("微博id")),
+        when=row.get("发布时间"),
+        line=n,
+        field="发布时间",
+        place=row.get("发布位置"),
+        tool=row.get("发布工具") or row.get("发布设备"),
+        likes=row.get("点赞数"),
+        reposts=row.get("转发数"),
+        comments=row.get("评论数"),
+        original=None if original is None else original.lower() == "true",
+        pics=split_list(row.get("原始图片url")) + split_list(row.get("微博视频url")),
+        raw=row,
+    )
 
 
 class WeiboSpiderJson:
