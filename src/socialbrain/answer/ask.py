@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from ..localtime import to_local
 from ..models import PostFilter
 from ..retrieve.timeexpr import parse_time_expression
 from .citations import ClaimStreamFilter
+from .events import Answer, AnswerCollector, AnswerEvent
 from .mapreduce import CostEstimate, estimate_cost, is_whole_history_question, reduce_stream, run_map
 from .nollm import LABEL, _query_words, evidence, retrieved_answer
 from .prompts import NumberedPost, answer_messages, language_of, rewrite_messages
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from ..brain import Brain
     from .llm import LLM
 
-AnswerEvent = dict[str, Any]
 MODES = ("auto", "llm", "retrieval")
 SCOPES = ("auto", "topk", "all")
 
@@ -54,20 +54,6 @@ _VAGUE = {"东西", "事情", "事", "情况", "问题"}
 _PRONOUN_ZH = re.compile(r"她们|他们|它们|她|他|它|这个人|那个人")
 _PERSON_PRONOUN = re.compile(r"她们|他们|她|他|这个人|那个人")
 _LEADING_EN = re.compile(r"^(?:and|what about|how about|then|and then)\b[\s,]*", re.IGNORECASE)
-
-
-@dataclass
-class Answer:
-    text: str
-    mode: str
-    sources: list[dict] = field(default_factory=list)
-    citations: list[int] = field(default_factory=list)  # post ids
-    dropped_citations: list[int] = field(default_factory=list)
-    unsupported_claims: list[str] = field(default_factory=list)  # sentences dropped for lack of a valid [n]
-    llm_error: str | None = None  # the endpoint failed: the answer was made from the retrieved posts
-    usage: dict[str, Any] = field(default_factory=dict)
-    standalone_question: str = ""
-    scope: dict[str, Any] = field(default_factory=dict)
 
 
 # -- follow-ups -------------------------------------------------------------------------------
@@ -571,23 +557,7 @@ def _whole_history(
 
 def ask(brain: Brain, question: str, **kwargs: Any) -> Answer:
     """Collect :func:`ask_stream` into an :class:`Answer` (same keyword arguments)."""
-    ans = Answer(text="", mode="")
-    parts: list[str] = []
+    collected = AnswerCollector()
     for ev in ask_stream(brain, question, **kwargs):
-        t = ev["type"]
-        if t == "meta":
-            ans.mode = ev["mode"]
-            ans.standalone_question = ev["standalone_question"]
-            ans.scope = ev["scope"]
-        elif t == "delta":
-            parts.append(ev["text"])
-        elif t == "sources":
-            ans.sources = ev["sources"]
-        elif t == "done":
-            ans.text = ev["answer"] or "".join(parts).strip()
-            ans.citations = ev["citations"]
-            ans.dropped_citations = ev["dropped_citations"]
-            ans.unsupported_claims = ev.get("unsupported_claims", [])
-            ans.llm_error = ev.get("llm_error")
-            ans.usage = ev["usage"]
-    return ans
+        collected.add(ev)
+    return collected.answer

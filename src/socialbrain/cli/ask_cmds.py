@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from ..models import PostFilter
-from ..services import build_filter, llm_from_settings
+from ..services import Answer, AnswerCollector, build_filter, llm_from_settings
 from .common import (
     SinceOpt,
     UntilOpt,
@@ -149,15 +149,15 @@ def _run(
     history: list[dict] | None = None,
     json_out: bool = False,
     show_sources: bool = True,
-) -> dict:
-    """Stream one answer to the terminal (or collect it for --json); returns the collected result."""
+) -> Answer:
+    """Stream one answer to the terminal (or only collect it, for --json); returns the answer."""
     llm = None if opts.no_llm else llm
     if llm is not None and opts.show_prompt:
         llm.on_send = _print_request(err_console if json_out else console)
     bar = progress_bar(str, per_stage=False, clock="elapsed")  # closed before the answer streams
     from ..answer.ask import ask_stream
 
-    result: dict[str, Any] = {"answer": "", "sources": []}
+    collected = AnswerCollector()
     started = False
     try:
         for ev in ask_stream(
@@ -174,11 +174,9 @@ def _run(
             llm=llm,
             all_years=opts.all_years,
         ):
+            collected.add(ev)
             t = ev["type"]
             if t == "meta":
-                result.update(
-                    mode=ev["mode"], standalone_question=ev["standalone_question"], scope=ev["scope"]
-                )
                 if not json_out and ev["standalone_question"] != question:
                     err_console.print(f"[dim]（理解为：{escape(ev['standalone_question'])}）[/dim]")
                 if not json_out:
@@ -189,37 +187,25 @@ def _run(
                 if not json_out:
                     console.print(ev["text"], end="", markup=False, highlight=False, soft_wrap=True)
                     started = True
-            elif t == "sources":
-                result["sources"] = ev["sources"]
-            elif t == "done":
-                result.update(
-                    answer=ev["answer"],
-                    citations=ev["citations"],
-                    dropped_citations=ev["dropped_citations"],
-                    unsupported_claims=ev.get("unsupported_claims", []),
-                    usage=ev["usage"],
-                )
-                if ev.get("llm_error"):
-                    result["llm_error"] = ev["llm_error"]
     finally:
         bar.close()
+    answer = collected.answer
     if json_out:
-        return result
+        return answer
     if started:
         console.print()
-    if result.get("dropped_citations"):
+    if answer.dropped_citations:
         err_console.print(
-            f"[yellow]已删除不存在的引用 removed citations of posts not given: "
-            f"{result['dropped_citations']}[/yellow]"
+            f"[yellow]已删除不存在的引用 removed citations of posts not given: {answer.dropped_citations}[/yellow]"
         )
-    if result.get("unsupported_claims"):
+    if answer.unsupported_claims:
         err_console.print(
-            f"[yellow]已删除 {len(result['unsupported_claims'])} 句没有引用帖子的话 "
+            f"[yellow]已删除 {len(answer.unsupported_claims)} 句没有引用帖子的话 "
             f"removed sentences citing no post given[/yellow]"
         )
     if show_sources:
-        render_sources(result["sources"], result.get("citations"))
-    return result
+        render_sources(answer.sources, answer.citations)
+    return answer
 
 
 @user_errors
@@ -231,9 +217,9 @@ def ask_cmd(
 ) -> None:
     """Ask your posts a question: a cited answer streamed, then its sources with dates and links."""
     brain, llm = opts.open()
-    result = _run(brain, llm, question, opts, flt=opts.filter(), json_out=json_out)
+    answer = _run(brain, llm, question, opts, flt=opts.filter(), json_out=json_out)
     if json_out:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
 
 
 @user_errors
@@ -249,7 +235,7 @@ def chat_cmd(opts: AskOptions) -> None:
         f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出"
     )
     history: list[dict] = []
-    last: dict = {}
+    last = Answer(text="", mode="")
     while True:
         try:
             q = Prompt.ask("[bold cyan]你[/bold cyan]", console=console).strip()
@@ -265,11 +251,11 @@ def chat_cmd(opts: AskOptions) -> None:
             console.print("[dim]已清空对话 history cleared[/dim]")
             continue
         if q == "/sources":
-            render_sources(last.get("sources", []), last.get("citations"))
+            render_sources(last.sources, last.citations)
             continue
         last = _run(brain, llm, q, opts, flt=flt, history=history, show_sources=False)
-        history.append({"role": "user", "content": q, "standalone": last.get("standalone_question", q)})
-        history.append({"role": "assistant", "content": last.get("answer", "")})
+        history.append({"role": "user", "content": q, "standalone": last.standalone_question or q})
+        history.append({"role": "assistant", "content": last.text})
 
 
 def register(app: typer.Typer) -> None:

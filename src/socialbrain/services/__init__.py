@@ -10,8 +10,11 @@ result; they never re-implement a check, a filter or a serializer.
 - :mod:`.imports`  import, then index sync
 - :mod:`.llm`      the LLM client from settings, the endpoint's models
 - :mod:`.reports`  whether a report job may send posts to the LLM
+- :class:`AnswerCollector` an answer's streamed events collected into an :class:`Answer` (CLI ``--json``, saved
+  conversation turns, a non-streamed ``/v1`` reply; from :mod:`socialbrain.answer.events`)
 """
 
+from ..answer.events import Answer, AnswerCollector
 from .archive import calendar, check_platforms, require_archive, thread, visible_post
 from .filters import build_filter, filter_record, parse_date, split_values
 from .imports import ImportOutcome, import_and_sync, report_record, sync
@@ -21,6 +24,8 @@ from .reports import llm_gate
 from .search import check_k, search
 
 __all__ = [
+    "Answer",
+    "AnswerCollector",
     "ImportOutcome",
     "build_filter",
     "calendar",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..answer.events import AnswerCollector
+
 if TYPE_CHECKING:
     from ..archive.sqlite import SQLiteArchive
 
@@ -48,40 +50,27 @@ def record(
     the conversation shows what happened. A stream closed before ``done`` (the client went away) saves nothing
     for the answer."""
     archive.add_conversation_message(cid, "user", question)
-    parts: list[str] = []
-    sources: list[dict[str, Any]] = []
-    meta: dict[str, Any] = {}
+    collected = AnswerCollector()
+
+    def save(**extra: Any) -> None:
+        a = collected.answer
+        meta: dict[str, Any] = {"mode": a.mode} if a.mode else {}
+        if a.llm_error:
+            meta["llm_error"] = a.llm_error
+        if a.dropped_citations:
+            meta["dropped_citations"] = a.dropped_citations
+        archive.add_conversation_message(cid, "assistant", collected.text, sources=a.sources, meta={**meta, **extra})
+
     try:
         for ev in events:
-            kind = ev.get("type")
-            if kind == "meta":
-                meta["mode"] = ev.get("mode")
-            elif kind == "delta":
-                parts.append(str(ev.get("text", "")))
-            elif kind == "sources":
-                sources = list(ev.get("sources") or [])
-            elif kind == "done":
-                answer = ev.get("answer")
-                if ev.get("llm_error"):
-                    meta["llm_error"] = ev["llm_error"]
-                if ev.get("dropped_citations"):
-                    meta["dropped_citations"] = ev["dropped_citations"]
-                archive.add_conversation_message(
-                    cid,
-                    "assistant",
-                    answer if isinstance(answer, str) else "".join(parts),
-                    sources=sources,
-                    meta=meta,
-                )
-            elif kind == "error":
-                archive.add_conversation_message(
-                    cid, "assistant", "".join(parts), sources=sources, meta={**meta, "error": ev.get("message")}
-                )
+            collected.add(ev)
+            if ev.get("type") == "done":
+                save()
+            elif ev.get("type") == "error":
+                save(error=collected.error)
             yield ev
     except Exception as e:
-        archive.add_conversation_message(
-            cid, "assistant", "".join(parts), sources=sources, meta={**meta, "error": str(e)}
-        )
+        save(error=str(e))
         raise
 
 

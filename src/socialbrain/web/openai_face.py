@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import ConfigError, SocialbrainError
 from ..limits import Limits
-from ..services import build_filter, conversations
+from ..services import AnswerCollector, build_filter, conversations
 from . import services
 from .state import WebState, get_state
 
@@ -164,22 +164,13 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **conv_headers},
         )
-    parts: list[str] = []
-    sources: list[dict[str, Any]] = []
-    usage: dict[str, Any] = {}
-    answer: str | None = None
+    collected = AnswerCollector()
     try:
         async for ev in st.iterate(events):
-            if ev["type"] == "delta":
-                parts.append(ev["text"])
-            elif ev["type"] == "sources":
-                sources = ev["sources"]
-            elif ev["type"] == "done":
-                answer = ev.get("answer")
-                usage = ev.get("usage") or {}
+            collected.add(ev)
     except SocialbrainError as e:
         return openai_error(502, str(e), "upstream_error", "api_error")
-    content = (answer if answer is not None else "".join(parts)) + sources_block(sources)
+    content = collected.text + sources_block(collected.answer.sources)
     reply = {
         "id": cid,
         "object": "chat.completion",
@@ -193,7 +184,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
                 "finish_reason": "stop",
             }
         ],
-        "usage": _usage(usage),
+        "usage": _usage(collected.answer.usage),
         "system_fingerprint": None,
         **extra,
     }
