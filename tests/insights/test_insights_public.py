@@ -127,7 +127,11 @@ def test_cli_report_year_dry_run_and_write(brain, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     _assert_no_leaks(out.read_bytes(), "cli md")
     bad = _cli("report", "year", "1999", "--no-llm", cwd=tmp_path)
-    assert bad.returncode == 2 and "error:" in bad.stderr and "1999" in bad.stderr
+    assert bad.returncode == 2 and "error: year: no posts in 1999; years with posts: " in bad.stderr
+    # the one year checker the web's POST /api/reports uses too: the same line, before anything is computed
+    not_a_year = _cli("report", "year", "last", "--no-llm", cwd=tmp_path)
+    assert not_a_year.returncode == 2
+    assert "error: year: use a year like 2016 or 'all', not 'last'" in not_a_year.stderr
     bad_section = _cli("report", "year", "--sections", "secrets", "--no-llm", cwd=tmp_path)
     assert bad_section.returncode == 2 and "secrets" in bad_section.stderr
 

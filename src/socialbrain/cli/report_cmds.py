@@ -136,10 +136,10 @@ def year_cmd(
     """A year in review: counts, calendar, rhythm, records, words, topics, people, mood (+ LLM narrative)."""
     from ..insights.narrative import available
     from ..insights.publish import parse_sections
+    from ..insights.yearly import parse_year
 
     chosen = parse_sections(flags.sections)
-    if year is not None and year.lower() not in ("all", "全部") and not year.isdigit():
-        raise ConfigError(f"year must be a number like 2015 or `all`, got {year!r}")
+    parse_year(year)  # before anything is computed or sent: the same check and message as the web's
     opts = flags.request("year", year=year, sections=chosen)
     opts.use_llm = opts.use_llm and available()
     flags.make(opts, "report-{year}")

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..answer.redact import hidden_from_settings
-from ..errors import NotFoundError
+from ..errors import ConfigError, NotFoundError
 from ..localtime import to_local
 from ..models import PostFilter
 from . import mood
@@ -51,6 +51,32 @@ def default_year(available: dict[int, int], now: datetime | None = None) -> int:
     return max(full) if full else max(available)
 
 
+def parse_year(year: int | str | None) -> int | Literal["all"] | None:
+    """A review's year as a person gives it: a number, ``all`` (or 全部) for every year, or nothing (None / "")
+    for the default year. Anything else is a one-line ConfigError."""
+    s = "" if year is None else str(year).strip()
+    if not s:
+        return None
+    if s.lower() in ("all", "全部"):
+        return "all"
+    if s.isdigit():
+        return int(s)
+    raise ConfigError(f"year: use a year like 2016 or 'all', not {year!r}")
+
+
+def review_years(available: dict[int, int], year: int | str | None, now: datetime | None = None) -> list[int]:
+    """The years a review of ``year`` covers (see :func:`parse_year`): every year with posts for ``all``, else
+    the one year — the last full year by default — which must have posts (a NotFoundError lists those that do)."""
+    y = parse_year(year)
+    if y == "all":
+        return sorted(available)
+    y = default_year(available, now) if y is None else y
+    if y not in available:
+        have = ", ".join(str(k) for k in sorted(available))
+        raise NotFoundError(f"year: no posts in {y}; years with posts: {have}")
+    return [y]
+
+
 def year_review(
     brain: Brain,
     year: int | str | None,
@@ -69,14 +95,7 @@ def year_review(
     available = years_with_posts(brain, base)
     if not available:
         raise NotFoundError("no posts to review yet: run `socialbrain import PATH` first")
-    if isinstance(year, str) and year.strip().lower() in ("all", "全部"):
-        years = sorted(available)
-    else:
-        y = default_year(available, now) if year in (None, "") else int(year)
-        if y not in available:
-            have = ", ".join(str(k) for k in sorted(available))
-            raise NotFoundError(f"no posts in {y}; years with posts: {have}")
-        years = [y]
+    years = review_years(available, year, now)
 
     llm = brain.llm if use_llm else None
     scorer = mood_scorer(brain)

@@ -58,23 +58,14 @@ def llm_cost(brain: Brain, opts: ReportOptions) -> dict[str, int]:
     else:
         from ..insights.common import report_filter
         from ..insights.narrative import year_llm_cost
+        from ..insights.yearly import review_years
 
-        years = _years(available_years(brain, opts.kb, public=opts.public), opts.year)
+        have = available_years(brain, opts.kb, public=opts.public)
+        years = review_years(have, opts.year) if have else []
         posts, calls, tokens = year_llm_cost(
             brain, report_filter(opts.kb, public=opts.public), years, brain.llm
         )
     return {"posts": posts, "calls": calls, "tokens": tokens}
-
-
-def _years(have: dict[int, int], year: int | str | None) -> list[int]:
-    """The years a year review covers: every year for "all", else the one asked for (None: the last full
-    year) when it has posts."""
-    from ..insights.yearly import default_year
-
-    if str(year).strip().lower() in ("all", "全部"):
-        return sorted(have)
-    y = default_year(have) if year is None and have else year
-    return [int(y)] if y is not None and str(y).strip().isdigit() and int(y) in have else []
 
 
 def build_report(

@@ -86,7 +86,7 @@ def resolve_options(
     use_llm: bool,
 ) -> ReportOptions:
     """Check a request (one-line errors naming the field) and resolve the default year and the LLM."""
-    from ..insights.yearly import default_year
+    from ..insights.yearly import parse_year, review_years
 
     kb = _kb(kb)
     if kb:
@@ -102,17 +102,7 @@ def resolve_options(
             raise NotFoundError(
                 "no posts to review yet: import your exports first (知识库 / Knowledge bases)"
             )
-        if year is None or str(year).strip() == "":
-            opts.year = default_year(years)
-        elif str(year).strip().lower() in ("all", "全部"):
-            opts.year = "all"
-        elif str(year).strip().isdigit():
-            opts.year = int(str(year).strip())
-            if opts.year not in years:
-                have = ", ".join(str(y) for y in sorted(years))
-                raise NotFoundError(f"year: no posts in {opts.year}; years with posts: {have}")
-        else:
-            raise ConfigError(f"year: use a year like 2016 or 'all', not {year!r}")
+        opts.year = "all" if parse_year(year) == "all" else review_years(years, year)[0]
         opts.sections = parse_sections(sections)
         if llm is not None:
             from ..insights.narrative import available
