@@ -156,6 +156,13 @@ def load_user_dict(path: str | Path) -> None:
             _load_into(_tokenizer, p)
 
 
+def user_dicts() -> list[Path]:
+    """The user dictionaries loaded with ``load_user_dict``/``configure``, in order (a segmentation worker loads the
+    same ones; ``$SOCIALBRAIN_USER_DICT`` it reads from the environment it inherits)."""
+    with _lock:
+        return list(_user_dicts)
+
+
 def configure(settings: Settings) -> None:
     """Load the user dictionary configured for a data directory (``[segment] user_dict`` or ``userdict.txt``)."""
     configured = settings.segment.user_dict

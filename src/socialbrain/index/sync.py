@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import IndexMismatchError
 from ..models import Kind, Post
 from . import segment
+from .segment_worker import SegmentWorker, fill_tokens, wanted
 from .units import conversation_key, post_units, units_for_posts
 from .writer import embed_lock, writer_lock
 
@@ -47,6 +48,7 @@ class SyncReport:
     indexed_posts: int = 0  # posts (re)indexed
     removed_posts: int = 0  # posts taken out (deleted, forgotten, hidden)
     units: int = 0  # units written
+    segmented_by_worker: int = 0  # units whose tokens the segmentation worker made (the rest: this process)
     embedded: int = 0  # vectors computed now
     pending: int = 0  # units still without a vector
     seconds: float = 0.0
@@ -63,9 +65,15 @@ def _conversation_posts(archive: SQLiteArchive, key: tuple[str, str, str]) -> li
 
 
 def apply_post_ids(
-    archive: SQLiteArchive, index: IndexStore, post_ids: list[int], report: SyncReport
+    archive: SQLiteArchive,
+    index: IndexStore,
+    post_ids: list[int],
+    report: SyncReport,
+    worker: SegmentWorker | None = None,
 ) -> None:
-    """(Re)index these posts from the archive: gone or hidden ones leave the index, others get fresh units."""
+    """(Re)index these posts from the archive: gone or hidden ones leave the index, others get fresh units.
+
+    ``worker``: a segmentation process sharing the work (``segment_worker``); the tokens are the same."""
     if not post_ids:
         return
     # a chat window holds several posts: when one changes, its neighbours are re-windowed too
@@ -88,24 +96,31 @@ def apply_post_ids(
     others = [p for p in live if p.kind != Kind.CHAT]
 
     index.delete_posts(sorted(wanted | chat_ids))
-    # segmentation overlaps the store's writes (embedded: a writer thread inside the batch's transaction)
-    report.units += index.add_units_pipelined(_unit_chunks(others, chat_posts))
+    # segmentation (here and/or in the worker process) overlaps the store's writes (embedded: a writer thread
+    # inside the batch's transaction)
+    report.units += index.add_units_pipelined(_unit_chunks(others, chat_posts, worker))
     report.indexed_posts += len(others) + len(chat_posts)
 
 
 UNIT_CHUNK = 256
 
 
-def _unit_chunks(others: list[Post], chat_posts: list[Post]) -> Iterator[list[Any]]:
+def _unit_chunks(
+    others: list[Post], chat_posts: list[Post], worker: SegmentWorker | None = None
+) -> Iterator[list[Any]]:
     """The units of these posts, made (segmented) lazily, in chunks."""
-    chunk: list[Any] = []
-    for p in others:
-        chunk.extend(post_units(p))
-        if len(chunk) >= UNIT_CHUNK:
+
+    def unsegmented() -> Iterator[list[Any]]:
+        chunk: list[Any] = []
+        for p in others:
+            chunk.extend(post_units(p, segmented=False))
+            if len(chunk) >= UNIT_CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
             yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+
+    yield from fill_tokens(unsegmented(), worker)
     if chat_posts:
         yield units_for_posts(chat_posts)
 
@@ -121,10 +136,13 @@ def apply_changes(
     report: SyncReport | None = None,
     *,
     wait: bool = True,
+    worker: SegmentWorker | None = None,
 ) -> SyncReport:
     """Apply archive changes since ``index.applied_seq()`` under the writer lock, one transaction per batch.
 
-    ``wait=False`` returns at once (a note in the report) when another thread or process is the writer."""
+    ``wait=False`` returns at once (a note in the report) when another thread or process is the writer.
+    ``worker``: a segmentation process the caller started (and closes); without one, a big batch of changes
+    starts its own for the time of this call."""
     report = report or SyncReport()
     archive, index = brain.archive, brain.index
     lock = writer_lock(brain.data_dir)
@@ -137,16 +155,27 @@ def apply_changes(
             index.set_segmenter(segment.signature())
         changes = archive.changes_since(applied)
         total = len(changes)
-        for start in range(0, total, CHANGE_BATCH):
-            batch = changes[start : start + CHANGE_BATCH]
-            ids = sorted({c.post_id for c in batch})
-            with _index_transaction(index):
-                apply_post_ids(archive, index, ids, report)
-                index.set_applied_seq(max(applied, batch[-1].seq))
-            applied = max(applied, batch[-1].seq)
-            report.changes += len(batch)
-            if progress:
-                progress("index", min(start + CHANGE_BATCH, total), total)
+        # a big import segments on a second core too (a child process; closed whatever happens, Ctrl-C included)
+        own = worker is None and wanted(total)
+        if own:
+            worker = SegmentWorker.start()
+        segmented = worker.segmented if worker is not None else 0
+        try:
+            for start in range(0, total, CHANGE_BATCH):
+                batch = changes[start : start + CHANGE_BATCH]
+                ids = sorted({c.post_id for c in batch})
+                with _index_transaction(index):
+                    apply_post_ids(archive, index, ids, report, worker)
+                    index.set_applied_seq(max(applied, batch[-1].seq))
+                applied = max(applied, batch[-1].seq)
+                report.changes += len(batch)
+                if progress:
+                    progress("index", min(start + CHANGE_BATCH, total), total)
+        finally:
+            if worker is not None:
+                report.segmented_by_worker += worker.segmented - segmented
+                if own:
+                    worker.close()
     finally:
         lock.release()
     return report
@@ -267,12 +296,19 @@ def embed_pass(
         lock.release()
 
 
-def sync_index(brain: Brain, *, embed: bool = True, progress: Progress | None = None) -> SyncReport:
+def sync_index(
+    brain: Brain,
+    *,
+    embed: bool = True,
+    progress: Progress | None = None,
+    worker: SegmentWorker | None = None,
+) -> SyncReport:
     """Apply archive changes to the index, then (``embed=True``) embed units lacking vectors.
 
-    An index built with another embedder is not touched by embedding: the report says to rebuild."""
+    An index built with another embedder is not touched by embedding: the report says to rebuild.
+    ``worker``: a segmentation process to use (``apply_changes``)."""
     started = time.perf_counter()
-    report = apply_changes(brain, progress)
+    report = apply_changes(brain, progress, worker=worker)
     if embed:
         embedder = brain.embedder
         if embedder is None:

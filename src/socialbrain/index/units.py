@@ -67,12 +67,16 @@ def split_long(text: str, *, limit: int = LONG_POST_CHARS, target: int = PIECE_C
     return [p.strip() for p in pieces if p.strip()]
 
 
+def _unsegmented(text: str) -> list[str]:
+    return []
+
+
 def _likes(post: Post) -> int:
     return int(post.likes or 0)
 
 
-def post_units(post: Post) -> list[Unit]:
-    """The units of one (non-chat) post."""
+def post_units(post: Post, *, segmented: bool = True) -> list[Unit]:
+    """The units of one (non-chat) post; ``segmented=False`` leaves ``tokens`` empty (a worker fills them in)."""
     assert post.id is not None, "post must be stored in the archive first"
     text = post.full_text[:MAX_INDEXED_CHARS]
     pieces = split_long(text)
@@ -84,10 +88,11 @@ def post_units(post: Post) -> list[Unit]:
         kind=str(post.kind),
         likes=_likes(post),
     )
+    cut = tokenize if segmented else _unsegmented
     if len(pieces) == 1:
-        return [Unit(unit_id=f"p{post.id}", text=text, tokens=tokenize(text), **common)]  # type: ignore[arg-type]
+        return [Unit(unit_id=f"p{post.id}", text=text, tokens=cut(text), **common)]  # type: ignore[arg-type]
     return [
-        Unit(unit_id=f"p{post.id}.{n}", text=piece, tokens=tokenize(piece), **common)  # type: ignore[arg-type]
+        Unit(unit_id=f"p{post.id}.{n}", text=piece, tokens=cut(piece), **common)  # type: ignore[arg-type]
         for n, piece in enumerate(pieces)
     ]
 

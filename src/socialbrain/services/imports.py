@@ -11,6 +11,7 @@ from ..errors import SocialbrainError
 
 if TYPE_CHECKING:
     from ..brain import Brain
+    from ..index.segment_worker import SegmentWorker
     from ..index.sync import SyncReport
     from ..sources.ingest import ImportOptions, ImportReport
 
@@ -38,11 +39,20 @@ def report_record(report: ImportReport) -> dict[str, Any]:
     return {"files": files, "totals": report.totals()}
 
 
-def sync(brain: Brain, *, embed: bool = True, progress: Progress | None = None) -> SyncReport:
+def sync(
+    brain: Brain, *, embed: bool = True, progress: Progress | None = None, worker: SegmentWorker | None = None
+) -> SyncReport:
     """Apply archive changes to the index (and embed what lacks a vector)."""
     from ..index.sync import sync_index
 
-    return sync_index(brain, embed=embed, progress=progress)
+    return sync_index(brain, embed=embed, progress=progress, worker=worker)
+
+
+def _index_behind(brain: Brain) -> bool:
+    try:
+        return brain.archive.last_change_seq() > brain.index.applied_seq()
+    except SocialbrainError:  # an unusable index is reported by the sync that would run, not here
+        return False
 
 
 def import_and_sync(
@@ -55,19 +65,30 @@ def import_and_sync(
     progress: Progress | None = None,
     index_progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Import ``paths``; when posts were added or changed and ``index`` is on, apply them to the index.
+    """Import ``paths``; when posts were added or changed (or the index is behind) and ``index`` is on, apply the
+    changes to the index.
 
     The posts are keyword-searchable when this returns. Vectors are not computed here unless ``embed=True``: the
     faces run the resumable embedding pass afterwards (CLI import with progress, serve's background indexer).
-    A failing index never undoes the import: the outcome carries the error to show."""
+    A failing index never undoes the import: the outcome carries the error to show.
+
+    Big inputs start the segmentation worker (index/segment_worker.py) before parsing, so its ~0.2 s start
+    overlaps the parse and store; it is closed when this returns, whatever happens."""
+    from ..index import segment_worker
     from ..sources.ingest import import_paths
 
-    report = import_paths(brain.archive, paths, options=options, progress=progress)
-    outcome = ImportOutcome(report)
-    totals = report.totals()
-    if index and (totals.get("new") or totals.get("updated")):
-        try:
-            outcome.index = sync(brain, embed=embed, progress=index_progress or progress)
-        except SocialbrainError as e:
-            outcome.index_error = f"the archive is saved, but the search index was not updated: {e}"
-    return outcome
+    worker = segment_worker.SegmentWorker.start() if index and segment_worker.wanted_for(paths) else None
+    try:
+        report = import_paths(brain.archive, paths, options=options, progress=progress)
+        outcome = ImportOutcome(report)
+        totals = report.totals()
+        # also when nothing changed now but an earlier run stopped before its changes reached the index (Ctrl-C)
+        if index and (totals.get("new") or totals.get("updated") or _index_behind(brain)):
+            try:
+                outcome.index = sync(brain, embed=embed, progress=index_progress or progress, worker=worker)
+            except SocialbrainError as e:
+                outcome.index_error = f"the archive is saved, but the search index was not updated: {e}"
+        return outcome
+    finally:
+        if worker is not None:
+            worker.close()
