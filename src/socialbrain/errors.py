@@ -19,6 +19,11 @@ The CLI prints ``error: <message>`` and exits with status 2 for these; anything 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
 
 class SocialbrainError(Exception):
     """Base class: the message is one line meant for the user."""
@@ -32,7 +37,7 @@ class MissingExtra(ConfigError):
     """An optional feature needs a package extra that is not installed; the message names it."""
 
 
-def require_extra(module: str, extra: str, feature: str) -> object:
+def require_extra(module: str, extra: str, feature: str) -> ModuleType:
     """Import ``module`` for an optional ``feature``; when that package itself is missing, one line naming the
     extra to install. Any other ImportError (a real bug inside it) is raised as it is, never hidden."""
     import importlib

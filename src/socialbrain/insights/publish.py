@@ -167,7 +167,7 @@ def publish(
         for name, _count in chapter.get("people") or []:
             redactor.pseudonym(str(name))  # the people list holds bare names: they are @names by origin
     redactor.learn(iter_strings(report))
-    out = redactor.redact_obj(report)
+    out: dict[str, Any] = redactor.redact_obj(report)  # a dict in, a dict out
     out["redactions"] = len(redactor.replacements)
     out["_replacements"] = redactor.replacements  # for --dry-run; renderers never print keys starting with _
     return out

@@ -37,7 +37,7 @@ class CrossEncoderReranker:
 
     def __init__(self, path: str, *, batch_size: int = 16):
         try:  # a reranker that cannot load is EmbedderUnavailable: search goes on without reranking
-            CrossEncoder = require_extra("sentence_transformers", "st", f"reranker st:{path}").CrossEncoder  # type: ignore[attr-defined]  # noqa: N806
+            CrossEncoder = require_extra("sentence_transformers", "st", f"reranker st:{path}").CrossEncoder  # noqa: N806
         except MissingExtra as e:
             raise EmbedderUnavailable(str(e)) from None
         try:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+import numpy.typing as npt
+
+#: what every embedder returns: float32 rows, L2-normalised — (n, dim) for documents, (dim,) for a query
+Vectors = npt.NDArray[np.float32]
 
 
 @runtime_checkable
@@ -18,10 +22,10 @@ class Embedder(Protocol):
         """The vectors' size (a wrapper may ask the embedder it wraps, an HTTP one its server)."""
         ...
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str]) -> Vectors:
         """(len(texts), dim) float32, L2-normalised."""
         ...
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str) -> Vectors:
         """(dim,) float32, L2-normalised."""
         ...

@@ -17,13 +17,14 @@ import numpy as np
 
 from ...errors import EmbedderUnavailable
 from ...retry import Retryable, call_with_retries
+from .base import Vectors
 
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
-def _normalise(vecs: np.ndarray) -> np.ndarray:
+def _normalise(vecs: Vectors) -> Vectors:
     vecs = np.ascontiguousarray(vecs, dtype=np.float32)
-    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    norms: Vectors = np.linalg.norm(vecs, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return vecs / norms
 
@@ -90,9 +91,12 @@ class _HTTPEmbedder:
                 raise Retryable(e.__class__.__name__, gave_up) from e
             if r.status_code < 400:
                 try:
-                    return r.json()
+                    body = r.json()
                 except ValueError as e:
                     raise EmbedderUnavailable(f"embedding server {self.url} answered with non-JSON") from e
+                if not isinstance(body, dict):
+                    raise EmbedderUnavailable(f"embedding server {self.url} answered with JSON that is not an object")
+                return body
             error = EmbedderUnavailable(
                 f"embedding server {self.url} answered HTTP {r.status_code}: {r.text[:200].strip()}"
             )
@@ -102,10 +106,10 @@ class _HTTPEmbedder:
 
         return call_with_retries(attempt, retries=self.retries, base=self.backoff)
 
-    def _embed_batch(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _embed_batch(self, texts: list[str], is_query: bool) -> Vectors:
         raise NotImplementedError
 
-    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _embed(self, texts: list[str], is_query: bool) -> Vectors:
         prefix = self.query_prefix if is_query else self.passage_prefix
         parts = []
         for i in range(0, len(texts), self.batch_size):
@@ -124,13 +128,13 @@ class _HTTPEmbedder:
         self._dim = int(out.shape[1])
         return out
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self._embed(list(texts), False)
 
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._embed([text], True)[0]
+    def embed_query(self, text: str) -> Vectors:
+        return self._embed([text], True)[0, :]
 
     def close(self) -> None:
         self._client.close()
@@ -148,7 +152,7 @@ class OpenAIEmbedder(_HTTPEmbedder):
         super().__init__(model, base_url, **kw)
         self.input_type = input_type
 
-    def _embed_batch(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _embed_batch(self, texts: list[str], is_query: bool) -> Vectors:
         payload: dict[str, Any] = {"model": self.model, "input": texts, "encoding_format": "float"}
         if self.input_type:
             payload["input_type"] = "query" if is_query else "passage"
@@ -172,7 +176,7 @@ class OllamaEmbedder(_HTTPEmbedder):
     kind = "ollama"
     path = "/api/embed"
 
-    def _embed_batch(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _embed_batch(self, texts: list[str], is_query: bool) -> Vectors:
         body = self._post({"model": self.model, "input": texts})
         if "error" in body and "embeddings" not in body:
             raise EmbedderUnavailable(

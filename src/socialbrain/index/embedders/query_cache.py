@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Embedder
+from .base import Embedder, Vectors
 
 MAX_ROWS = 20_000
 MEMORY_ROWS = 256
@@ -44,7 +44,7 @@ class QueryCachedEmbedder:
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._writes = 0
-        self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memory: OrderedDict[str, Vectors] = OrderedDict()
 
     @property
     def dim(self) -> int:  # asked of the wrapped embedder when needed (an HTTP one probes its server)
@@ -66,17 +66,17 @@ class QueryCachedEmbedder:
                 return None  # a read-only or broken cache only costs speed
         return self._conn
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str]) -> Vectors:
         return self.inner.embed_documents(texts)
 
-    def _remember(self, text: str, vector: np.ndarray) -> np.ndarray:
+    def _remember(self, text: str, vector: Vectors) -> Vectors:
         self._memory[text] = vector
         self._memory.move_to_end(text)
         while len(self._memory) > MEMORY_ROWS:
             self._memory.popitem(last=False)
         return vector.copy()
 
-    def embed_query(self, text: str) -> np.ndarray:
+    def embed_query(self, text: str) -> Vectors:
         with self._lock:
             if (hit := self._memory.get(text)) is not None:
                 self._memory.move_to_end(text)
@@ -90,11 +90,11 @@ class QueryCachedEmbedder:
                     ).fetchone()
                 except sqlite3.Error:
                     row = None
-            if row is not None and len(row[0]) == 4 * self.dim:
+            if db is not None and row is not None and len(row[0]) == 4 * self.dim:
                 now = time.time()
                 if now - float(row[1]) > TOUCH_SECONDS:
                     with contextlib.suppress(sqlite3.Error):  # another process is writing: the vector is still good
-                        db.execute(  # type: ignore[union-attr]
+                        db.execute(
                             "UPDATE queries SET used=? WHERE model=? AND text=?", (now, self.name, text)
                         )
                 return self._remember(text, np.frombuffer(row[0], dtype=np.float32).copy())

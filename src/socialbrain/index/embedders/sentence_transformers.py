@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import EmbedderUnavailable, MissingExtra, require_extra
+from .base import Vectors
 
 _BGE_ZH_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 
@@ -39,7 +40,7 @@ class SentenceTransformerEmbedder:
         try:  # an embedder that cannot load is EmbedderUnavailable: search goes on with keywords
             SentenceTransformer = require_extra(  # noqa: N806
                 "sentence_transformers", "st", "the st: embedder"
-            ).SentenceTransformer  # type: ignore[attr-defined]
+            ).SentenceTransformer
         except MissingExtra as e:
             raise EmbedderUnavailable(str(e)) from None
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -52,7 +53,7 @@ class SentenceTransformerEmbedder:
         self.query_prefix, self.passage_prefix = prefixes_for(p.name)
         self.name = f"st:{p.name}"
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str]) -> Vectors:
         vecs = self._model.encode(
             texts,
             batch_size=self.batch_size,
@@ -62,10 +63,10 @@ class SentenceTransformerEmbedder:
         )
         return np.ascontiguousarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self._encode([self.passage_prefix + t for t in texts])
 
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([self.query_prefix + text])[0]
+    def embed_query(self, text: str) -> Vectors:
+        return self._encode([self.query_prefix + text])[0, :]

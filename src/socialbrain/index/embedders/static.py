@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import EmbedderUnavailable
-from .base import Embedder
+from .base import Embedder, Vectors
 from .e5_vocab import META, E5Vocab, load_vocab, model_file
 
 VERSION = 1
@@ -215,7 +215,7 @@ class StaticEmbedder:
             ids.update(self.vocab.tokenize(t))
         return self.table.ensure(ids, progress=progress)
 
-    def _vectors(self, token_lists: list[list[int]]) -> np.ndarray:
+    def _vectors(self, token_lists: list[list[int]]) -> Vectors:
         self.table.ensure(i for toks in token_lists for i in toks)
         out = np.zeros((len(token_lists), self.dim), dtype=np.float32)
         empty = self.table.row(_EMPTY) if self.center else None
@@ -236,15 +236,15 @@ class StaticEmbedder:
             if empty is not None:  # Σ w (v − e) = Σ w v − (Σ w) e
                 sums -= np.add.reduceat(weights, starts)[:, None] * empty
             out[s + owner[starts]] = sums
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms: Vectors = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return out / norms
 
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
+    def embed_documents(self, texts: list[str]) -> Vectors:
         return self._vectors([self.vocab.tokenize(t) for t in texts])
 
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._vectors([self.vocab.tokenize(text)])[0]
+    def embed_query(self, text: str) -> Vectors:
+        return self._vectors([self.vocab.tokenize(text)])[0, :]
 
     def close(self) -> None:
         self.table.close()

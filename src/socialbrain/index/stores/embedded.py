@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ...errors import ArchiveError, IndexMismatchError
 from ...sqlite_tx import NestedTransactions
+from ..embedders.base import Vectors
 from .base import IndexFilter, ModelMeta, Page, ScoredUnit, Unit
 
 SCHEMA = """
@@ -78,7 +80,7 @@ def _score_pool() -> ThreadPoolExecutor | None:
     return _pool
 
 
-def int8_scores(q8: np.ndarray, scale: np.ndarray, v: np.ndarray) -> np.ndarray:
+def int8_scores(q8: npt.NDArray[np.int8], scale: Vectors, v: Vectors) -> Vectors:
     """``(q8 @ v) * scale`` without a float copy of the matrix: einsum reads int8 and accumulates in float32
     (~2x faster than converting 32k-row chunks to float32 for BLAS, no scratch matrix). Large matrices are split
     across two threads; the result is the same either way (each row is one dot product)."""
@@ -168,20 +170,20 @@ def _filter_sql(flt: IndexFilter) -> tuple[str, list[Any]]:
 @dataclass
 class _VectorCache:
     generation: int
-    rows: np.ndarray  # units.id per matrix row
+    rows: npt.NDArray[np.int64]  # units.id per matrix row
     unit_ids: list[str]
-    matrix_t: np.ndarray | None  # (dim, n) float32: v @ matrix_t reads memory in order, ~2x faster than matrix @ v
-    q8: np.ndarray | None  # (n, dim) int8, per-row scale: large indexes (QUANTIZE_ABOVE) keep a quarter of the RAM
-    scale: np.ndarray | None  # (n,) float32: row i ≈ q8[i] * scale[i]
+    matrix_t: Vectors | None  # (dim, n) float32: v @ matrix_t reads memory in order, ~2x faster than matrix @ v
+    q8: npt.NDArray[np.int8] | None  # (n, dim) int8, per-row scale: large indexes (QUANTIZE_ABOVE) keep a quarter of the RAM
+    scale: Vectors | None  # (n,) float32: row i ≈ q8[i] * scale[i]
     dim: int
     loaded_at: float
-    created_ts: np.ndarray
-    likes: np.ndarray
-    codes: dict[str, tuple[np.ndarray, dict[str, int]]]  # column → (per-row code, value → code)
-    pair_rows: np.ndarray  # matrix row index per (unit, post) pair
-    pair_posts: np.ndarray  # post id per pair
+    created_ts: npt.NDArray[np.float64]
+    likes: npt.NDArray[np.int64]
+    codes: dict[str, tuple[npt.NDArray[np.int32], dict[str, int]]]  # column → (per-row code, value → code)
+    pair_rows: npt.NDArray[np.intp]  # matrix row index per (unit, post) pair
+    pair_posts: npt.NDArray[np.int64]  # post id per pair
 
-    def scores(self, v: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
+    def scores(self, v: Vectors, candidates: npt.NDArray[np.intp] | None) -> Vectors:
         """Cosine of ``v`` with every row (or the ``candidates`` rows)."""
         if self.matrix_t is not None:
             if candidates is None:
@@ -491,7 +493,7 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
             )
 
     # -- reading --------------------------------------------------------------------------------
-    def _row_to_unit(self, r: tuple) -> Unit:
+    def _row_to_unit(self, r: tuple[Any, ...]) -> Unit:
         return Unit(
             unit_id=r[1],
             post_ids=json.loads(r[2]),
@@ -548,7 +550,7 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
     def pending(self) -> int:
         """Units without a vector (cheap: a partial index)."""
         with self._lock:
-            return self.conn.execute("SELECT COUNT(*) FROM units WHERE vector IS NULL").fetchone()[0]
+            return int(self.conn.execute("SELECT COUNT(*) FROM units WHERE vector IS NULL").fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         with self._lock:
@@ -595,9 +597,9 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
             tables: dict[str, dict[str, int]] = {"platform": {}, "account": {}, "kind": {}}
             codes_arr = {col: np.empty(n, dtype=np.int32) for col in tables}
             if quantize:
-                q8: np.ndarray | None = np.empty((n, dim), dtype=np.int8)
-                scale: np.ndarray | None = np.empty(n, dtype=np.float32)
-                matrix: np.ndarray | None = None
+                q8: npt.NDArray[np.int8] | None = np.empty((n, dim), dtype=np.int8)
+                scale: Vectors | None = np.empty(n, dtype=np.float32)
+                matrix: Vectors | None = None
             else:
                 q8 = scale = None
                 matrix = np.empty((n, dim), dtype=np.float32)
@@ -654,7 +656,7 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
         )
         return self._cache
 
-    def vector_search(self, vector: np.ndarray, flt: IndexFilter, k: int) -> list[ScoredUnit]:
+    def vector_search(self, vector: Vectors, flt: IndexFilter, k: int) -> list[ScoredUnit]:
         """Exact cosine (vectors are L2-normalised) over the units matching ``flt``."""
         cache = self._vector_cache()
         if cache is None or len(cache.rows) == 0 or k <= 0:

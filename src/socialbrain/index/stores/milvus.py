@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import ConfigError, IndexMismatchError, require_extra
+from ..embedders.base import Vectors
 from .base import IndexFilter, ModelMeta, Page, ScoredUnit, Unit
 from .milvus_filters import build_filter, check_user, string_literal, tenant_filter
 
@@ -245,7 +246,7 @@ class MilvusIndex(ModelMeta):
             yield rows[-1]["pk"], units, vectors
 
     # -- rows ------------------------------------------------------------------------------------
-    def _row(self, u: Unit, dim: int | None, vector: np.ndarray | None = None) -> dict[str, Any]:
+    def _row(self, u: Unit, dim: int | None, vector: Vectors | None = None) -> dict[str, Any]:
         if len(u.post_ids) > MAX_POSTS_PER_UNIT:
             raise ValueError(f"unit {u.unit_id}: more than {MAX_POSTS_PER_UNIT} posts")
         chat = u.unit_id.startswith("c")
@@ -294,7 +295,8 @@ class MilvusIndex(ModelMeta):
         kw: dict[str, Any] = {"filter": expr, "output_fields": fields}
         if limit is not None:
             kw["limit"] = limit
-        return self.client.query(name, **kw)
+        rows: list[dict[str, Any]] = self.client.query(name, **kw)  # pymilvus has no type hints
+        return rows
 
     def _count(self, name: str, expr: str) -> int:
         rows = self.client.query(name, filter=expr, output_fields=["count(*)"])
@@ -345,7 +347,7 @@ class MilvusIndex(ModelMeta):
         return added
 
     def add_units_with_vectors(
-        self, units: list[Unit], vectors: np.ndarray | None, model: str | None
+        self, units: list[Unit], vectors: Vectors | None, model: str | None
     ) -> None:
         """Units and their vectors in one write (migration, bulk loads): no embedding, no second pass."""
         if not units:
@@ -398,11 +400,11 @@ class MilvusIndex(ModelMeta):
         for rows in self.iter_rows(_UNIT_FIELDS, name=source):
             self.client.upsert(target, [self._row(self._to_unit(r), dim) for r in rows])
 
-    def set_vectors(self, unit_ids: list[str], vectors: np.ndarray, model: str) -> None:
+    def set_vectors(self, unit_ids: list[str], vectors: Vectors, model: str) -> None:
         self.set_vectors_if_unchanged(unit_ids, vectors, model, None)
 
     def set_vectors_if_unchanged(
-        self, unit_ids: list[str], vectors: np.ndarray, model: str, texts: list[str] | None
+        self, unit_ids: list[str], vectors: Vectors, model: str, texts: list[str] | None
     ) -> int:
         """Store each vector only if its unit still has the text it was made from (``texts`` None: always)."""
         if len(unit_ids) != len(vectors):
@@ -519,7 +521,7 @@ class MilvusIndex(ModelMeta):
         # Milvus Lite reports BM25 negated (ascending), servers positive: the order is the ranking either way
         return [ScoredUnit(h["entity"]["unit_id"], abs(float(h["distance"]))) for h in res[0]]
 
-    def vector_search(self, vector: np.ndarray, flt: IndexFilter, k: int) -> list[ScoredUnit]:
+    def vector_search(self, vector: Vectors, flt: IndexFilter, k: int) -> list[ScoredUnit]:
         """Inner product (= cosine for normalised vectors) over the units matching ``flt`` that have vectors."""
         name, dim = self._current()
         if dim is None or k <= 0:
@@ -557,7 +559,7 @@ _clients_lock = threading.Lock()
 
 def connect(uri: str, token: str | None = None) -> Any:
     """One MilvusClient per (uri, token) per process (Milvus Lite allows one opener of a file)."""
-    MilvusClient = require_extra("pymilvus", "milvus", "the Milvus index").MilvusClient  # type: ignore[attr-defined]  # noqa: N806
+    MilvusClient = require_extra("pymilvus", "milvus", "the Milvus index").MilvusClient  # noqa: N806
     # pymilvus warns on every query iterator against Milvus Lite (no server timestamps); our users need not see it
     logging.getLogger("pymilvus").setLevel(logging.ERROR)
     key = (uri, token)

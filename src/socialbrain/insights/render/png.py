@@ -91,7 +91,7 @@ def card_html(report: dict[str, Any]) -> str:
 
 def render_png(html: str, out: Path, *, full_page: bool = False) -> Path:
     """Screenshot ``html`` at phone size (390×844 CSS px, 2× pixels) into ``out``."""
-    sync_playwright = require_extra("playwright.sync_api", "png", "PNG share cards").sync_playwright  # type: ignore[attr-defined]
+    sync_playwright = require_extra("playwright.sync_api", "png", "PNG share cards").sync_playwright
 
     exe = chromium_path()
     with sync_playwright() as p:
