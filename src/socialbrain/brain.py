@@ -53,7 +53,8 @@ class _Part(Generic[T]):
         self.name = name
 
     def __get__(self, brain: Brain, owner: type | None = None) -> T:
-        return brain._part(self.name)
+        part: T = brain._part(self.name)  # what Brain._build_<name> returned, or the part given for it
+        return part
 
 
 class Brain:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -36,7 +36,13 @@ if TYPE_CHECKING:
     from .brain import Brain
 
 T = TypeVar("T")
-Runner = Callable[..., Awaitable[Any]]
+
+
+class Runner(Protocol):
+    """Runs a blocking call off the event loop and awaits its result (the web app passes its brain pool)."""
+
+    def __call__(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Awaitable[T]: ...
+
 
 TOOL_NAMES = ("search_posts", "get_post", "timeline", "ask", "year_review", "list_knowledge_bases")
 READ_ONLY = ToolAnnotations(
@@ -94,7 +100,8 @@ class _Privacy:
         r = self.redactor()
         r.keep_urls |= own_urls(result)  # the owner's own post links stay; third-party links do not
         r.learn(iter_strings(result))
-        return r.redact_obj(result)
+        redacted: T = r.redact_obj(result)  # JSON-like data keeps its shape: a dict stays a dict, a list a list
+        return redacted
 
 
 def build_server(
@@ -135,7 +142,7 @@ def build_server(
         log_level="WARNING",
     )
 
-    async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
             result = await run(fn, brain, *args, **kwargs)
         except SocialbrainError as e:

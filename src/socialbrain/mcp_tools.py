@@ -115,7 +115,7 @@ NO_LLM_NOTE = (
 
 def ask(
     brain: Brain, question: str, *, kb: str | None = None, k: int = 8, now: datetime | None = None
-) -> dict:
+) -> dict[str, Any]:
     """A cited answer when an LLM is configured; otherwise the retrieved posts with a note for the calling assistant."""
     from .answer.ask import ask as ask_archive
 

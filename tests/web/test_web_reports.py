@@ -250,6 +250,21 @@ def test_bad_requests_get_one_clear_line(server: LiveServer, body: dict, status:
 
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium")
+def test_a_damaged_meta_json_is_no_report_not_a_crash(tmp_path: Path) -> None:
+    """A report folder whose meta.json is not a JSON object (hand-edited, another tool's file) is skipped like
+    an unreadable one: the listing still shows the good reports."""
+    from socialbrain.web.reports import ReportStore
+
+    store = ReportStore(tmp_path)
+    good, listed, broken = "a" * 20, "b" * 20, "c" * 20
+    for rid, text in ((good, json.dumps({"id": good, "created_at": "2024"})), (listed, "[1, 2]"), (broken, "{")):
+        (tmp_path / rid).mkdir()
+        (tmp_path / rid / "meta.json").write_text(text, encoding="utf-8")
+    assert store.meta(good) == {"id": good, "created_at": "2024"}
+    assert store.meta(listed) is None and store.meta(broken) is None
+    assert [m["id"] for m in store.list()] == [good]
+
+
 def test_review_page_pick_year_progress_report_and_download(server: LiveServer, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) not installed")
     with sync_api.sync_playwright() as p:

@@ -150,7 +150,7 @@ def _field(outside: str, *labels: str) -> str | None:
     return None
 
 
-def compose_reply(messages: list[dict], behaviour: Behaviour | None = None) -> str:
+def compose_reply(messages: list[dict[str, Any]], behaviour: Behaviour | None = None) -> str:
     """The deterministic answer to chat messages (see the module docstring)."""
     b = behaviour or Behaviour()
     if b.reply is not None:
@@ -222,13 +222,14 @@ def _hash_vector(text: str, dim: int = 64) -> list[float]:
 class _Handler(BaseHTTPRequestHandler):
     server_version = "socialbrain-test-llm/1"
     protocol_version = "HTTP/1.1"
+    server: _Server  # the one that made this handler (socketserver types it as any BaseServer)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
         pass
 
     @property
     def handle_state(self) -> ServerHandle:
-        return self.server.handle  # type: ignore[attr-defined]
+        return self.server.handle
 
     def _record(self) -> RecordedRequest:
         first = time.perf_counter()
@@ -282,9 +283,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _chat(self, rec: RecordedRequest) -> None:
         b = self.handle_state.behaviour
         body = rec.json if isinstance(rec.json, dict) else {}
-        with self.server.lock:  # type: ignore[attr-defined]
-            self.server.chat_count += 1  # type: ignore[attr-defined]
-            count = self.server.chat_count  # type: ignore[attr-defined]
+        with self.server.lock:
+            self.server.chat_count += 1
+            count = self.server.chat_count
         if count <= b.fail_first:
             self._send_json(
                 b.fail_status,

@@ -201,7 +201,7 @@ async def chat(body: ChatRequest, request: Request) -> StreamingResponse:
         if body.history is None:
             history = limits.trim_history(conversations.history(conv))
 
-    def events() -> Iterator[dict]:
+    def events() -> Iterator[dict[str, Any]]:
         stream = services.ask_stream(
             st.brain, question, kb=kb, flt=flt, history=history, mode=body.mode, k=body.k, llm=llm,
             all_years=body.all_years,
@@ -219,7 +219,7 @@ async def chat(body: ChatRequest, request: Request) -> StreamingResponse:
     )
 
 
-async def _guarded(st: WebState, events: Callable[[], Iterator[dict]]) -> AsyncIterator[str]:
+async def _guarded(st: WebState, events: Callable[[], Iterator[dict[str, Any]]]) -> AsyncIterator[str]:
     try:
         async for ev in st.iterate(events):
             yield sse(ev)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from ..limits import Limits, MessageTooLong
 from ..mcp_server import mount_http
 from . import api, conversation_api, openai_face, report_api
 from .discovery import LocalServer, withdraw
-from .security import DEFAULT_MAX_UPLOAD, SecurityMiddleware
+from .security import DEFAULT_MAX_UPLOAD, ASGIApp, Message, Receive, Scope, SecurityMiddleware, Send
 from .services import FeatureUnavailable
 from .state import WebState
 
@@ -95,7 +95,7 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if background_index:
             state.start_indexer()
         async with mcp_sessions.run():  # MCP over streamable HTTP at /mcp (mcp_server.py)
@@ -179,15 +179,15 @@ class _StaticGzip:
 class _HeadersMiddleware:
     """Adds the security headers (CSP without inline scripts, nosniff, no framing) to every response."""
 
-    def __init__(self, app: Any):
+    def __init__(self, app: ASGIApp):
         self.app = app
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        async def send_with_headers(message: dict) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 have = {k.lower() for k, _ in message.get("headers", [])}  # a route's own CSP/framing wins
                 message["headers"] = [

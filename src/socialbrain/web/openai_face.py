@@ -148,7 +148,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
         if not history:  # a client that sends only the new message continues the stored conversation
             history = limits.trim_history(conversations.history(conv))
 
-    def events() -> Iterator[dict]:
+    def events() -> Iterator[dict[str, Any]]:
         stream = services.ask_stream(
             st.brain, question, kb=kb_arg, flt=flt, history=history or None, mode="auto", k=8
         )

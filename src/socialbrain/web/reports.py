@@ -182,10 +182,12 @@ class ReportStore:
         return self.root / rid
 
     def meta(self, rid: str) -> dict[str, Any] | None:
+        """The report's meta.json; None when there is none or it is unreadable (not JSON, not an object)."""
         try:
-            return json.loads((self.folder(rid) / "meta.json").read_text(encoding="utf-8"))
+            meta = json.loads((self.folder(rid) / "meta.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return meta if isinstance(meta, dict) else None
 
     def list(self) -> list[dict[str, Any]]:
         out = []

@@ -51,7 +51,10 @@ MCP_PATH = (
 )
 
 Scope = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 _HOST_HEADER = re.compile(r"^(?:\[(?P<v6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_.-]+))(?::(?P<port>[0-9]{1,5}))?$")
@@ -178,7 +181,7 @@ class SecurityMiddleware:
         self.max_upload = max_upload
         self.max_body = max_body
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[dict]], send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -226,7 +229,7 @@ class SecurityMiddleware:
         over = False
         started = False
 
-        async def limited_receive() -> dict:
+        async def limited_receive() -> Message:
             nonlocal seen, over
             if over:
                 return {"type": "http.disconnect"}
@@ -238,7 +241,7 @@ class SecurityMiddleware:
                     return {"type": "http.disconnect"}
             return message
 
-        async def guarded_send(message: dict) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
             if over:
                 if message["type"] == "http.response.start" and not started:
@@ -271,7 +274,7 @@ class SecurityMiddleware:
         )
 
 
-async def _deny(send: Callable, status: int, message: str, path: str) -> None:
+async def _deny(send: Send, status: int, message: str, path: str) -> None:
     body: dict[str, Any]
     if path.startswith("/v1/"):
         body = {

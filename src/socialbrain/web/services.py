@@ -54,13 +54,13 @@ def ask_stream(
     *,
     kb: str | None,
     flt: PostFilter | None,
-    history: list[dict] | None,
+    history: list[dict[str, str]] | None,
     mode: str,
     k: int,
     now: datetime | None = None,
     llm: Any = None,
     all_years: bool = False,
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     from ..answer.ask import ask_stream as fn
 
     extra = {"llm": llm} if llm is not None else {}

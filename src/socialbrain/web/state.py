@@ -74,7 +74,8 @@ class WebState:
 
     def strip_paths(self, value: T) -> T:
         """``value`` with the server's directories removed from every path in it (job messages, import logs)."""
-        return strip_paths(value, server_dirs(self.data_dir))
+        stripped: T = strip_paths(value, server_dirs(self.data_dir))  # the same shape, paths shortened
+        return stripped
 
     # -- running work --------------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -189,4 +190,5 @@ def clean_uploads(data_dir: Path) -> int:
 
 
 def get_state(request: Request) -> WebState:
-    return request.app.state.web
+    web: WebState = request.app.state.web  # set once by create_app; Starlette's state is untyped
+    return web
