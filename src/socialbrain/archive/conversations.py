@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import NotFoundError
+from ..sqlite_tx import NestedTransactions
 
 TITLE_MAX = 200
 
@@ -27,18 +26,15 @@ def new_conversation_id() -> str:
     return "c_" + secrets.token_hex(8)
 
 
-class ConversationTables:
-    """Mixin: needs ``conn``, ``_lock`` and ``transaction()`` (from SQLiteArchive)."""
-
-    conn: sqlite3.Connection
-    _lock: threading.RLock
+class ConversationTables(NestedTransactions):
+    """Mixin: ``conn``, ``_lock`` and ``transaction()`` come from SQLiteArchive (a NestedTransactions)."""
 
     def create_conversation(self, title: str, *, kb: str | None = None) -> dict[str, Any]:
         """A new empty conversation; returns its record (id, title, kb, created_at, updated_at, messages=0)."""
         cid = new_conversation_id()
         now = _now()
         title = _clean_title(title)
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute(
                 "INSERT INTO conversations (id, title, kb, created_at, updated_at) VALUES (?,?,?,?,?)",
                 (cid, title, kb, now, now),
@@ -104,7 +100,7 @@ class ConversationTables:
         if role not in ("user", "assistant"):
             raise ValueError(f"role must be user or assistant, not {role!r}")
         now = _now()
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             cur = self.conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, cid))
             if cur.rowcount == 0:
                 raise NotFoundError(f"no conversation {cid!r} (it may have been deleted)")
@@ -123,7 +119,7 @@ class ConversationTables:
             return int(cur.lastrowid or 0)
 
     def rename_conversation(self, cid: str, title: str) -> None:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             cur = self.conn.execute(
                 "UPDATE conversations SET title = ? WHERE id = ?", (_clean_title(title), cid)
             )
@@ -131,7 +127,7 @@ class ConversationTables:
                 raise NotFoundError(f"no conversation {cid!r} (it may have been deleted)")
 
     def delete_conversation(self, cid: str) -> None:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute("DELETE FROM conversation_messages WHERE conversation_id = ?", (cid,))
             cur = self.conn.execute("DELETE FROM conversations WHERE id = ?", (cid,))
             if cur.rowcount == 0:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .. import localtime
 from ..models import Kind, PostFilter
+from ..sqlite_tx import NestedTransactions
 
 #: columns iter_columns may return (the posts table's plain columns)
 READABLE_COLUMNS = frozenset(
@@ -29,11 +29,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class ArchiveTables:
-    """Mixin: needs ``conn``, ``_lock``, ``transaction()`` and :func:`filter_sql` (from SQLiteArchive)."""
-
-    conn: sqlite3.Connection
-    _lock: threading.RLock
+class ArchiveTables(NestedTransactions):
+    """Mixin: ``conn``, ``_lock`` and ``transaction()`` come from SQLiteArchive (a NestedTransactions),
+    :func:`filter_sql` from its module."""
 
     def _where(self, flt: PostFilter | None, own_only: bool = False) -> tuple[str, list[Any]]:
         from .sqlite import filter_sql
@@ -158,14 +156,14 @@ class ArchiveTables:
 
     def kb_create(self, name: str, description: str, stored: dict[str, Any]) -> None:
         now = _now()
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute(
                 "INSERT INTO kbs (name, description, filter, created_at, updated_at) VALUES (?,?,?,?,?)",
                 (name, description, json.dumps(stored, ensure_ascii=False), now, now),
             )
 
     def kb_delete(self, name: str) -> None:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute("DELETE FROM kb_posts WHERE kb=?", (name,))
             self.conn.execute("DELETE FROM kbs WHERE name=?", (name,))
 
@@ -174,7 +172,7 @@ class ArchiveTables:
 
     def kb_add_members(self, name: str, ids: Iterable[int]) -> int:
         """Add posts to a knowledge base; its stored filter records the member count, which is returned."""
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.executemany(
                 "INSERT OR IGNORE INTO kb_posts (kb, post_id) VALUES (?, ?)", [(name, i) for i in ids]
             )
@@ -182,7 +180,7 @@ class ArchiveTables:
 
     def kb_remove_members(self, name: str, ids: Iterable[int]) -> int:
         """Take posts out of a knowledge base (they stay in the archive); returns the members left."""
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute(
                 "DELETE FROM kb_posts WHERE kb = ? AND post_id IN (SELECT value FROM json_each(?))",
                 (name, json.dumps(list(ids))),
@@ -228,7 +226,7 @@ class ArchiveTables:
 
     def save_collect_state(self, platform: str, account: str, state: dict[str, Any]) -> None:
         """Write a checkpoint (joins the caller's transaction when there is one)."""
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute(
                 "INSERT INTO collect_state (platform, account, state, updated_at) VALUES (?,?,?,?) "
                 "ON CONFLICT (platform, account) DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
@@ -248,7 +246,7 @@ class ArchiveTables:
     def save_summary(
         self, key: str, *, period: str, scope: str, model: str, text: str, cited: list[int], usage: dict[str, Any]
     ) -> None:
-        with self.transaction():  # type: ignore[attr-defined]
+        with self.transaction():
             self.conn.execute(
                 "INSERT OR REPLACE INTO summaries (key, period, scope, model, text, cited, prompt_tokens,"
                 " completion_tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
