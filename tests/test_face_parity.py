@@ -51,6 +51,9 @@ POSTS = [
     _post(4, "2016-05-05 07:00", "跑步以后膝盖有点疼，休息一周。", kind=Kind.REPLY, reply_to="p3"),
     _post(5, "2017-01-01 10:00", "新年在东京跑步。", platform="twitter", url="weibo://status/5"),
     _post(6, "2018-03-01 12:00", "今天读完了一本书，关于时间。"),
+    # a chat: a friend's message (author set) and the owner's answer; own_only keeps only the owner's
+    _post(7, "2018-06-01 20:00", "周末一起去跑步吗？", kind=Kind.CHAT, conversation="小王", author="小王"),
+    _post(8, "2018-06-01 20:05", "好啊，跑步完去吃早饭。", kind=Kind.CHAT, conversation="小王"),
 ]
 
 
@@ -81,6 +84,8 @@ def via_cli(home: Path, command: str, args: dict[str, Any]) -> tuple[str, Any]:
         for opt in ("since", "until", "platform"):
             if args.get(opt):
                 argv += [f"--{opt}", args[opt]]
+        if args.get("own_only"):
+            argv.append("--own-only")
     else:
         argv += ["thread", str(args["id"]), "--json"]
     res = CliRunner().invoke(cli_app, argv, terminal_width=400)
@@ -95,6 +100,8 @@ def via_web(url: str, command: str, args: dict[str, Any]) -> tuple[str, Any]:
     if command == "search":
         params = {"q": args["query"], "k": args.get("k", 10)}
         params.update({o: args[o] for o in ("since", "until", "platform") if args.get(o)})
+        if args.get("own_only"):
+            params["own_only"] = "true"
         r = httpx.get(url + "/api/search", params=params, timeout=60)
     else:
         r = httpx.get(url + f"/api/posts/{args['id']}/thread", timeout=60)
@@ -146,6 +153,7 @@ CASES = [
     ("search", {"query": "跑步", "since": "2017", "until": "2016"}),  # reversed range: one message
     ("search", {"query": "跑步", "since": "2016-13"}),  # not a date
     ("search", {"query": "跑步", "platform": "myspace"}),  # a platform the archive does not have
+    ("search", {"query": "跑步", "own_only": True}),  # only what the owner wrote
     ("thread", {"post": "p4"}),  # a reply: its parent above it
     ("thread", {"post": "p1"}),  # a root: its reply below it
     ("thread", {"id": 99999}),  # no such post
@@ -175,3 +183,9 @@ def test_the_cases_cover_errors_and_the_url_policy(home: Path, web_url: str) -> 
     assert urls[ids["p3"]] is None and urls[ids["p5"]] is None  # javascript: and app-internal links dropped
     status, value = via_cli(home, "thread", {"id": ids["p4"]})
     assert [p["id"] for p in value["context"]["replies_to"]] == [ids["p3"]]
+    # own_only: the friend's chat message is found without it, and with it only the owner's answer
+    _, everyone = via_web(web_url, "search", {"query": "跑步"})
+    _, own = via_web(web_url, "search", {"query": "跑步", "own_only": True})
+    assert ids["p7"] in {h["id"] for h in everyone["hits"]}
+    assert ids["p8"] in {h["id"] for h in own["hits"]} and all(h["author"] is None for h in own["hits"])
+    assert not any("周末" in h["snippet"] for h in own["hits"])  # not even in the chat window's snippet

@@ -137,7 +137,8 @@ class Brain:
         """Hybrid, time-aware search of your posts (a time phrase such as "2016年" becomes a date range).
 
         ``opts`` (see :class:`~socialbrain.services.search.SearchOptions`): ``since``/``until`` as people type
-        dates (``2016``, ``2016-05``; ``until`` is inclusive), ``platforms``, ``kinds``, ``kb``, ``k``, ``mode``.
+        dates (``2016``, ``2016-05``; ``until`` is inclusive), ``platforms``, ``kinds``, ``kb``, ``k``, ``mode``,
+        ``own_only`` (only what you wrote).
         Hits come best first, each with its post, a snippet with the matched words in 【】 and why it matched."""
         from .services.search import run
 

@@ -176,6 +176,10 @@ def build_server(
             Field(description="Knowledge base name (see list_knowledge_bases); default: the whole archive."),
         ] = None,
         k: Annotated[int, Field(description="How many posts (1-50).")] = 10,
+        own_only: Annotated[
+            bool,
+            Field(description="Only what the user wrote: other people's messages in their chats are left out."),
+        ] = False,
     ) -> dict[str, Any]:
         """Search the user's own posts: hybrid keyword + semantic, time-aware. Returns posts with id, date,
         platform, url, text, a snippet with 【matched words】 and why each matched. 检索自己的帖子。"""
@@ -187,6 +191,7 @@ def build_server(
             platform=platform,
             kb=kb,
             k=k,
+            own_only=own_only,
         )
 
     async def get_post(

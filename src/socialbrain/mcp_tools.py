@@ -43,13 +43,16 @@ def search_posts(
     platform: str | None = None,
     kb: str | None = None,
     k: int = 10,
+    own_only: bool = False,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Hybrid, time-aware search (a time phrase in the query becomes a date filter, as in the CLI).
 
     The tool's result is the service layer's search record with the hits under ``posts``."""
     check_k(k, "k", MAX_K)
-    record = _search(brain, query, since=since, until=until, platforms=platform, kb=kb, k=k, now=now)
+    record = _search(
+        brain, query, since=since, until=until, platforms=platform, kb=kb, k=k, own_only=own_only, now=now
+    )
     record["posts"] = record.pop("hits")
     return record
 

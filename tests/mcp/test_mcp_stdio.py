@@ -24,7 +24,7 @@ def test_tools_are_listed_with_schemas(stdio: Transcript) -> None:
     assert list(tools) == list(TOOL_NAMES)
     search = tools["search_posts"].input_schema
     assert search["required"] == ["query"]
-    assert set(search["properties"]) == {"query", "since", "until", "platform", "kb", "k"}
+    assert set(search["properties"]) == {"query", "since", "until", "platform", "kb", "k", "own_only"}
     assert search["properties"]["k"]["type"] == "integer"
     assert tools["get_post"].input_schema["properties"]["id"]["type"] == "integer"
     assert set(tools["timeline"].input_schema["required"]) == {"since", "until"}

@@ -219,3 +219,52 @@ def test_token_login_form(tmp_path: Path, browser: Any) -> None:
             assert re.search(r"7", page.locator("#tl-status").text_content() or "")
         finally:
             ctx.close()
+
+
+def test_only_what_i_wrote_on_search_and_timeline(tmp_path: Path, browser: Any) -> None:
+    """The 只看我写的 switch: a friend's chat message is found until it is on, in search and in the timeline."""
+    from datetime import datetime
+
+    from web_fixtures import CN
+
+    from socialbrain.brain import Brain
+    from socialbrain.index.sync import sync_index
+    from socialbrain.models import Kind, Post
+
+    d = tmp_path / "home"
+    seed(d)
+    brain = Brain.open(d, embedder="none")
+    try:
+        for i, (when, text, author) in enumerate(
+            [("2019-03-01 20:00", "明早一起去跑步吗？", "小王"), ("2019-03-01 20:05", "好，跑步完去喝豆浆。", None)]
+        ):
+            brain.archive.upsert(
+                Post(platform="wechat", account="me", post_id=f"c{i}", kind=Kind.CHAT, conversation="小王",
+                     author=author, text=text, created_at=datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=CN))
+            )
+        sync_index(brain, embed=False)
+    finally:
+        brain.close()
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        with LiveServer(d, overrides={"embedder": "none", "llm_url": "none"}) as s:
+            page.goto(s.url + "/#timeline?q=跑步")
+            page.wait_for_selector("#tl-posts li mark")
+            assert page.locator("#tl-posts li", has_text="明早一起去跑步吗").count() == 1
+            page.check("#tl-own")
+            page.wait_for_function("location.hash.includes('own=1')")
+            page.wait_for_selector(".chip:has-text('只看我写的')")
+            page.wait_for_function("!document.querySelector('#tl-posts').textContent.includes('明早一起去跑步吗')")
+            assert page.locator("#tl-posts li", has_text="跑步完去喝豆浆").count() == 1
+            # the timeline (no query) keeps the switch: March 2019 holds only the owner's message
+            page.goto(s.url + "/#timeline/2019/03?own=1")
+            page.wait_for_function("document.querySelectorAll('#tl-posts li').length === 1")
+            assert "豆浆" in page.locator("#tl-posts li").text_content()
+            assert page.is_checked("#tl-own")
+            page.goto(s.url + "/#timeline/2019/03")
+            page.wait_for_function("document.querySelectorAll('#tl-posts li').length === 2")
+            assert not page.is_checked("#tl-own")
+    finally:
+        ctx.close()

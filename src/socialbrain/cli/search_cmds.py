@@ -53,6 +53,9 @@ def search_cmd(
     all_years: Annotated[
         bool, typer.Option("--all-years", help="Ignore time phrases in the query: search every year.")
     ] = False,
+    own_only: Annotated[
+        bool, typer.Option("--own-only", help="Only what you wrote: others' messages in chats are left out.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
     local: Annotated[
         bool,
@@ -79,6 +82,7 @@ def search_cmd(
                 "platform": ",".join(platform) if platform else None,
                 "kind": ",".join(kind) if kind else None,
                 "all_years": "true" if all_years else None,
+                "own_only": "true" if own_only else None,
             },
         )
     result = result or search(
@@ -94,6 +98,7 @@ def search_cmd(
         mode=mode,
         rerank=rerank,
         all_years=all_years,
+        own_only=own_only,
     )
     if as_json:
         console.print_json(json.dumps(result, ensure_ascii=False))

@@ -367,8 +367,10 @@ def search(
             if post is None or post.id in seen_posts:
                 continue
             seen_posts.update(unit.post_ids)
-            found = qterms.matched(unit.text, words)
-            cov = qterms.coverage(unit.text, words)
+            # own_only: the owner's own words, not the chat window around them (others' lines stay out)
+            said = post.full_text if resolved.own_only and len(unit.post_ids) > 1 else unit.text
+            found = qterms.matched(said, words)
+            cov = qterms.coverage(said, words)
             cos = cosine.get(uid)
             close = cos is not None and (cos_floor is None or cos >= cos_floor)
             weak = use_floor and cov < params.floor_coverage and not close
@@ -385,8 +387,8 @@ def search(
                 Hit(
                     post=post,
                     score=score,
-                    text=unit.text,
-                    snippet=qterms.snippet(unit.text, words),
+                    text=said,
+                    snippet=qterms.snippet(said, words),
                     why=why,
                     keyword_rank=kw_rank.get(uid),
                     dense_rank=dn_rank.get(uid),

@@ -34,6 +34,7 @@ class SearchOptions(TypedDict, total=False):
     kinds: str | Iterable[str] | None
     min_likes: int | None
     kb: str | None  # a knowledge base ("all" or None: the whole archive)
+    own_only: bool  # only what the archive's owner wrote (others' messages in chats left out)
     k: int
     mode: str  # hybrid, keyword or dense
     rerank: bool
@@ -59,6 +60,7 @@ def run(brain: Brain, query: str, **opts: Unpack[SearchOptions]) -> SearchResult
         platforms=opts.get("platforms"),
         kinds=opts.get("kinds"),
         min_likes=opts.get("min_likes"),
+        own_only=opts.get("own_only", False),
     )
     require_archive(brain)
     check_platforms(brain, flt)

@@ -133,8 +133,11 @@ def posts(
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
+    own_only: bool = False,
 ) -> dict[str, Any]:
-    flt = build_filter(since=since, until=until, year=year, month=month, platforms=platform, kinds=kind, kb=kb)
+    flt = build_filter(
+        since=since, until=until, year=year, month=month, platforms=platform, kinds=kind, kb=kb, own_only=own_only
+    )
     return services.timeline(get_state(request).brain, flt, page=page, per_page=per_page, order=order)
 
 
@@ -161,11 +164,12 @@ async def search(
     k: Annotated[int, Query(ge=1, le=100)] = 20,
     mode: Annotated[str, Query(pattern="^(hybrid|keyword|dense)$")] = "hybrid",
     all_years: bool = False,
+    own_only: bool = False,
 ) -> dict[str, Any]:
     st = get_state(request)
     return await st.run(
         search_service, st.brain, q, since=since, until=until, platforms=platform, kinds=kind, kb=kb, k=k,
-        mode=mode, all_years=all_years,
+        mode=mode, all_years=all_years, own_only=own_only,
     )
 
 

@@ -49,6 +49,7 @@ const TEXT = {
   chip_platform: ["平台 {p}", "platform {p}"],
   chip_kind: ["类型 {k}", "kind {k}"],
   chip_all_years: ["不限时间", "all years"],
+  own_only: ["只看我写的", "Only what I wrote"],
   remove_filter: ["去掉筛选：{f}", "Remove filter: {f}"],
   results_top: ["最相关的 {n} 条", "the {n} most relevant"],
   years_label: ["年份和月份", "Years and months"],

@@ -1,4 +1,4 @@
-// Timeline & search. The whole view lives in the URL (#timeline/2016/05?q=跑步&kb=…&platform=…&kind=…&sort=…&page=2),
+// Timeline & search. The whole view lives in the URL (#timeline/2016/05?q=跑步&kb=…&platform=…&kind=…&sort=…&own=1&page=2),
 // so a reload or a shared link shows the same page; every control changes the URL and the page follows it.
 import { getJSON } from "./api.js";
 import { clear, el, formatDate, highlighted } from "./dom.js";
@@ -10,7 +10,7 @@ const PER_PAGE = 30;
 const SEARCH_PER_PAGE = 20;
 const SEARCH_K = 100; // the best 100 matches, paged here
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const EMPTY_VIEW = { year: null, month: null, page: 1, q: "", kb: "", platform: "", kind: "", sort: "", allYears: false };
+const EMPTY_VIEW = { year: null, month: null, page: 1, q: "", kb: "", platform: "", kind: "", sort: "", allYears: false, own: false };
 let view = { ...EMPTY_VIEW };
 let navigate = () => {};
 let searchCache = { key: null, res: null };
@@ -23,6 +23,7 @@ function routeOf(v) {
   const qs = new URLSearchParams();
   for (const key of ["q", "kb", "platform", "kind", "sort"]) if (v[key]) qs.set(key, v[key]);
   if (v.allYears) qs.set("all_years", "1");
+  if (v.own) qs.set("own", "1");
   if (v.page > 1) qs.set("page", String(v.page));
   const query = qs.toString();
   return query ? `${path}?${query}` : path;
@@ -94,6 +95,7 @@ function renderApplied(extra = []) {
   if (view.platform) chips.push([t("chip_platform", { p: view.platform }), { platform: "" }]);
   if (view.kind) chips.push([t("chip_kind", { k: t(`kind_${view.kind}`) }), { kind: "" }]);
   if (view.allYears) chips.push([t("chip_all_years"), { allYears: false }]);
+  if (view.own) chips.push([t("own_only"), { own: false }]);
   if (!chips.length && !extra.length) return;
   box.append(el("span", { class: "applied-label", text: t("applied") }));
   for (const [label, change] of chips) {
@@ -120,7 +122,7 @@ async function search(list, status, gen) {
   status.textContent = t("searching");
   const period = view.year ? `${view.year}${view.month ? `-${String(view.month).padStart(2, "0")}` : ""}` : null;
   const params = { q: view.q, k: SEARCH_K, kb: view.kb || null, platform: view.platform || null, kind: view.kind || null,
-    since: period, until: period, all_years: view.allYears ? "true" : null };
+    since: period, until: period, all_years: view.allYears ? "true" : null, own_only: view.own ? "true" : null };
   const key = JSON.stringify(params);
   const res = searchCache.key === key ? searchCache.res : await getJSON("/api/search", params);
   searchCache = { key, res };
@@ -164,14 +166,14 @@ async function loadPosts(gen) {
     renderApplied();
     const order = view.sort === "oldest" ? "asc" : "desc";
     const res = await getJSON("/api/posts", { year: view.year, month: view.month, page: view.page, per_page: PER_PAGE, order,
-      kb: view.kb || null, platform: view.platform || null, kind: view.kind || null });
+      kb: view.kb || null, platform: view.platform || null, kind: view.kind || null, own_only: view.own ? "true" : null });
     if (stale(gen)) return;
     clear(list);
     $("tl-empty").hidden = true;
     for (const p of res.posts) list.append(card(p, null));
     const pages = Math.max(1, Math.ceil(res.total / PER_PAGE));
     status.textContent = res.total ? `${t("posts_n", { n: res.total })} · ${t(order === "asc" ? "sort_oldest" : "sort_newest")}` : "";
-    if (!res.total) showEmpty(view.year || view.kb || view.platform || view.kind ? t("no_posts_filtered") : t("empty_archive"), false);
+    if (!res.total) showEmpty(view.year || view.kb || view.platform || view.kind || view.own ? t("no_posts_filtered") : t("empty_archive"), false);
     setPager(view.page, pages);
   } catch (e) {
     if (stale(gen)) return;
@@ -192,7 +194,7 @@ async function loadPlatforms() {
   } catch (_) { /* the platform list is a convenience */ }
 }
 
-// Render the view the URL names: #timeline[/YYYY[/MM]]?q=&kb=&platform=&kind=&sort=&page=&all_years=1
+// Render the view the URL names: #timeline[/YYYY[/MM]]?q=&kb=&platform=&kind=&sort=&page=&all_years=1&own=1
 export async function showTimeline(parts, params) {
   const gen = ++generation;
   const year = parseInt(parts[0], 10);
@@ -208,12 +210,14 @@ export async function showTimeline(parts, params) {
     kind: params.get("kind") || "",
     sort: params.get("sort") || "",
     allYears: params.get("all_years") === "1",
+    own: params.get("own") === "1",
   };
   $("tl-q").value = view.q;
   if (view.kb && ![...$("tl-kb").options].some((o) => o.value === view.kb)) $("tl-kb").append(el("option", { value: view.kb, text: view.kb }));
   $("tl-kb").value = view.kb || "all";
   $("tl-kind").value = view.kind;
   $("tl-sort").value = view.sort;
+  $("tl-own").checked = view.own;
   await loadPlatforms();
   await Promise.all([loadCalendar(gen), loadPosts(gen)]);
 }
@@ -230,6 +234,7 @@ export function initTimeline(_setRoute, nav) {
   $("tl-platform").addEventListener("change", () => go({ platform: $("tl-platform").value }));
   $("tl-kind").addEventListener("change", () => go({ kind: $("tl-kind").value }));
   $("tl-sort").addEventListener("change", () => go({ sort: $("tl-sort").value }));
+  $("tl-own").addEventListener("change", () => go({ own: $("tl-own").checked }));
   $("tl-all-years").addEventListener("click", () => go({ allYears: true, year: null, month: null }));
   $("tl-prev").addEventListener("click", () => go({ page: Math.max(1, view.page - 1) }));
   $("tl-next").addEventListener("click", () => go({ page: view.page + 1 }));
