@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import socialbrain
 from socialbrain.index import segment
 from socialbrain.index.segment_worker import SegmentWorker, fill_tokens
 from socialbrain.index.stores.base import Unit
+from socialbrain.models import Post
 
 SRC = str(Path(socialbrain.__file__).resolve().parent.parent)
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lin-xiaoyu" / "source" / "weibo.psv"
@@ -129,11 +131,36 @@ def _units(texts: list[str]) -> list[list[Unit]]:
     return [units[i : i + 64] for i in range(0, len(units), 64)]
 
 
-def test_a_worker_killed_mid_import_is_replaced_by_segmenting_here() -> None:
-    texts = _texts()[:800]
+def _posts(texts: list[str]) -> list[Post]:
+    t0 = datetime(2020, 1, 1, tzinfo=CN)
+    return [Post(platform="weibo", account="me", post_id=f"w{i}", text=t, created_at=t0) for i, t in enumerate(texts)]
+
+
+def test_texts_sent_ahead_while_parsing_give_the_same_tokens() -> None:
+    texts = _texts()[:900]
     worker = SegmentWorker.start()
     assert worker is not None
     try:
+        for i in range(0, 640, 128):  # as import_paths(on_parsed=…) hands them over; the rest is not sent ahead
+            worker.presegment(_posts(texts)[i : i + 128])
+        deadline = time.monotonic() + 60
+        while not worker.usable() and time.monotonic() < deadline:  # started (else chunks are segmented here)
+            time.sleep(0.01)
+        out = [u for chunk in fill_tokens(iter(_units(texts)), worker) for u in chunk]
+        assert worker.failed is None
+        ahead = sum(len(t) <= 500 for t in texts[:640])  # long posts are never sent ahead (they become pieces)
+        assert worker.used_ahead == ahead  # every text sent ahead was used
+    finally:
+        worker.close()
+    assert [u.tokens for u in out] == [segment.tokenize(t) for t in texts]
+
+
+def test_a_worker_killed_mid_import_is_replaced_by_segmenting_here() -> None:
+    texts = _texts()[:900]
+    worker = SegmentWorker.start()
+    assert worker is not None
+    try:
+        worker.presegment(_posts(texts[:400]))
         out: list[Unit] = []
         for n, chunk in enumerate(fill_tokens(iter(_units(texts)), worker)):
             out.extend(chunk)

@@ -35,15 +35,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from ..models import Kind
 from . import segment
+from .units import LONG_POST_CHARS
 
 if TYPE_CHECKING:
+    from ..models import Post
     from .stores.base import Unit
 
 #: imports indexing fewer posts than this segment in process (starting the child costs ~0.2 s of a core)
 MIN_POSTS = 3000
 #: inputs this large start the worker before parsing (~3,000 posts of a Weibo export; a zip holds more)
 MIN_BYTES = 1_500_000
+#: texts of one import sent to the worker while parsing, at most (their tokens wait in memory for the index pass)
+MAX_PRESEGMENTED = 100_000
 #: chunks in flight at the worker before this process segments the next one itself
 MAX_IN_FLIGHT = 3
 #: the environment switch: ``SOCIALBRAIN_SEGMENT_WORKER=0`` never starts the worker (``1``: for any size)
@@ -104,12 +109,17 @@ class SegmentWorker:
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
         self.expected = segment.signature()
-        self._results: queue.Queue[list[str] | None] = queue.Queue()
+        self._replies: queue.Queue[list[str] | None] = queue.Queue()  # from the reader thread, in order
+        self._frames: collections.deque[list[str] | None] = collections.deque()  # sent, unanswered: texts if ahead
+        self._chunks: collections.deque[list[str]] = collections.deque()  # answers to submit(), not yet taken
+        self._ready_tokens: dict[str, str] = {}  # text sent ahead -> its token string
+        self._known: set[str] = set()  # texts sent ahead
         self._sends: queue.Queue[bytes | None] = queue.Queue()
         self._ready = threading.Event()
         self.failed: str | None = None  # why the worker is not (or no longer) used
         self.in_flight = 0
         self.segmented = 0  # texts segmented by the child and used
+        self.used_ahead = 0  # of those, sent ahead while parsing (``presegment``)
         self._reader = threading.Thread(target=self._read, name="socialbrain-segment-reader", daemon=True)
         self._sender = threading.Thread(target=self._send, name="socialbrain-segment-sender", daemon=True)
         self._reader.start()
@@ -144,23 +154,24 @@ class SegmentWorker:
             hello = marshal.loads(first) if first is not None else None
             if not (isinstance(hello, tuple) and hello[:1] == ("ready",)):
                 self.failed = f"the segmentation worker did not start ({hello!r})"
-                return
-            if hello[1] != self.expected:
+            elif hello[1] != self.expected:
                 self.failed = f"the segmentation worker segments differently ({hello[1]} ≠ {self.expected})"
-                return
-            self._ready.set()
+            else:
+                self._ready.set()
             while (frame := _read_frame(self.proc.stdout)) is not None:
+                if self.failed is not None:
+                    continue  # drained, so the child never blocks on a full pipe before close() ends it
                 reply = marshal.loads(frame)
                 if not isinstance(reply, list):
                     self.failed = f"the segmentation worker failed: {reply!r}"
-                    return
-                self._results.put(reply)
+                    continue
+                self._replies.put(reply)
             self.failed = self.failed or "the segmentation worker stopped"
         except (OSError, ValueError, EOFError, TypeError) as e:
             self.failed = f"the segmentation worker's output could not be read ({e})"
         finally:
             self._ready.set()
-            self._results.put(None)  # wakes a caller waiting for a result that will not come
+            self._replies.put(None)  # wakes a caller waiting for a reply that will not come
 
     def _send(self) -> None:
         assert self.proc.stdin is not None
@@ -173,27 +184,88 @@ class SegmentWorker:
             with contextlib.suppress(OSError):
                 self.proc.stdin.close()  # EOF: the child exits
 
-    # -- the caller's side -------------------------------------------------------------------------------
+    # -- the caller's side (one thread) -----------------------------------------------------------------------
     def usable(self) -> bool:
         """Started, same segmentation, not failed."""
         return self._ready.is_set() and self.failed is None
 
-    def submit(self, texts: list[str]) -> None:
+    def _submit(self, texts: list[str], pre: bool) -> None:
         self._sends.put(marshal.dumps(texts))
+        self._frames.append(texts if pre else None)
+
+    def submit(self, texts: list[str]) -> None:
+        """Send one chunk's texts; ``result()`` gives their token strings, in the order chunks were sent."""
+        self._submit(texts, False)
         self.in_flight += 1
 
+    def presegment(self, posts: Iterable[Post]) -> None:
+        """Send the texts of freshly parsed posts ahead of the index pass (``import_paths(on_parsed=…)``): the child
+        segments them while this process stores the posts; the index pass then finds their tokens ready. Only
+        what will be one unit as it is (not chats, not long posts), at most MAX_PRESEGMENTED texts an import."""
+        if self.failed is not None:
+            return
+        texts = []
+        known = self._known
+        for p in posts:
+            if len(known) >= MAX_PRESEGMENTED:
+                break
+            if p.kind == Kind.CHAT:
+                continue
+            text = p.full_text
+            if text and len(text) <= LONG_POST_CHARS and text not in known:
+                known.add(text)
+                texts.append(text)
+        if texts:
+            self._submit(texts, True)
+
+    def knows(self, text: str) -> bool:
+        """Sent ahead with ``presegment`` (its tokens are ready or on their way)."""
+        return text in self._known
+
+    def _take(self, block: bool) -> bool:
+        """Take one reply from the child (waiting for it with ``block``) and file it; False when none came."""
+        if not self._frames:
+            return False
+        try:
+            reply = self._replies.get(block=block)
+        except queue.Empty:
+            return False
+        if reply is None:  # the child failed: nothing more will come
+            self._replies.put(None)
+            self.failed = self.failed or "the segmentation worker stopped"
+            return False
+        texts = self._frames.popleft()
+        if texts is None:
+            self._chunks.append(reply)
+        elif len(reply) == len(texts):
+            self._ready_tokens.update(zip(texts, reply, strict=True))
+        return True
+
     def has_result(self) -> bool:
-        return not self._results.empty()
+        while self._take(block=False):
+            pass
+        return bool(self._chunks)
 
     def result(self) -> list[str] | None:
         """The token strings of the oldest submitted chunk (waits for it); None when the worker failed."""
         self.in_flight -= 1
-        if self.failed is not None and self._results.empty():
-            return None
-        got = self._results.get()
-        if got is None:
-            self._results.put(None)  # every later call sees the failure too
-        return got
+        while not self._chunks:
+            if not self._take(block=True):
+                return None
+        return self._chunks.popleft()
+
+    def tokens_for(self, text: str) -> str | None:
+        """The token string of a text sent ahead (waits for it); None when it was not sent or the worker failed."""
+        while text not in self._ready_tokens:
+            if text not in self._known or not self._take(block=True):
+                return None
+        return self._ready_tokens[text]
+
+    def ready_for(self, units: list[Unit]) -> bool:
+        """Every unit's text sent ahead has its tokens here (after taking what the child has answered)."""
+        while self._take(block=False):
+            pass
+        return all(u.text in self._ready_tokens for u in units)
 
     def close(self) -> None:
         """Stop the child: close its stdin (it exits at once), kill it if it does not; never leaves it running."""
@@ -208,6 +280,8 @@ class SegmentWorker:
             if self.proc.stdout is not None:
                 self.proc.stdout.close()
         self._reader.join(timeout=5)
+        self._ready_tokens.clear()
+        self._known.clear()
 
     def __enter__(self) -> SegmentWorker:
         return self
@@ -229,36 +303,59 @@ def _segment_here(chunk: list[Unit]) -> list[Unit]:
 def fill_tokens(chunks: Iterable[list[Unit]], worker: SegmentWorker | None) -> Iterator[list[Unit]]:
     """Set every unit's ``tokens`` (``segment.tokenize(unit.text)``), yielding the chunks in their order.
 
-    A chunk goes to the worker while it has fewer than MAX_IN_FLIGHT; otherwise (or before it is ready, or
-    after it failed) it is segmented here — the two share the work. The worker's answers are checked (one token
-    string per text); a failed worker's chunks are segmented here."""
+    Texts the worker got ahead (``presegment``) take its answer. The rest of a chunk goes to the worker while it
+    has fewer than MAX_IN_FLIGHT chunks; otherwise (or before it is ready, or after it failed) it is segmented
+    here — the two share the work. The worker's answers are checked (one token string per text); whatever a
+    failed worker did not answer is segmented here."""
     if worker is None:
         for chunk in chunks:
             yield _segment_here(chunk)
         return
-    pending: collections.deque[tuple[list[Unit], bool]] = collections.deque()
+    # (chunk, its units not sent ahead, whether those went to the worker)
+    pending: collections.deque[tuple[list[Unit], list[Unit], bool]] = collections.deque()
 
     def finish() -> list[Unit]:
-        chunk, remote = pending.popleft()
-        if not remote:
-            return chunk
-        joined = worker.result()
-        if joined is None or len(joined) != len(chunk):
-            if joined is not None:
-                worker.failed = "the segmentation worker answered for the wrong number of texts"
-            return _segment_here(chunk)
-        for u, s in zip(chunk, joined, strict=True):
-            u.tokens = _tokens(s)
-        worker.segmented += len(chunk)
+        chunk, rest, remote = pending.popleft()
+        if remote:
+            joined = worker.result()
+            if joined is None or len(joined) != len(rest):
+                if joined is not None:
+                    worker.failed = "the segmentation worker answered for the wrong number of texts"
+                _segment_here(rest)
+            else:
+                for u, s in zip(rest, joined, strict=True):
+                    u.tokens = _tokens(s)
+                worker.segmented += len(rest)
+        if len(rest) < len(chunk):
+            for u in chunk:
+                if worker.knows(u.text):
+                    got = worker.tokens_for(u.text)
+                    if got is None:
+                        u.tokens = segment.tokenize(u.text)
+                    else:
+                        u.tokens = _tokens(got)
+                        worker.segmented += 1
+                        worker.used_ahead += 1
         return chunk
 
+    def ready() -> bool:
+        chunk, rest, remote = pending[0]
+        if remote and not worker.has_result() and worker.failed is None:
+            return False
+        return len(rest) == len(chunk) or worker.failed is not None or worker.ready_for(
+            [u for u in chunk if worker.knows(u.text)]
+        )
+
     for chunk in chunks:
-        if worker.usable() and worker.in_flight < MAX_IN_FLIGHT:
-            worker.submit([u.text for u in chunk])
-            pending.append((chunk, True))
+        rest = [u for u in chunk if not worker.knows(u.text)]
+        if not rest:
+            pending.append((chunk, rest, False))
+        elif worker.usable() and worker.in_flight < MAX_IN_FLIGHT:
+            worker.submit([u.text for u in rest])
+            pending.append((chunk, rest, True))
         else:
-            pending.append((_segment_here(chunk), False))
-        while pending and (not pending[0][1] or worker.has_result() or worker.failed is not None):
+            pending.append((chunk, _segment_here(rest), False))
+        while pending and ready():
             yield finish()
         while len(pending) > 4 * MAX_IN_FLIGHT:  # this side is ahead: wait for the worker's answers in order
             yield finish()

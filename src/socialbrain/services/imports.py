@@ -72,14 +72,21 @@ def import_and_sync(
     faces run the resumable embedding pass afterwards (CLI import with progress, serve's background indexer).
     A failing index never undoes the import: the outcome carries the error to show.
 
-    Big inputs start the segmentation worker (index/segment_worker.py) before parsing, so its ~0.2 s start
-    overlaps the parse and store; it is closed when this returns, whatever happens."""
+    Big inputs start the segmentation worker (index/segment_worker.py) before parsing: its ~0.2 s start overlaps
+    the parse, and it segments the parsed posts' texts on another core while they are stored, so the index pass
+    finds most tokens ready. It is closed when this returns, whatever happens."""
     from ..index import segment_worker
     from ..sources.ingest import import_paths
 
     worker = segment_worker.SegmentWorker.start() if index and segment_worker.wanted_for(paths) else None
     try:
-        report = import_paths(brain.archive, paths, options=options, progress=progress)
+        report = import_paths(
+            brain.archive,
+            paths,
+            options=options,
+            progress=progress,
+            on_parsed=worker.presegment if worker is not None else None,  # segmented while the posts are stored
+        )
         outcome = ImportOutcome(report)
         totals = report.totals()
         # also when nothing changed now but an earlier run stopped before its changes reached the index (Ctrl-C)

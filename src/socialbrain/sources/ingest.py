@@ -32,6 +32,7 @@ from .files import InputFile, iter_input_files, sha256_file
 Progress = Callable[[str, int, int], None]
 COUNTS = ("new", "updated", "unchanged", "rejected", "forgotten")
 BATCH = 2000
+PARSED_BATCH = 512  # posts handed to import_paths(on_parsed=…) at a time
 MAX_LISTED = 5  # skipped records listed one by one per file (all are counted and grouped by reason)
 MAX_FILE_BYTES = 2 * 1024**3  # one export file; bigger ones are split by every exporter we know
 
@@ -106,8 +107,12 @@ def import_paths(
     *,
     options: ImportOptions | None = None,
     progress: Progress | None = None,
+    on_parsed: Callable[[list[Post]], None] | None = None,
 ) -> ImportReport:
-    """Import files, folders and .zip archives; one FileResult per file considered."""
+    """Import files, folders and .zip archives; one FileResult per file considered.
+
+    ``on_parsed`` sees the posts as they are parsed, in batches, before anything is stored (the index uses it to
+    segment them on another core meanwhile); it must not change them."""
     options = options or ImportOptions()
     options.zone  # noqa: B018 - a bad --tz fails before any work
     forced = get_importer(options.format) if options.format else None
@@ -118,7 +123,9 @@ def import_paths(
             try:
                 inputs = iter_input_files([Path(raw)], Path(tmp) / str(i))
                 for f in inputs:
-                    report.files.append(import_file(archive, f, options, forced=forced, progress=progress))
+                    report.files.append(
+                        import_file(archive, f, options, forced=forced, progress=progress, on_parsed=on_parsed)
+                    )
             except ImportFormatError as e:
                 report.files.append(FileResult(str(raw), None, "failed", message=str(e)))
             except Exception as e:  # any other failure reading the input: one line, and on to the next path
@@ -172,6 +179,7 @@ def import_file(
     *,
     forced: Importer | None = None,
     progress: Progress | None = None,
+    on_parsed: Callable[[list[Post]], None] | None = None,
 ) -> FileResult:
     """Import one file (not a folder or zip): every readable record of it, or nothing; never raises for input."""
     if isinstance(f, Path):
@@ -202,7 +210,7 @@ def import_file(
             )
         )
         import_id = archive.start_import(f.shown, sha256_file(f.path), imp.name)
-        posts = _parse(imp, f, opts, result)
+        posts = _parse(imp, f, opts, result, on_parsed)
         if options.strict and result.rejected:
             first = result.rejections[0] if result.rejections else ""
             raise ImportFormatError(
@@ -269,10 +277,20 @@ def number_repeats(posts: Iterable[Post]) -> None:
             seen[k] = p.occurrence + 1
 
 
-def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult) -> list[Post]:
+def _parse(
+    imp: Importer,
+    f: InputFile,
+    opts: ImportOptions,
+    result: FileResult,
+    on_parsed: Callable[[list[Post]], None] | None = None,
+) -> list[Post]:
     """Every post of the file (all parsed before anything is stored); skipped records counted in ``result``."""
     posts: list[Post] = []
+    told = 0
     for item in imp.parse(f.path, opts):
+        if on_parsed is not None and len(posts) - told >= PARSED_BATCH:
+            on_parsed(posts[told:])
+            told = len(posts)
         if isinstance(item, Rejected):
             result.rejected += 1
             result.reasons[item.reason] = result.reasons.get(item.reason, 0) + 1
@@ -282,6 +300,8 @@ def _parse(imp: Importer, f: InputFile, opts: ImportOptions, result: FileResult)
             if item.source_file is None:
                 item.source_file = f.shown
             posts.append(item)
+    if on_parsed is not None and len(posts) > told:
+        on_parsed(posts[told:])
     if not getattr(imp, "numbers_repeats", False):
         number_repeats(posts)
     # the same key twice in one file: keep the last record, so a re-import finds every post unchanged
