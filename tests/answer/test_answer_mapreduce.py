@@ -7,7 +7,7 @@ from answer_fixtures import fill, make_post, open_brain
 
 from socialbrain.answer.ask import ask
 from socialbrain.answer.llm import OpenAICompatLLM
-from socialbrain.answer.mapreduce import estimate_cost, is_whole_history_question, period_summaries
+from socialbrain.answer.mapreduce import is_whole_history_question, period_summaries, plan_map
 from socialbrain.models import PostFilter
 from socialbrain.testing.llm_server import Behaviour, start_server
 
@@ -67,7 +67,7 @@ def test_a_new_post_reruns_only_its_period(data_dir, server):
     flt = PostFilter()
     period_summaries(brain, flt, llm=llm, theme="健身")
     brain.archive.upsert(make_post("2016-12-31 10:00", "年底又去健身了", 50))
-    est = estimate_cost(brain, flt, theme="健身", llm=llm)
+    est = plan_map(brain, flt, theme="健身", llm=llm).estimate()
     assert est.calls == 2 and est.cached_calls == 4  # 2016 again + the reduce call; 4 other years cached
     before = len(server.chat_requests)
     summaries = period_summaries(brain, flt, llm=llm, theme="健身")

@@ -26,7 +26,7 @@ from ..models import PostFilter
 from ..retrieve.timeexpr import parse_time_expression
 from .citations import ClaimStreamFilter
 from .events import Answer, AnswerCollector, AnswerEvent
-from .mapreduce import CostEstimate, estimate_cost, is_whole_history_question, reduce_stream, run_map
+from .mapreduce import CostEstimate, is_whole_history_question, plan_map, reduce_stream
 from .nollm import LABEL, _query_words, evidence, retrieved_answer
 from .prompts import NumberedPost, answer_messages, language_of, rewrite_messages
 from .themes import plan as theme_plan
@@ -508,7 +508,8 @@ def _whole_history(
         tq = replace(tq, since=None, until=None, expression=None)
     scope_flt = _narrow(_kb_filter(brain, kb, flt), tq.since, tq.until)
     theme = tq.text.strip() or question
-    est = estimate_cost(brain, scope_flt, theme=theme, llm=llm, lang=lang)
+    plan = plan_map(brain, scope_flt, theme=theme, llm=llm, lang=lang)  # the posts are read once
+    est = plan.estimate()
     scope_info = {
         "scope": "all",
         "kb": kb or "all",
@@ -525,9 +526,7 @@ def _whole_history(
         yield from _no_sources(text, {"llm_calls": 0})
         return
     try:
-        run = run_map(
-            brain, scope_flt, theme=theme, granularity=est.granularity, llm=llm, progress=progress, lang=lang
-        )
+        run = plan.run(progress)
     except LLMUnavailable as e:
         raise _Fallback(e) from e
     usage: dict[str, Any] = {**run.usage, "map_calls": run.map_calls, "cached_map_calls": run.cached_calls}

@@ -213,7 +213,67 @@ def _model_name(llm: LLM) -> str:
     return llm.name
 
 
-def estimate_cost(
+@dataclass
+class MapPlan:
+    """A map step over every post in a scope, planned once: the LLM and its model, the posts, the chunks (each
+    with its cache key). :meth:`estimate` says what it will cost, :meth:`run` does it (``ask`` shows the estimate,
+    asks, then runs the same plan)."""
+
+    brain: Brain
+    llm: LLM
+    model: str
+    theme: str | None
+    lang: str
+    posts: list[Post]
+    granularity: str
+    chunks: list[Chunk]
+
+    def estimate(self) -> CostEstimate:
+        """LLM calls still to make and their estimated prompt tokens (cached summaries are free)."""
+        tokens = 0
+        cached = 0
+        for c in self.chunks:
+            if _cached(self.brain, c.key) is not None:
+                cached += 1
+                continue
+            items = [NumberedPost(i, p, p.full_text) for i, p in enumerate(c.posts, start=1)]
+            tokens += estimate_messages_tokens(map_messages(self.theme, c.period, items, lang=self.lang))
+        periods = len({c.period for c in self.chunks})
+        reduce_tokens = 600 + 250 * periods + 80 * min(REDUCE_MAX_POSTS, len(self.posts))
+        calls = len(self.chunks) - cached + 1
+        return CostEstimate(len(self.posts), periods, calls, cached, tokens + reduce_tokens, self.granularity)
+
+    def run(self, progress: Progress | None = None) -> MapRun:
+        """Per-period summaries for the theme, from the cache where possible."""
+        by_period: dict[str, PeriodSummary] = {}
+        calls = cached = 0
+        usage = {"prompt_tokens": 0, "completion_tokens": 0}
+        chunks = self.chunks
+        for i, c in enumerate(chunks):
+            if progress:
+                progress(f"map {c.period}", i, len(chunks))
+            hit = _cached(self.brain, c.key)
+            if hit is not None:
+                text, cited = hit
+                cached += 1
+            else:
+                text, cited = _map_chunk(self.brain, self.llm, c, self.theme, self.lang, self.model)
+                calls += 1
+                u = getattr(self.llm, "last_usage", {}) or {}
+                usage["prompt_tokens"] += int(u.get("prompt_tokens") or 0)
+                usage["completion_tokens"] += int(u.get("completion_tokens") or 0)
+            s = by_period.setdefault(c.period, PeriodSummary(c.period, "", []))
+            if text in _NOTHING:
+                continue
+            s.text = (s.text + "\n" + text).strip()
+            s.cited_ids.extend(x for x in cited if x not in s.cited_ids)
+        if progress:
+            progress("map", len(chunks), len(chunks))
+        summaries = [s for s in by_period.values() if s.text]
+        return MapRun(summaries, calls, cached, usage)
+
+
+def plan_map(
     brain: Brain,
     flt: PostFilter | None,
     *,
@@ -221,23 +281,14 @@ def estimate_cost(
     granularity: str = "auto",
     llm: LLM | None = None,
     lang: str = "zh",
-) -> CostEstimate:
-    """What answering over every post in ``flt`` will cost: LLM calls and estimated prompt tokens."""
+) -> MapPlan:
+    """The map step over every post in ``flt`` (``granularity`` auto: months for up to ~18 months, else years)."""
     llm = _llm_or_fail(brain, llm)
+    model = _model_name(llm)
     posts = _posts_in_scope(brain, flt)
     gran = choose_granularity(posts) if granularity == "auto" else granularity
-    chunks = plan_chunks(posts, gran, theme=theme, model=_model_name(llm), lang=lang)
-    tokens = 0
-    cached = 0
-    for c in chunks:
-        if _cached(brain, c.key) is not None:
-            cached += 1
-            continue
-        items = [NumberedPost(i, p, p.full_text) for i, p in enumerate(c.posts, start=1)]
-        tokens += estimate_messages_tokens(map_messages(theme, c.period, items, lang=lang))
-    periods = len({c.period for c in chunks})
-    reduce_tokens = 600 + 250 * periods + 80 * min(REDUCE_MAX_POSTS, len(posts))
-    return CostEstimate(len(posts), periods, len(chunks) - cached + 1, cached, tokens + reduce_tokens, gran)
+    chunks = plan_chunks(posts, gran, theme=theme, model=model, lang=lang)
+    return MapPlan(brain, llm, model, theme, lang, posts, gran, chunks)
 
 
 def _map_chunk(
@@ -265,49 +316,6 @@ class MapRun:
     usage: dict[str, int]
 
 
-def run_map(
-    brain: Brain,
-    flt: PostFilter | None,
-    *,
-    theme: str | None = None,
-    granularity: str = "auto",
-    llm: LLM | None = None,
-    progress: Progress | None = None,
-    lang: str = "zh",
-) -> MapRun:
-    """Per-period summaries for ``theme`` over every post in ``flt``, from the cache where possible."""
-    llm = _llm_or_fail(brain, llm)
-    model = _model_name(llm)
-    posts = _posts_in_scope(brain, flt)
-    gran = choose_granularity(posts) if granularity == "auto" else granularity
-    chunks = plan_chunks(posts, gran, theme=theme, model=model, lang=lang)
-    by_period: dict[str, PeriodSummary] = {}
-    calls = cached = 0
-    usage = {"prompt_tokens": 0, "completion_tokens": 0}
-    for i, c in enumerate(chunks):
-        if progress:
-            progress(f"map {c.period}", i, len(chunks))
-        hit = _cached(brain, c.key)
-        if hit is not None:
-            text, cited = hit
-            cached += 1
-        else:
-            text, cited = _map_chunk(brain, llm, c, theme, lang, model)
-            calls += 1
-            u = getattr(llm, "last_usage", {}) or {}
-            usage["prompt_tokens"] += int(u.get("prompt_tokens") or 0)
-            usage["completion_tokens"] += int(u.get("completion_tokens") or 0)
-        s = by_period.setdefault(c.period, PeriodSummary(c.period, "", []))
-        if text in _NOTHING:
-            continue
-        s.text = (s.text + "\n" + text).strip()
-        s.cited_ids.extend(x for x in cited if x not in s.cited_ids)
-    if progress:
-        progress("map", len(chunks), len(chunks))
-    summaries = [s for s in by_period.values() if s.text]
-    return MapRun(summaries, calls, cached, usage)
-
-
 def period_summaries(
     brain: Brain,
     flt: PostFilter | None,
@@ -322,9 +330,8 @@ def period_summaries(
 
     ``theme`` None summarises life, thoughts and moods; citations in ``text`` are ``[#post_id]``.
     """
-    return run_map(
-        brain, flt, theme=theme, granularity=granularity, llm=llm, progress=progress, lang=lang
-    ).summaries
+    plan = plan_map(brain, flt, theme=theme, granularity=granularity, llm=llm, lang=lang)
+    return plan.run(progress).summaries
 
 
 def reduce_inputs(

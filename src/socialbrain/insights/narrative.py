@@ -133,7 +133,7 @@ def year_llm_cost(brain: Brain, base: PostFilter, years: list[int], llm: Any) ->
     posts = calls = tokens = 0
     for y in years:
         ids = [r.id for r in iter_rows(brain, base, years=[y])]
-        est = mapreduce.estimate_cost(brain, replace(base, ids=ids), granularity="month", llm=llm)
+        est = mapreduce.plan_map(brain, replace(base, ids=ids), granularity="month", llm=llm).estimate()
         posts += est.posts
         calls += est.calls + 3  # plus about one call per theme (insights.yearly.THEMES_PER_YEAR)
         tokens += est.prompt_tokens

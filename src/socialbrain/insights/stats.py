@@ -125,25 +125,22 @@ def topic_shift(
     posts that use them, weighted by how many posts that is."""
     if n_now == 0 or n_before == 0:
         return [], []
-
-    def ratio(a: int, na: int, b: int, nb: int) -> float:
-        return math.log((a + 0.5) / (na + 1)) - math.log((b + 0.5) / (nb + 1))
-
-    rose = []
-    for w, c in df_now.items():
-        if c >= min_posts:
-            r = ratio(c, n_now, df_before.get(w, 0), n_before)
-            if r > math.log(4):
-                rose.append((w, r * math.sqrt(c)))
-    faded = []
-    for w, c in df_before.items():
-        if c >= min_posts:
-            r = ratio(c, n_before, df_now.get(w, 0), n_now)
-            if r > math.log(4):
-                faded.append((w, r * math.sqrt(c)))
-    rose.sort(key=lambda p: -p[1])
-    faded.sort(key=lambda p: -p[1])
+    rose = _more_common(df_now, n_now, df_before, n_before, min_posts)
+    faded = _more_common(df_before, n_before, df_now, n_now, min_posts)
     return rose[:top], faded[:top]
+
+
+def _more_common(df_a: Counter[str], n_a: int, df_b: Counter[str], n_b: int, min_posts: int) -> list[tuple[str, float]]:
+    """Words in at least ``min_posts`` of A's posts whose (smoothed) share of A's posts is over 4× their share of
+    B's, scored by that log ratio × √posts, best first."""
+    out = []
+    for w, c in df_a.items():
+        if c >= min_posts:
+            r = math.log((c + 0.5) / (n_a + 1)) - math.log((df_b.get(w, 0) + 0.5) / (n_b + 1))
+            if r > math.log(4):
+                out.append((w, r * math.sqrt(c)))
+    out.sort(key=lambda p: -p[1])
+    return out
 
 
 def calendar_cells(rows: Iterable[Row], year: int) -> list[list[Any]]:
