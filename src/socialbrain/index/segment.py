@@ -89,13 +89,16 @@ class _Segmenter:
             raise ConfigError(
                 f"the Chinese segmenter rjieba cannot be loaded ({e}); reinstall socialbrain (pip install rjieba)"
             ) from e
-        self._rj: Any = rjieba
+        # its functions, typed by rjieba's stub
+        self._cut_for_search = rjieba.cut_for_search
+        self._cut = rjieba.cut
+        self._add_word = rjieba.add_word
 
     def lcut_for_search(self, text: str) -> list[str]:
-        return self._rj.cut_for_search(text)
+        return self._cut_for_search(text)
 
     def lcut(self, text: str) -> list[str]:
-        return self._rj.cut(text)
+        return self._cut(text)
 
     def load_userdict(self, path: str) -> None:
         for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
@@ -110,7 +113,7 @@ class _Segmenter:
                 freq = int(parts[1])
             if len(parts) > 2:
                 tag = parts[2]
-            self._rj.add_word(parts[0], freq, tag)
+            self._add_word(parts[0], freq, tag)
 
 
 def _get_tokenizer() -> _Segmenter:

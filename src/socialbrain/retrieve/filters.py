@@ -21,7 +21,7 @@ def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:
     return b if a is None else a if b is None else min(a, b)
 
 
-def _both(a: list | None, b: list | None) -> list | None:
+def _both(a: list[str] | None, b: list[str] | None) -> list[str] | None:
     if a is None or (not a and b):
         return b
     if b is None or not b:

@@ -100,7 +100,7 @@ def fold(text: str) -> str:
         return low
     from zhconv import convert
 
-    whole = convert(low, "zh-hans")
+    whole: str = convert(low, "zh-hans")  # zhconv has no type hints
     if len(whole) == len(low):
         return whole
     folded = "".join(c if len(c := convert(ch, "zh-hans")) == 1 else ch for ch in low)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..models import Post
 
@@ -51,7 +52,7 @@ class SearchResult:
         None  # a filtered search found nothing: relevant posts found without the range
     )
 
-    def relevance_json(self) -> dict:
+    def relevance_json(self) -> dict[str, Any]:
         """The relevance and time-range fields every face shows (JSON-ready): whether anything cleared the
         floor, the message for the empty state, the thresholds, and the time filter as applied."""
         return {

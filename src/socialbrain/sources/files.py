@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..errors import ImportFormatError
 
@@ -70,7 +71,7 @@ def read_text(path: Path, shown: str | None = None) -> str:
     return decode_text(path.read_bytes(), shown or str(path))
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, dict]]:
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-blank line of a JSON-lines file; one clear error for a bad line."""
     for n, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
