@@ -35,7 +35,7 @@ from .themes import render as render_plan
 
 if TYPE_CHECKING:
     from ..brain import Brain
-    from .llm import LLM
+    from .llm import LLM, ChatMessage
 
 MODES = ("auto", "llm", "retrieval")
 SCOPES = ("auto", "topk", "all")
@@ -66,14 +66,14 @@ def looks_like_followup(question: str) -> bool:
     return len(q.split()) <= 8 and bool(_FOLLOWUP_EN.search(q))
 
 
-def _previous_question(history: list[dict]) -> str | None:
+def _previous_question(history: list[ChatMessage]) -> str | None:
     for m in reversed(history):
         if m.get("role") == "user":
             return str(m.get("standalone") or m.get("content") or "").strip() or None
     return None
 
 
-def heuristic_rewrite(question: str, history: list[dict] | None, now: datetime | None = None) -> str:
+def heuristic_rewrite(question: str, history: list[ChatMessage] | None, now: datetime | None = None) -> str:
     """Without an LLM: a follow-up carries over the previous question's topic words (and its time phrase when the
     follow-up names none and does not ask about "later"); a Chinese pronoun is replaced by what it stands for — 她/他
     by the person the previous question named (妈妈, @name), 它 by its first topic word."""
@@ -114,7 +114,7 @@ def _person_named(previous: str) -> str | None:
 
 
 def standalone_question(
-    question: str, history: list[dict] | None, llm: LLM | None, now: datetime | None = None
+    question: str, history: list[ChatMessage] | None, llm: LLM | None, now: datetime | None = None
 ) -> str:
     """The follow-up rewritten into a question that stands alone (LLM when present, else the heuristic)."""
     if not history:
@@ -147,7 +147,7 @@ def _narrow(flt: PostFilter, since: datetime | None, until: datetime | None) -> 
     return out
 
 
-def _source(n: int, post: Any, text: str) -> dict:
+def _source(n: int, post: Any, text: str) -> dict[str, Any]:
     return {
         "n": n,
         "id": post.id,
@@ -232,7 +232,7 @@ def _claim_deltas(deltas: Iterator[str], cf: ClaimStreamFilter, parts: list[str]
 
 
 def _sources_and_done(
-    items: list[NumberedPost], parts: list[str], cf: ClaimStreamFilter, usage: dict, lang: str = "zh"
+    items: list[NumberedPost], parts: list[str], cf: ClaimStreamFilter, usage: dict[str, Any], lang: str = "zh"
 ) -> Iterator[AnswerEvent]:
     """The last events of a streamed answer: a notice when every claim was dropped, the numbered sources, then the
     answer with its citations."""
@@ -287,7 +287,7 @@ def _llm_answer(
     yield from _sources_and_done(items, parts, cf, usage, lang)
 
 
-def _no_sources(text: str, usage: dict) -> Iterator[AnswerEvent]:
+def _no_sources(text: str, usage: dict[str, Any]) -> Iterator[AnswerEvent]:
     """The last two events of an answer made without posts (cancelled, nothing found): ``text`` as it is."""
     yield {"type": "sources", "sources": []}
     yield {"type": "done", "answer": text, "citations": [], "dropped_citations": [], "usage": usage}
@@ -299,7 +299,7 @@ def ask_stream(
     *,
     kb: str | None = None,
     flt: PostFilter | None = None,
-    history: list[dict] | None = None,
+    history: list[ChatMessage] | None = None,
     mode: str = "auto",
     k: int = 8,
     now: datetime | None = None,

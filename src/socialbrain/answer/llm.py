@@ -43,6 +43,10 @@ DEFAULT_CONNECT_TIMEOUT = 3.0  # a refused or silent endpoint is reported within
 DEFAULT_RETRIES = 3
 
 
+#: one chat message as the chat-completions API takes it: {"role": "system"|"user"|"assistant", "content": …}
+ChatMessage = dict[str, str]
+
+
 @runtime_checkable
 class LLM(Protocol):
     """Anything that completes chat messages. ``complete`` yields text deltas (non-stream: once)."""
@@ -54,7 +58,7 @@ class LLM(Protocol):
 
     def complete(
         self,
-        messages: list[dict],
+        messages: list[ChatMessage],
         *,
         stream: bool = False,
         max_tokens: int | None = None,
@@ -224,7 +228,7 @@ class OpenAICompatLLM:
         )
 
     # -- sending ------------------------------------------------------------------------------
-    def prepare(self, messages: list[dict]) -> list[dict]:
+    def prepare(self, messages: list[ChatMessage]) -> list[ChatMessage]:
         """The messages exactly as they will be sent (redacted when redaction is on)."""
         if not self.redact:
             return [dict(m) for m in messages]
@@ -277,7 +281,7 @@ class OpenAICompatLLM:
 
     def complete(
         self,
-        messages: list[dict],
+        messages: list[ChatMessage],
         *,
         stream: bool = False,
         max_tokens: int | None = None,
@@ -351,7 +355,7 @@ class OpenAICompatLLM:
                 "estimated": True,
             }
 
-    def _sse(self, resp: httpx.Response) -> Iterator[tuple[str, dict | None]]:
+    def _sse(self, resp: httpx.Response) -> Iterator[tuple[str, dict[str, Any] | None]]:
         """Parse a text/event-stream of chat.completion.chunk objects into (delta text, usage)."""
         if "text/event-stream" not in resp.headers.get("content-type", "").partition(";")[0]:
             # some servers ignore stream=true and answer with one JSON object

@@ -129,7 +129,7 @@ def _count_line(counts: list[KeywordCount], lang: str) -> str:
 
 def _themes(
     hits: Sequence[tuple[int, Hit]], terms: Sequence[qterms.Term], lang: str
-) -> list[tuple[str, list]]:
+) -> list[tuple[str, list[tuple[int, Hit]]]]:
     """Hits grouped by the heaviest query word each is about (posts found by meaning alone go last)."""
     groups: dict[str, list[tuple[int, Hit]]] = {}
     by_weight = sorted(terms, key=lambda t: -t.weight)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..localtime import to_local
 from ..models import Post
 from .tokens import cjk_ratio
+
+if TYPE_CHECKING:
+    from .llm import ChatMessage
 
 PROMPT_VERSION = "1"
 MAX_POST_CHARS = 600
@@ -99,7 +103,7 @@ def scope_line(lang: str, scope: str | None) -> str:
 
 def answer_messages(
     question: str, items: Sequence[NumberedPost], *, scope: str | None = None, lang: str | None = None
-) -> list[dict]:
+) -> list[ChatMessage]:
     """System + user messages for a grounded, cited answer from numbered posts."""
     lang = lang or language_of(question)
     block = posts_block(items) if items else "<posts>\n" + _NO_POSTS[lang] + "\n</posts>"
@@ -119,7 +123,7 @@ def answer_messages(
 
 def map_messages(
     theme: str | None, period: str, items: Sequence[NumberedPost], *, lang: str = "zh"
-) -> list[dict]:
+) -> list[ChatMessage]:
     """Map step: summarise one period's posts (all of them, not top-k) for the question's theme."""
     block = posts_block(items)
     if lang == "zh":
@@ -145,7 +149,7 @@ def reduce_messages(
     items: Sequence[NumberedPost],
     *,
     lang: str | None = None,
-) -> list[dict]:
+) -> list[ChatMessage]:
     """Reduce step: answer from per-period summaries whose [n] point at the numbered posts given with them."""
     lang = lang or language_of(question)
     summaries = "\n".join(f"## {period}\n{defuse(text)}" for period, text in period_texts)
@@ -167,7 +171,9 @@ def reduce_messages(
     return [{"role": "system", "content": _SYSTEM[lang]}, {"role": "user", "content": user}]
 
 
-def rewrite_messages(question: str, history: Sequence[dict], *, lang: str | None = None) -> list[dict]:
+def rewrite_messages(
+    question: str, history: Sequence[ChatMessage], *, lang: str | None = None
+) -> list[ChatMessage]:
     """Rewrite a follow-up ("那她后来呢？") into a standalone question using the conversation so far."""
     lang = lang or language_of(question)
     lines = []

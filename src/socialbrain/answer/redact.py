@@ -19,7 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+#: the name patterns of one Redactor state: full CJK names, full ASCII names, short forms (each None when there
+#: are none) and short form → pseudonym
+_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]
 
 MODES = ("llm", "public")
 
@@ -216,7 +223,7 @@ class Redactor:
         self.names: dict[str, str] = {}  # original name -> pseudonym (without @)
         self.hidden: set[str] = set()
         self._seen: dict[tuple[str, str], None] = {}
-        self._patterns: dict[tuple[str, int, int], Any] = {}
+        self._patterns: dict[tuple[str, int, int], _Patterns] = {}
         self.hide(hide)
 
     @property
@@ -305,7 +312,7 @@ class Redactor:
         self._note(core, URL)
         return URL + tail
 
-    def _combined(self, which: str) -> tuple[Any, Any, Any, dict[str, str]]:
+    def _combined(self, which: str) -> _Patterns:
         """One regex for every CJK full name, one for ASCII names, one for the short forms (and short → pseudonym),
         rebuilt only when the names change: a report over 100k posts with 1,000 names stays linear."""
         key = (which, len(self.names), len(self.hidden))
@@ -422,7 +429,7 @@ class Redactor:
         return text
 
 
-def hidden_from_settings(settings: Any) -> str | list[str] | None:
+def hidden_from_settings(settings: Settings | None) -> str | list[str] | None:
     """``[privacy] hide_names`` (list or comma-separated) or ``$SOCIALBRAIN_HIDE_NAMES``."""
     if settings is None:
         return None

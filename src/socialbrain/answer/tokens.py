@@ -6,6 +6,10 @@ Good to about ±30 % for Qwen/GLM/DeepSeek/OpenAI tokenizers on Weibo-style text
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .llm import ChatMessage
 
 _CJK = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
@@ -20,7 +24,7 @@ def estimate_tokens(text: str) -> int:
     return cjk + -(-(len(text) - cjk) // 4)
 
 
-def estimate_messages_tokens(messages: list[dict]) -> int:
+def estimate_messages_tokens(messages: list[ChatMessage]) -> int:
     """Estimated prompt tokens for chat messages (content plus ~4 tokens of framing each)."""
     return sum(estimate_tokens(str(m.get("content") or "")) + 4 for m in messages)
 
