@@ -17,7 +17,7 @@ from .archive import SQLiteArchive
 from .config import Settings
 
 if TYPE_CHECKING:
-    from .answer.ask import Answer
+    from .answer.events import Answer
     from .answer.llm import LLM
     from .index.embedders.base import Embedder
     from .index.stores.base import IndexStore

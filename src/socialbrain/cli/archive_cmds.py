@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -272,7 +272,7 @@ def thread_cmd(
         return
     ctx = record["context"]
 
-    def line(p: dict, mark: str = " ") -> None:
+    def line(p: dict[str, Any], mark: str = " ") -> None:
         console.print(
             f"{mark} [cyan]{p['date'][:16].replace('T', ' ')}[/cyan] #{p['id']} {escape(_one_line(p['text']))}"
         )

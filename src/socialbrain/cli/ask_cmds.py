@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -23,6 +23,9 @@ from .common import (
     progress_bar,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from ..answer.llm import ChatMessage
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,7 +93,7 @@ class AskOptions:
 
 
 def _print_request(out: Any) -> Any:
-    def show(body: dict) -> None:
+    def show(body: dict[str, Any]) -> None:
         out.rule("[dim]sent to the LLM[/dim]")
         for m in body.get("messages", []):
             out.print(f"[bold]{m.get('role')}[/bold]")
@@ -122,7 +125,7 @@ def _confirm(llm: Any, yes: bool) -> Any:
     return confirm
 
 
-def render_sources(sources: list[dict], cited_ids: list[int] | None = None) -> None:
+def render_sources(sources: list[dict[str, Any]], cited_ids: list[int] | None = None) -> None:
     if not sources:
         return
     console.print()
@@ -146,7 +149,7 @@ def _run(
     opts: AskOptions,
     *,
     flt: PostFilter | None,
-    history: list[dict] | None = None,
+    history: list[ChatMessage] | None = None,
     json_out: bool = False,
     show_sources: bool = True,
 ) -> Answer:
@@ -234,7 +237,7 @@ def chat_cmd(opts: AskOptions) -> None:
     console.print(
         f"[bold]socialbrain chat[/bold] · {escape(mode)} · /sources 来源 · /reset 重新开始 · /exit 退出"
     )
-    history: list[dict] = []
+    history: list[ChatMessage] = []
     last = Answer(text="", mode="")
     while True:
         try:

@@ -49,11 +49,12 @@ def get_brain(**more_overrides: Any) -> Brain:
     more = {k: v for k, v in more_overrides.items() if v is not None}
     if more:
         set_overrides(**{**_state.get("overrides", {}), **more})
-    if _state["brain"] is None:
+    brain: Brain | None = _state["brain"]
+    if brain is None:
         from ..brain import Brain  # not at import: `--help` and option errors never open the archive
 
-        _state["brain"] = Brain.open(_state["data_dir"], **_state.get("overrides", {}))
-    return _state["brain"]
+        brain = _state["brain"] = Brain.open(_state["data_dir"], **_state.get("overrides", {}))
+    return brain
 
 
 def via_server(path: str, params: dict[str, Any]) -> dict[str, Any] | None:
