@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypedDict
 
 from ..models import Kind, Post
 from .segment import tokenize
@@ -75,12 +76,23 @@ def _likes(post: Post) -> int:
     return int(post.likes or 0)
 
 
+class _Shared(TypedDict):
+    """The fields every unit of one post carries."""
+
+    post_ids: list[int]
+    created_ts: float
+    platform: str
+    account: str
+    kind: str
+    likes: int
+
+
 def post_units(post: Post, *, segmented: bool = True) -> list[Unit]:
     """The units of one (non-chat) post; ``segmented=False`` leaves ``tokens`` empty (a worker fills them in)."""
     assert post.id is not None, "post must be stored in the archive first"
     text = post.full_text[:MAX_INDEXED_CHARS]
     pieces = split_long(text)
-    common = dict(
+    common = _Shared(
         post_ids=[post.id],
         created_ts=post.created_at.timestamp(),
         platform=post.platform,
@@ -90,9 +102,9 @@ def post_units(post: Post, *, segmented: bool = True) -> list[Unit]:
     )
     cut = tokenize if segmented else _unsegmented
     if len(pieces) == 1:
-        return [Unit(unit_id=f"p{post.id}", text=text, tokens=cut(text), **common)]  # type: ignore[arg-type]
+        return [Unit(unit_id=f"p{post.id}", text=text, tokens=cut(text), **common)]
     return [
-        Unit(unit_id=f"p{post.id}.{n}", text=piece, tokens=cut(piece), **common)  # type: ignore[arg-type]
+        Unit(unit_id=f"p{post.id}.{n}", text=piece, tokens=cut(piece), **common)
         for n, piece in enumerate(pieces)
     ]
 
