@@ -36,8 +36,16 @@ _COLUMNS = ("pages", "new", "updated", "unchanged", "skipped", "truncated", "med
 
 @dataclasses.dataclass(frozen=True)
 class RunOptions:
-    """How far and how fast a collect run goes, and what it does after: the same for every collector."""
+    """How far back and how far a collect run goes, how fast, what it fetches and what it does after: the same
+    for every collector."""
 
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only posts from this date on (2019, 2019-05, 2019-05-04).")
+    ] = None
+    media: Annotated[
+        bool,
+        typer.Option("--media", help="Also download pictures, videos and attachments into <data-dir>/media/<platform>/."),
+    ] = False
     full: Annotated[
         bool, typer.Option("--full", help="Walk every page even if an earlier run stored them.")
     ] = False
@@ -64,9 +72,16 @@ class RunOptions:
     )
 
     def limits(self, settings: Settings, default_delay: float, default_backoff: float) -> dict[str, Any]:
-        """What every collector's options take from these flags: ``full``, ``max_pages`` and the pace."""
+        """What every collector's options take from these flags: ``since``, ``media``, ``full``, ``max_pages``
+        and the pace."""
         pace = politeness(settings, self.delay, default_delay, default_backoff, self.time_limit)
-        return {"full": self.full, "max_pages": self.max_pages, "politeness": pace}
+        return {
+            "since": date_option(self.since),
+            "media": self.media,
+            "full": self.full,
+            "max_pages": self.max_pages,
+            "politeness": pace,
+        }
 
 
 def _on_wait(seconds: float, reason: str) -> None:
@@ -140,13 +155,7 @@ def weibo_cmd(
         bool,
         typer.Option("--save-cookie", help="Keep the cookie in <data-dir>/secrets/ (0600) for later runs."),
     ] = False,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only posts from this date on (2019, 2019-05, 2019-05-04).")
-    ] = None,
     originals_only: Annotated[bool, typer.Option("--originals-only", help="Leave reposts out.")] = False,
-    media: Annotated[
-        bool, typer.Option("--media", help="Also download pictures/videos into <data-dir>/media/weibo/.")
-    ] = False,
     api_base: Annotated[
         str | None,
         typer.Option(
@@ -178,9 +187,7 @@ def weibo_cmd(
     opts = WeiboOptions(
         uid=uid,
         cookie=cookie,
-        since=date_option(since),
         originals_only=originals_only,
-        media=media,
         api_base=api_base or (DEFAULT_CN_BASE if via == "weibo.cn" else DEFAULT_API_BASE),
         via=via,
         **run.limits(brain.settings, 3.0, 60.0),
@@ -209,11 +216,7 @@ def mastodon_cmd(
         str | None,
         typer.Option("--account", help="@name to collect (public posts); default: the token's own account."),
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only posts from this date on.")] = None,
     no_boosts: Annotated[bool, typer.Option("--no-boosts", help="Leave boosts out.")] = False,
-    media: Annotated[
-        bool, typer.Option("--media", help="Also download attachments into <data-dir>/media/mastodon/.")
-    ] = False,
     *,
     run: RunOptions,
 ) -> None:
@@ -229,9 +232,7 @@ def mastodon_cmd(
         instance=instance,
         token=token,
         account=account,
-        since=date_option(since),
         originals_only=no_boosts,
-        media=media,
         **run.limits(brain.settings, 1.0, 10.0),
     )
     _collect(f"mastodon {host}", functools.partial(collect_mastodon, brain, opts), run.no_sync)
