@@ -86,6 +86,9 @@ def test_snippet_highlights_matches_even_in_traditional_text() -> None:
         ("がんばって日本語", "今日も日本語の勉強、がんばって！", "今日も【日本語】の勉強、【がんばって】！"),
         # Latin words whole, case-insensitive: not inside a longer word
         ("对WeChat的看法", "I use WeChat daily, wechatpay too", "I use 【WeChat】 daily, wechatpay too"),
+        # a concept is marked by its everyday names too, even where jieba glues one to the next word (微博是)
+        ("对社交媒体的看法", "微博是我的树洞，朋友圈是我的简历", "【微博】是我的树洞，【朋友圈】是我的简历"),
+        ("social media", "卸载微博三十天", "卸载【微博】三十天"),
     ],
 )
 def test_highlight_marks_the_query_words_as_whole_words(query: str, text: str, expected: str) -> None:
@@ -104,3 +107,25 @@ def test_combined_filters_intersect() -> None:
     c = combine(a, b)
     assert c.since.year == 2016 and c.until.year == 2017
     assert c.platforms == ["weibo"] and c.ids == [2, 3] and c.min_likes == 5
+
+
+def test_a_concept_is_one_term_that_counts_wherever_its_everyday_names_occur() -> None:
+    from socialbrain.retrieve.terms import coverage, matched, query_terms
+
+    terms = query_terms("对社交媒体的看法")
+    assert [t.word for t in terms] == ["社交媒体", "看法"]  # not 社交 + 媒体
+    assert {"微博", "朋友圈", "twitter", "social media"} <= set(terms[0].words)
+    assert matched("Hello Twitter, backend dev here", terms) == ["社交媒体"]
+    assert matched("宣布：卸载微博和朋友圈三十天", terms) == ["社交媒体"]
+    assert coverage("宣布：卸载微博和朋友圈三十天", terms) == pytest.approx(
+        terms[0].weight / (terms[0].weight + terms[1].weight)
+    )
+    assert (
+        matched("我妈往我箱子里塞了两罐豆瓣酱", terms) == []
+    )  # a name that is also an ordinary word is not one
+    assert matched("这家媒体的报道", terms) == []  # 媒体 alone is not the concept
+    # a question without the concept is unchanged: 微信 is a word of its own, with no expansion
+    assert [(t.word, t.forms) for t in query_terms("对微信的看法")] == [
+        ("微信", ()),
+        ("看法", ()),
+    ]

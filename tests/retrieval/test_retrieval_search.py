@@ -83,6 +83,23 @@ def test_search_right_after_import_without_embedder(brain: Brain) -> None:
     assert "7" in ids(search(brain, "马拉松", now=NOW))
 
 
+def test_a_concept_finds_the_posts_that_name_its_platforms(brain: Brain) -> None:
+    add_posts(
+        brain,
+        [
+            _post("s1", "不想在朋友圈发任何东西了，领导和亲戚全在里面", 2015),
+            _post("s2", "把所有App的通知红点都关掉了。微信、微博、钉钉、邮件", 2021),
+            _post("s3", "Social media is a draft of your life", 2022, platform="mastodon"),
+            _post("s4", "我妈塞了两罐豆瓣酱", 2017),
+        ],
+    )
+    r = search(brain, "我对社交媒体的看法", k=10)
+    assert r.relevant and set(ids(r)) == {"s1", "s2", "s3"}  # none says 社交媒体; the bean paste is not one
+    assert all(not h.weak and any(w.startswith("关键词: 社交媒体") for w in h.why) for h in r.hits)
+    assert "【朋友圈】" in r.hits[ids(r).index("s1")].snippet
+    assert ids(search(brain, "微信", k=10)) == ["s2"]  # a platform asked by name finds only itself
+
+
 def test_forget_and_hide_leave_the_results(brain: Brain) -> None:
     assert sync_index(brain).changes == 0  # the fixture applied them already
     brain.archive.forget(PostFilter(ids=[brain.archive.find_by_key("weibo", "me", "1").id]))

@@ -99,7 +99,7 @@ def evidence(text: str, terms: Sequence[qterms.Term], limit: int = _MAX_QUOTE) -
     """The whole sentence (or list) of ``text`` that best matches the terms, words in 【】; a short one brings
     its neighbour. Never cut mid-list: a list longer than ``limit`` is kept whole up to 2 × limit."""
     parts = [p for p in sentences(text) if _HASHTAGS_ONLY.sub("", p).strip()] or [text.strip()]
-    weights = [sum(t.weight for t in terms if t.word in qterms.fold(_HASHTAG.sub("", p))) for p in parts]
+    weights = [sum(t.weight for t in terms if t.found_in(qterms.fold(_HASHTAG.sub("", p)))) for p in parts]
     best = max(range(len(parts)), key=lambda i: (weights[i], i == 0, -abs(len(parts[i]) - 50)))
     quote = parts[best]
     if len(quote) < 16 and best + 1 < len(parts):
@@ -188,7 +188,7 @@ def retrieved_answer(
         scope.since = max(scope.since, result.since) if scope.since else result.since
     if result.until is not None:
         scope.until = min(scope.until, result.until) if scope.until else result.until
-    topical = [t.word for t in terms if any(t.word in qterms.fold(h.text) for h in hits)]
+    topical = [t.word for t in terms if any(t.found_in(qterms.fold(h.text)) for h in hits)]
     counts = sorted(keyword_counts(archive, topical[:4], scope), key=lambda c: -c.total)
     if result.relevant:
         head = f"找到 {len(hits)} 条相关的帖子。" if lang == "zh" else f"{len(hits)} relevant posts."

@@ -305,6 +305,9 @@ def search(
 
     words = qterms.query_terms(text)
     tokens = tokenize_query(qterms.clean_question(text)) or tokenize_query(text)
+    for term in words:  # a concept ("社交媒体") is also searched by its everyday names (微博, 朋友圈, …)
+        for form in term.forms[1:]:
+            tokens += tokenize_query(form, bigrams=False)
     keyword: list[ScoredUnit] = []
     dense: list[ScoredUnit] = []
     no_vector: set[str] = set()

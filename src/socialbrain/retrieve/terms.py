@@ -7,6 +7,11 @@ words whole), stop words and question words out, each weighted by jieba's IDF (u
     query_terms("疫情防控怎么样")            → [Term("疫情", 8.1), Term("防控", 8.4)]
     highlight("今年疫情防控很严", terms)     → "今年【疫情防控】很严"
 
+A **concept** the query names (``CONCEPTS``: 社交媒体 / social media) also matches the everyday words people use for
+it: few write "社交媒体" about their own 微博 or 朋友圈. ``query_terms("对社交媒体的看法")`` →
+``[Term("社交媒体", 9.4, forms=("社交媒体", …, "微博", "朋友圈", "微信", …, "social media")), Term("看法", 6.6)]``;
+such a term counts (coverage, "why", highlighting, themes) wherever any of its forms occurs.
+
 A word is marked in a text only where the text's own segmentation has a word boundary on both sides (search mode,
 so "疫情" counts inside "疫情防控" but "情防" never does); words of three or more characters, kana and Latin words
 (at ``\\b``) match anywhere. Adjacent marks merge into one phrase.
@@ -43,6 +48,32 @@ _WORD = re.compile(r"\w")
 class Term:
     word: str  # normalised (lowercase, simplified)
     weight: float  # jieba IDF; unknown words weigh as rare ones
+    forms: tuple[
+        str, ...
+    ] = ()  # a concept's words (CONCEPTS), the concept itself first; empty for a plain word
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """What counts as this term in a text: the word, or a concept's forms."""
+        return self.forms or (self.word,)
+
+    def found_in(self, folded: str) -> bool:
+        """Whether any of the term's words occurs in ``folded`` (a :func:`fold` ed text) as a substring."""
+        return any(w in folded for w in self.words)
+
+
+# concepts people name in a question but write about by their everyday names: the concept phrase (as typed, found
+# before segmentation, which would cut it into ordinary words) → the words a post about it uses. Platform names
+# are general (any Chinese/English archive), not the sample's; a name that is also an ordinary word (豆瓣酱, 快手, 转发,
+# 粉丝) is not.
+_SOCIAL_MEDIA = (
+    "社交媒体 社交网络 社交平台 社交网站 社交软件 自媒体 微博 朋友圈 微信 qq空间 人人网 知乎 小红书 抖音 b站 哔哩哔哩 "
+    "推特 脸书 twitter facebook instagram mastodon 长毛象"
+)
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "社交媒体": (*_SOCIAL_MEDIA.split(), "social media", "social network"),
+}
+_CONCEPT_PHRASES = re.compile(r"社交(?:媒体|网络|平台|网站|软件)|social[ -]?(?:media|network(?:s|ing)?)")
 
 
 def _weight(word: str) -> float:
@@ -63,6 +94,10 @@ def query_terms(text: str) -> tuple[Term, ...]:
     """The query's content words in order, no repeats (see the module doc)."""
     t = _ASKS_NAME.sub(" ", normalize(text))  # "那只猫叫什么" asks about 猫, not about "猫叫" (meowing)
     words: list[str] = []
+    concepts: list[str] = []
+    if _CONCEPT_PHRASES.search(t):  # "社交媒体": one concept term, not 社交 + 媒体
+        concepts.append("社交媒体")
+        t = _CONCEPT_PHRASES.sub(" ", t)
     for m in _KANA.finditer(t):  # Japanese: a kana run (with its kanji) is one word, not one per character
         words.append(m.group(0))
     rest = _KANA.sub(" ", t)
@@ -76,7 +111,7 @@ def query_terms(text: str) -> tuple[Term, ...]:
         if len(w) == 2 and w[0] in "我你他她它":  # jieba's "我养", "她说": the pronoun is not the topic
             continue
         words.append(w)
-    if not words:  # a one-character subject ("猫", "妈") counts when there is nothing longer
+    if not words and not concepts:  # a one-character subject ("猫", "妈") counts when there is nothing longer
         words = [
             w
             for w in _get_tokenizer().lcut(rest)
@@ -89,7 +124,10 @@ def query_terms(text: str) -> tuple[Term, ...]:
     seen: dict[str, None] = {}
     for w in words:
         seen.setdefault(w, None)
-    return tuple(Term(w, _weight(w)) for w in seen)
+    found = dict.fromkeys(concepts)
+    return tuple(Term(c, _weight("社交"), CONCEPTS[c]) for c in found) + tuple(
+        Term(w, _weight(w)) for w in seen if w not in found
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -126,13 +164,15 @@ def _boundaries(folded: str) -> frozenset[int]:
     return frozenset(out)
 
 
-def _whole(word: str, folded: str, i: int) -> bool:
+def _whole(word: str, folded: str, i: int, name: bool = False) -> bool:
+    """Whether ``word`` at ``folded[i]`` is a whole word; a ``name`` (a concept's form, CONCEPTS) needs no word
+    boundary in Chinese: jieba cuts "微博是我的树洞" as 微博是 / 我 / …"""
     j = i + len(word)
     if word.isascii():
         before = folded[i - 1] if i else " "
         after = folded[j] if j < len(folded) else " "
         return not (before.isalnum() and before.isascii()) and not (after.isalnum() and after.isascii())
-    if len(word) >= 3 or not _CJK.search(word):
+    if name or len(word) >= 3 or not _CJK.search(word):
         return True
     b = _boundaries(folded)
     return i in b and j in b
@@ -142,12 +182,12 @@ def spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
     """Where the terms occur in ``text`` as whole words, sorted, overlaps removed, adjacent ones merged."""
     folded = fold(text)
     found: list[tuple[int, int]] = []
-    for term in sorted(terms, key=lambda t: -len(t.word)):
-        w = term.word
+    names = {w for t in terms for w in t.forms}  # a concept's forms are names: whole wherever they occur
+    for w in sorted({w for t in terms for w in t.words}, key=lambda w: -len(w)):
         start = 0
         while (i := folded.find(w, start)) >= 0:
             start = i + 1
-            if any(a < i + len(w) and i < b for a, b in found) or not _whole(w, folded, i):
+            if any(a < i + len(w) and i < b for a, b in found) or not _whole(w, folded, i, w in names):
                 continue
             found.append((i, i + len(w)))
     found.sort()
@@ -165,11 +205,13 @@ def matched(text: str, terms: Sequence[Term]) -> list[str]:
     folded = fold(text)
     out = []
     for t in terms:
-        i = folded.find(t.word)
-        while i >= 0 and not _whole(t.word, folded, i):
-            i = folded.find(t.word, i + 1)
-        if i >= 0:
-            out.append(t.word)
+        for w in t.words:
+            i = folded.find(w)
+            while i >= 0 and not _whole(w, folded, i, bool(t.forms)):
+                i = folded.find(w, i + 1)
+            if i >= 0:
+                out.append(t.word)
+                break
     return out
 
 
@@ -179,7 +221,7 @@ def coverage(text: str, terms: Sequence[Term]) -> float:
     if not total:
         return 0.0
     folded = fold(text)
-    return sum(t.weight for t in terms if t.word in folded) / total
+    return sum(t.weight for t in terms if t.found_in(folded)) / total
 
 
 def highlight(text: str, terms: Sequence[Term], mark: tuple[str, str] = ("【", "】")) -> str:
