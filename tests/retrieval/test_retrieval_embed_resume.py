@@ -104,3 +104,69 @@ def test_kill_during_embedding_then_import_again_resumes(data_dir: Path, tmp_pat
         assert embedded_after <= POSTS + BATCH
     finally:
         server.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_index_embed_while_serve_embeds_follows_it_to_the_end(data_dir: Path, tmp_path: Path) -> None:
+    """A second `index embed` while `serve` is embedding waits for that pass with its progress (it used to exit
+    at once) and returns when every unit has its vector; it embeds nothing twice."""
+    import httpx
+
+    src = tmp_path / "posts.jsonl"
+    src.write_text(
+        "".join(
+            json.dumps({"id": str(i), "created_at": "2019-05-01T10:00:00+08:00", "text": f"第{i}条 跑步{i}公里"})
+            + "\n"
+            for i in range(POSTS)
+        ),
+        encoding="utf-8",
+    )
+    data_dir.mkdir(parents=True)
+    (data_dir / "config.toml").write_text(f"[embedder]\nbatch_size = {BATCH}\n", encoding="utf-8")
+    server = start_server(Behaviour(embed_delay=0.5))  # 10 batches: ~5 s of embedding under serve
+    serve = None
+    try:
+        env = {
+            **os.environ,
+            "SOCIALBRAIN_HOME": str(data_dir),
+            "SOCIALBRAIN_EMBEDDER": f"openai:hash-64@{server.url}",
+            "SOCIALBRAIN_LLM_URL": "none",
+            "SOCIALBRAIN_PROGRESS_SECONDS": "0",
+        }
+        cli = [sys.executable, "-m", "socialbrain.cli.main"]
+        imported = subprocess.run(
+            [*cli, "import", str(src), "--platform", "weibo", "--no-embed"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+        assert imported.returncode == 0, imported.stderr
+        port = _free_port()
+        serve = subprocess.Popen(
+            [*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 120
+        while _vectors(data_dir) < BATCH:  # serve's background indexer is embedding
+            assert serve.poll() is None, serve.communicate()
+            assert time.monotonic() < deadline, "serve did not start embedding"
+            time.sleep(0.05)
+        assert httpx.get(f"http://127.0.0.1:{port}/api/index/status", timeout=10).json()["embedding"]
+
+        second = subprocess.run([*cli, "index", "embed"], env=env, capture_output=True, text=True, timeout=180)
+        out = second.stdout + second.stderr
+        assert second.returncode == 0, out
+        assert "另一个进程正在向量化" in out and "following" in out, out
+        assert "正在向量化" in second.stderr  # its progress lines while following
+        assert "向量索引 100%" in second.stdout, out
+        assert _vectors(data_dir) == POSTS  # it returned when the work was done, not before
+        assert _texts_sent(server) <= POSTS + BATCH  # nothing embedded twice (but a batch in flight)
+    finally:
+        if serve is not None:
+            serve.terminate()
+            serve.wait(30)
+        server.stop()

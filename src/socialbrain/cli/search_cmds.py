@@ -239,7 +239,11 @@ def index_status_cmd() -> None:
 
 @user_errors
 def index_embed() -> None:
-    """Embed units that have no vector yet, with progress (resumable: Ctrl-C keeps what is done).  补全向量。"""
+    """Embed units that have no vector yet, with progress (resumable: Ctrl-C keeps what is done).  补全向量。
+
+    If `serve` or another `index embed` is embedding this data directory, follows its progress until it ends,
+    then embeds whatever it left."""
+    from ..index.status import index_status
     from ..index.sync import apply_changes
     from .embed_progress import run_embedding
 
@@ -249,11 +253,11 @@ def index_embed() -> None:
     if brain.embedder is None:
         console.print("no embedder configured (SOCIALBRAIN_EMBEDDER=none): nothing to embed")
         return
-    done = run_embedding(brain, quiet_when_done=False)
-    if done == 0:
-        from ..index.status import index_status
-
-        console.print(f"{index_status(brain).line()}：nothing to embed")
+    status = index_status(brain)
+    if status.pending == 0:
+        console.print(f"{status.line()}：nothing to embed")
+        return
+    run_embedding(brain, quiet_when_done=False, follow=True)
 
 
 @user_errors

@@ -279,18 +279,27 @@ def embed_pass(
     stop: threading.Event | None = None,
     on_batch: Callable[[EmbedProgress], None] | None = None,
     wait: bool = False,
+    on_wait: Callable[[], None] | None = None,
+    on_lock: Callable[[], None] | None = None,
 ) -> int | None:
     """One embedding pass for this data directory, under its embed lock.
 
     Returns how many units were embedded, or None when another pass holds the lock (``wait=False``): that one is
-    doing the work already. Raises IndexMismatchError / EmbedderUnavailable like ``embed_pending``."""
+    doing the work already. ``wait=True`` waits for that pass to end (calling ``on_wait`` about every second
+    meanwhile), then embeds what it left; ``on_lock`` is called once the lock is held, before embedding.
+    Raises IndexMismatchError / EmbedderUnavailable like ``embed_pending``."""
     embedder = brain.embedder
     if embedder is None:
         return 0
     lock = embed_lock(brain.data_dir)
-    if not lock.acquire(None if wait else 0):
+    if wait and on_wait is not None:
+        while not lock.acquire(1.0):
+            on_wait()
+    elif not lock.acquire(None if wait else 0):
         return None
     try:
+        if on_lock is not None:
+            on_lock()
         return embed_pending(brain.index, embedder, progress=progress, stop=stop, on_batch=on_batch)
     finally:
         lock.release()
