@@ -13,6 +13,7 @@ from ..models import PostFilter
 from .common import Progress, Row, ShouldStop, check_stop
 
 if TYPE_CHECKING:
+    from ..answer.llm import LLM
     from ..brain import Brain
 
 
@@ -41,7 +42,7 @@ def year_narrative(
     brain: Brain,
     year: int,
     base: PostFilter,
-    llm: Any,
+    llm: LLM | None,
     *,
     progress: Progress = None,
     should_stop: ShouldStop = None,
@@ -94,7 +95,7 @@ def year_narrative(
 def theme_narratives(
     brain: Brain,
     base: PostFilter,
-    llm: Any,
+    llm: LLM | None,
     themes: list[str],
     rows: Sequence[Row],
     tokens: Sequence[Sequence[str | None]],
@@ -125,7 +126,9 @@ def theme_narratives(
     return parts
 
 
-def year_llm_cost(brain: Brain, base: PostFilter, years: list[int], llm: Any) -> tuple[int, int, int]:
+def year_llm_cost(
+    brain: Brain, base: PostFilter, years: list[int], llm: LLM | None
+) -> tuple[int, int, int]:
     """(posts, LLM calls, estimated prompt tokens) the narrative of ``years`` will cost (cached summaries are free)."""
     from ..answer import mapreduce
     from .common import iter_rows

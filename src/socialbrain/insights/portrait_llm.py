@@ -9,11 +9,16 @@ citations are rewritten as ``[#post id]``. Wording is second person ("你"), nev
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..answer.citations import check_claims
 from ..answer.prompts import defuse
-from .common import Row
+from .common import Progress, Row
+
+if TYPE_CHECKING:
+    from ..answer.llm import LLM
+    from ..brain import Brain
+    from ..models import PostFilter
 
 _LABELS = {
     "summary": ("总结：", "Summary:"),
@@ -35,7 +40,7 @@ def _post_lines(rows: list[Row]) -> str:
     return "<posts>\n" + "\n".join(lines) + "\n</posts>"
 
 
-def _ask(llm: Any, prompt: str, max_tokens: int = 800) -> str:
+def _ask(llm: LLM, prompt: str, max_tokens: int = 800) -> str:
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]
     return "".join(llm.complete(messages, stream=False, max_tokens=max_tokens))
 
@@ -69,7 +74,7 @@ def _split(reply: str) -> dict[str, str]:
 
 
 def aspect_narrative(
-    llm: Any,
+    llm: LLM,
     aspect: str,
     rows: list[Row],
     *,
@@ -113,7 +118,7 @@ def aspect_narrative(
 
 
 def aspect_story(
-    brain: Any, base: Any, llm: Any, aspect: str, ids: list[int], *, progress: Any = None
+    brain: Brain, base: PostFilter, llm: LLM, aspect: str, ids: list[int], *, progress: Progress = None
 ) -> dict[str, Any]:
     """Map-reduce over every matching post: ``{summary, cited_ids, turning_points [{year, text, cited_ids}],
     dropped_citations}`` ({} when map-reduce is unavailable or nothing could be cited)."""
@@ -149,7 +154,7 @@ def aspect_story(
 
 
 def personality_narrative(
-    llm: Any, aspects: list[dict[str, Any]], *, public: bool = False
+    llm: LLM, aspects: list[dict[str, Any]], *, public: bool = False
 ) -> dict[str, Any] | None:
     """The "如果让你总结她的性格" paragraph from the aspects' quotes; None when the reply cites nothing valid."""
     from datetime import datetime

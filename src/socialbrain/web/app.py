@@ -164,11 +164,11 @@ class _StaticGzip:
     """gzip for the page and its static files (scripts, styles) when the browser accepts it; API responses,
     streams and downloads pass through untouched."""
 
-    def __init__(self, app: Any):
+    def __init__(self, app: ASGIApp):
         self.app = app
         self.gzip = GZipMiddleware(app, minimum_size=512, compresslevel=6)
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if path == "/" or path.startswith("/static/"):
             await self.gzip(scope, receive, send)
