@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -240,6 +241,15 @@ def choose(value: str | Iterable[str] | None, known: Iterable[str], *, what: str
     if bad:
         raise ConfigError(f"unknown {what} {bad[0]!r} in {option}; choose from: {', '.join(choices)}")
     return names
+
+
+def checked_name(value: str | None, pattern: re.Pattern[str], what: str, rule: str) -> str:
+    """A name the user gives (a knowledge base, a tenant), stripped, when ``pattern`` matches it; else one
+    ConfigError: ``{what} {value!r}: {rule}``."""
+    name = (value or "").strip()
+    if not pattern.match(name):
+        raise ConfigError(f"{what} {name!r}: {rule}")
+    return name
 
 
 def parse_bool(value: Any, where: str) -> bool:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..config import checked_name
 from ..errors import ConfigError, NotFoundError
 from ..models import PostFilter
 
@@ -59,12 +60,8 @@ def filter_from_json(d: dict[str, Any]) -> PostFilter:
 
 
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not _NAME.match(name):
-        raise ConfigError(
-            f"knowledge base name {name!r}: use letters, digits, Chinese, '-', '_' or '.' (up to 64), e.g. 跑步"
-        )
-    return name
+    rule = "use letters, digits, Chinese, '-', '_' or '.' (up to 64), e.g. 跑步"
+    return checked_name(name, _NAME, "knowledge base name", rule)
 
 
 def _row(brain: Brain, name: str) -> tuple[str, str, dict[str, Any]] | None:

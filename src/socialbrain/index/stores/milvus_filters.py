@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ...config import checked_name
 from ...errors import ConfigError
 from .base import IndexFilter
 
@@ -23,12 +24,8 @@ _USER = re.compile(r"^[\w.@-]{1,128}$")
 
 def check_user(user: str) -> str:
     """A tenant name: letters (any script), digits, '_', '.', '@', '-', up to 128."""
-    user = (user or "").strip()
-    if not _USER.match(user):
-        raise ConfigError(
-            f"user {user!r}: SOCIALBRAIN_USER may hold letters, digits, '_', '.', '@' and '-' (up to 128)"
-        )
-    return user
+    rule = "SOCIALBRAIN_USER may hold letters, digits, '_', '.', '@' and '-' (up to 128)"
+    return checked_name(user, _USER, "user", rule)
 
 
 _ESCAPES = {
