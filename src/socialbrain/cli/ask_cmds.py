@@ -13,6 +13,7 @@ from rich.markup import escape
 from ..models import PostFilter
 from ..services import Answer, AnswerCollector, build_filter, llm_from_settings
 from .common import (
+    AllYearsOpt,
     SinceOpt,
     UntilOpt,
     console,
@@ -70,9 +71,7 @@ class AskOptions:
         bool, typer.Option("--yes", "-y", help="Do not ask before a map-reduce run on a remote endpoint.")
     ] = False
     k: Annotated[int, typer.Option("--k", "-k", help="How many posts to retrieve.")] = 8
-    all_years: Annotated[
-        bool, typer.Option("--all-years", help="Ignore time phrases in the question: search every year.")
-    ] = False
+    all_years: AllYearsOpt = False
 
     def open(self) -> tuple[Any, Any]:
         """The Brain and the LLM to answer with: the configured one, with these flags replacing its settings."""

@@ -148,6 +148,9 @@ AccountOpt = Annotated[list[str] | None, typer.Option("--account", help="Only th
 KindOpt = Annotated[
     list[str] | None, typer.Option("--kind", help="original, repost, reply, comment or chat (repeatable).")
 ]
+AllYearsOpt = Annotated[
+    bool, typer.Option("--all-years", help="Ignore time phrases such as 2016年 or 去年: search every year.")
+]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..services import search
 from .common import (
+    AllYearsOpt,
     FilterOptions,
     KindOpt,
     PlatformOpt,
@@ -50,9 +51,7 @@ def search_cmd(
     k: Annotated[int, typer.Option("-k", help="How many results.")] = 10,
     mode: Annotated[str, typer.Option("--mode", help="hybrid, keyword or dense.")] = "hybrid",
     rerank: Annotated[bool, typer.Option("--rerank", help="Rerank with the configured reranker.")] = False,
-    all_years: Annotated[
-        bool, typer.Option("--all-years", help="Ignore time phrases in the query: search every year.")
-    ] = False,
+    all_years: AllYearsOpt = False,
     own_only: Annotated[
         bool, typer.Option("--own-only", help="Only what you wrote: others' messages in chats are left out.")
     ] = False,
