@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar, overload
 
 
 def read_table(source: Path) -> dict[str, float]:
@@ -28,6 +29,9 @@ def read_table(source: Path) -> dict[str, float]:
         for w in words.split(" "):
             table[w] = v
     return table
+
+
+_T = TypeVar("_T")
 
 
 class IdfTable(Mapping[str, float]):
@@ -102,7 +106,14 @@ class IdfTable(Mapping[str, float]):
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and self._lookup(word) is not None
 
-    def get(self, word: str, default: float | None = None) -> float | None:  # type: ignore[override]
+    @overload
+    def get(self, word: str, /) -> float | None: ...
+    @overload
+    def get(self, word: str, default: float, /) -> float: ...
+    @overload
+    def get(self, word: str, default: _T, /) -> float | _T: ...
+    def get(self, word: str, default: object = None, /) -> object:
+        """Mapping.get without the KeyError round trip (a lookup that misses is cached too)."""
         value = self._lookup(word)
         return default if value is None else value
 
