@@ -22,6 +22,10 @@ from ..models import PostFilter
 
 if TYPE_CHECKING:
     from ..brain import Brain
+    from ..sources.base import Importer, ImportOptions
+    from ..sources.files import InputFile
+    from ..sources.ingest import ImportReport
+    from .sync import SyncReport
 
 DEFAULT_KB = "all"
 _NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.-]{0,63}$")
@@ -135,7 +139,7 @@ def delete_kb(brain: Brain, name: str) -> None:
     brain.archive.kb_delete(name)
 
 
-def _file_post_ids(brain: Brain, f: Any, options: Any, forced: Any) -> list[int]:
+def _file_post_ids(brain: Brain, f: InputFile, options: ImportOptions, forced: Importer | None) -> list[int]:
     """The archive ids of the posts in one imported file (parsed again: unchanged posts count too)."""
     from dataclasses import replace
 
@@ -168,8 +172,8 @@ def add_files_to_kb(
     paths: list[Path],
     progress: Callable[[str, int, int], None] | None = None,
     *,
-    options: Any = None,
-) -> Any:
+    options: ImportOptions | None = None,
+) -> ImportReport:
     """Import files (as `socialbrain import` does: folders and zips too) and make their posts members of the KB.
 
     Creates the KB when it does not exist yet. Returns the ImportReport."""
@@ -207,7 +211,9 @@ def add_files_to_kb(
     return report
 
 
-def rebuild_kb(brain: Brain, name: str, progress: Callable[[str, int, int], None] | None = None) -> Any:
+def rebuild_kb(
+    brain: Brain, name: str, progress: Callable[[str, int, int], None] | None = None
+) -> SyncReport:
     """Index the knowledge base's posts again from the archive, then embed them. ``all`` rebuilds the whole index.
 
     Returns the SyncReport."""

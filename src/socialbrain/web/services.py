@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..brain import Brain
 from ..errors import MissingExtra, NotFoundError
@@ -17,6 +17,9 @@ from ..index import kb as kbs
 from ..models import PostFilter
 from ..services import calendar as _calendar
 from ..services import filter_record, post_record, report_record
+
+if TYPE_CHECKING:
+    from ..index.sync import SyncReport
 
 #: a feature this endpoint needs is not installed in this build (its extra is missing): HTTP 503
 FeatureUnavailable = MissingExtra
@@ -97,7 +100,7 @@ def delete_kb(brain: Brain, name: str) -> None:
     kbs.delete_kb(brain, name)
 
 
-def rebuild_kb(brain: Brain, name: str, progress: Callable[[str, int, int], None] | None) -> Any:
+def rebuild_kb(brain: Brain, name: str, progress: Callable[[str, int, int], None] | None) -> SyncReport:
     return kbs.rebuild_kb(brain, name, progress=progress)
 
 
