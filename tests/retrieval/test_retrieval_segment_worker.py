@@ -201,3 +201,13 @@ def test_a_worker_that_cannot_load_the_user_dictionary_is_not_used(tmp_path: Pat
     assert "did not start" in failed and "user dictionary not found" in failed, failed
     assert USER_WORD in tokens.split(" ")  # segmented here, with the words this process has
     assert code != "None"
+
+
+def test_closing_with_texts_nobody_will_read_ends_the_worker_at_once() -> None:
+    """A re-import that changed nothing sent its texts ahead for nothing: close() does not wait for them."""
+    worker = SegmentWorker.start()
+    assert worker is not None
+    worker.presegment(_posts(_texts() * 20))  # far more than it answers before close()
+    worker.close()
+    assert worker.proc.returncode is not None  # not running, whatever it was doing
+    assert worker.proc.returncode < 0  # ended by close(), not after segmenting everything

@@ -268,8 +268,14 @@ class SegmentWorker:
         return all(u.text in self._ready_tokens for u in units)
 
     def close(self) -> None:
-        """Stop the child: close its stdin (it exits at once), kill it if it does not; never leaves it running."""
+        """Stop the child: close its stdin (it exits at once), or kill it when it still has texts nobody will read
+        (a re-import that changed nothing does not wait for them); never leaves it running."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._sends.get_nowait()
         self._sends.put(None)
+        if self._frames and self.proc.poll() is None:
+            self.proc.kill()  # its answers are not needed any more, and it holds nothing to save
         self._sender.join(timeout=5)
         try:
             self.proc.wait(timeout=5)
