@@ -32,6 +32,9 @@ from .errors import ConfigError, NotFoundError, SocialbrainError
 from .limits import Limits
 
 if TYPE_CHECKING:
+    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+    from starlette.applications import Starlette
+
     from .answer.redact import Redactor
     from .brain import Brain
 
@@ -340,7 +343,9 @@ def run_stdio(server: MCPServer) -> None:
     anyio.run(server.run_stdio_async)
 
 
-def mount_http(app: Any, brain: Brain, *, runner: Runner | None = None, path: str = "/mcp") -> Any:
+def mount_http(
+    app: Starlette, brain: Brain, *, runner: Runner | None = None, path: str = "/mcp"
+) -> StreamableHTTPSessionManager:
     """Add MCP over streamable HTTP at ``path`` to a Starlette/FastAPI ``app`` (whose middleware, e.g. the token
     rule, applies to it as to any route). Returns the session manager: run ``manager.run()`` in the app's lifespan.
     """

@@ -5,9 +5,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import uvicorn
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -19,7 +22,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 class ServerThread:
     """uvicorn on 127.0.0.1:<free port> in a daemon thread; stops on exit."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int | None = None):
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int | None = None):
         self.port = port or free_port(host)
         self.url = f"http://{host}:{self.port}"
         config = uvicorn.Config(
