@@ -263,8 +263,11 @@ def test_only_what_i_wrote_on_search_and_timeline(tmp_path: Path, browser: Any) 
             page.wait_for_function("document.querySelectorAll('#tl-posts li').length === 1")
             assert "豆浆" in page.locator("#tl-posts li").text_content()
             assert page.is_checked("#tl-own")
+            march = "document.querySelector(\".month[data-year='2019'][data-month='3']\")?.title"
+            page.wait_for_function(f"{march} === '1 条'")  # the calendar counts what is shown
             page.goto(s.url + "/#timeline/2019/03")
             page.wait_for_function("document.querySelectorAll('#tl-posts li').length === 2")
             assert not page.is_checked("#tl-own")
+            page.wait_for_function(f"{march} === '2 条'")
     finally:
         ctx.close()

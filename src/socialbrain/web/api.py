@@ -116,8 +116,8 @@ def index_status(request: Request) -> dict[str, Any]:
 
 
 @router.get("/calendar")
-def calendar(request: Request, kb: str | None = None) -> list[dict[str, Any]]:
-    return services.calendar(get_state(request).brain, kb)
+def calendar(request: Request, kb: str | None = None, own_only: bool = False) -> list[dict[str, Any]]:
+    return services.calendar(get_state(request).brain, kb, own_only=own_only)
 
 
 @router.get("/posts")

@@ -37,9 +37,10 @@ def resolve(brain: Brain, flt: PostFilter) -> PostFilter:
     return resolve_kb(brain, flt)
 
 
-def calendar(brain: Brain, kb: str | None = None) -> list[dict[str, Any]]:
-    """Posts per year and month (in each post's own zone), newest year first."""
-    return _calendar(brain, resolve(brain, PostFilter(kb=kb if kb and kb != "all" else None)))
+def calendar(brain: Brain, kb: str | None = None, *, own_only: bool = False) -> list[dict[str, Any]]:
+    """Posts per year and month (in each post's own zone), newest year first; ``own_only``: only what the
+    archive's owner wrote."""
+    return _calendar(brain, resolve(brain, PostFilter(kb=kb if kb and kb != "all" else None, own_only=own_only)))
 
 
 def timeline(brain: Brain, flt: PostFilter, *, page: int, per_page: int, order: str) -> dict[str, Any]:

@@ -50,7 +50,7 @@ function card(post, snippet) {
 
 async function loadCalendar(gen) {
   let years = [];
-  try { years = await getJSON("/api/calendar", { kb: view.kb || null }); } catch (e) { $("tl-status").textContent = userMessage(e.message); return; }
+  try { years = await getJSON("/api/calendar", { kb: view.kb || null, own_only: view.own ? "true" : null }); } catch (e) { $("tl-status").textContent = userMessage(e.message); return; }
   if (stale(gen)) return;
   const box = clear($("years"));
   const active = (on) => (on ? { "aria-current": "true" } : {});
