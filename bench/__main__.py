@@ -27,6 +27,7 @@ BENCHES = (
     "ingest_index",
     "retrieval",
     "retrieval_product",
+    "retrieval_ceiling",
     "answer",
     "mcp",
     "serve",
