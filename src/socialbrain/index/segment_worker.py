@@ -35,9 +35,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..models import Kind
 from . import segment
-from .units import LONG_POST_CHARS
 
 if TYPE_CHECKING:
     from ..models import Post
@@ -204,6 +202,10 @@ class SegmentWorker:
         what will be one unit as it is (not chats, not long posts), at most MAX_PRESEGMENTED texts an import."""
         if self.failed is not None:
             return
+        # imported here, not at the top: the child never needs them (units imports numpy: ~0.1 s of its start)
+        from ..models import Kind
+        from .units import LONG_POST_CHARS
+
         texts = []
         known = self._known
         for p in posts:
