@@ -1,10 +1,13 @@
 """Segmentation on a second core for big imports: one helper process that turns texts into BM25 token strings.
 
     SegmentWorker.start()         a child process (``python -m socialbrain.index.segment_worker``) with this
-                                  process's segmenter configuration (version, user dictionaries); None when a
-                                  second core or the child is not available — the caller segments itself
-    fill_tokens(chunks, worker)   the chunks of units with their ``tokens`` set, in order: sent to the worker
-                                  while it keeps up, segmented here otherwise (and always before it is ready)
+                                  process's segmenter configuration (version, user dictionaries); None when it
+                                  cannot be started — the caller segments itself (``wanted``/``wanted_for``
+                                  decide whether to start one: size, a second core, SOCIALBRAIN_SEGMENT_WORKER)
+    worker.presegment(posts)      texts sent ahead while an import parses and stores (``import_paths(on_parsed=)``)
+    fill_tokens(chunks, worker)   the chunks of units with their ``tokens`` set, in order: from what was sent
+                                  ahead, else sent to the worker while it keeps up, else segmented here (and
+                                  always here before the worker is ready)
 
 Segmentation is ~40% of an import's CPU for ~100-character posts; SQLite's FTS5 inserts run in the store's writer
 thread without the GIL, and parsing/storing are Python, so the second core only helps if segmentation leaves the
