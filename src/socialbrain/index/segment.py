@@ -40,6 +40,7 @@ __all__ = [
     "tokenize_query",
     "keywords",
     "load_user_dict",
+    "user_dicts",
     "configure",
     "normalize",
     "stopwords",
