@@ -4,6 +4,8 @@ Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while the ind
 the CLI prints its one line and exits 130, the worker is gone, the archive holds the whole import, the index holds
 whole batches only (every unit has its FTS row) — and running the same import again finishes the index, so every
 post is keyword-searchable. kill -9 of the CLI alone: the worker notices its closed pipe and exits (no orphan).
+A web upload of a big export runs the same import (the worker segments, the posts are searchable when the job is
+done).
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ import signal
 import time
 from pathlib import Path
 
+import httpx
+import pytest
 from rel_helpers import (
     applied_seq,
     archive_rows,
     cli,
+    found,
     index_rows,
     kill9,
     marker,
     running_imports,
+    serve,
     start_cli,
     write_jsonl,
 )
@@ -119,3 +125,27 @@ def test_kill9_of_the_import_ends_its_worker(tmp_path: Path) -> None:
     proc.wait(30)  # type: ignore[attr-defined]
     assert _gone(worker), "the segmentation worker was orphaned by kill -9 of the import"
     kill9(proc)  # type: ignore[arg-type]
+
+
+def test_a_big_web_upload_segments_with_the_worker(tmp_path: Path) -> None:
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one usable core: the worker is never started by default")
+    home = tmp_path / "home"
+    n = 20_000
+    data = write_jsonl(tmp_path / "big.jsonl", n, "w").read_bytes()  # ~2 MB: over the worker's threshold
+    with serve(home) as (url, proc):
+        job = httpx.post(
+            url + "/api/imports",
+            headers={"X-Socialbrain": "1"},
+            files={"files": ("big.jsonl", data, "application/x-ndjson")},
+            timeout=60,
+        ).json()
+        deadline = time.monotonic() + 240
+        while (j := httpx.get(f"{url}/api/jobs/{job['id']}", timeout=30).json())["status"] not in ("done", "error"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert j["status"] == "done", j
+        index = j["result"]["index"]
+        assert index["segmented_by_worker"] >= n // 2, index  # the upload's import used the worker
+        assert found(url, marker("w", n - 1)) and found(url, marker("w", 0))
+        assert not _children(proc.pid)  # and closed it when the job ended
