@@ -100,6 +100,21 @@ def test_a_concept_finds_the_posts_that_name_its_platforms(brain: Brain) -> None
     assert ids(search(brain, "微信", k=10)) == ["s2"]  # a platform asked by name finds only itself
 
 
+def test_a_weak_match_keeps_its_ranked_place_among_the_relevant_ones(data_dir: Path) -> None:
+    b = Brain.open(data_dir, embedder="none")
+    try:
+        runs = [_post(f"r{n}", f"第{n}次去公园跑步，五公里", 2019) for n in "一二三四五六"]
+        add_posts(b, [_post("sakura", "樱花樱花樱花，满树樱花", 2019), *runs, _post("hotpot", "今天吃了火锅", 2019)])
+        r = search(b, "樱花 公园 跑步", k=10)
+        # 樱花 alone is under 40% of the query's weight: weak, but the keyword index ranks it first (the word is rare
+        # here, 公园/跑步 are in six posts) — it stays first, labelled, instead of going below the six runs
+        assert r.relevant and ids(r)[0] == "sakura" and r.hits[0].weak and "弱相关" in r.hits[0].why
+        assert set(ids(r)[1:]) == {p.post_id for p in runs} and not any(h.weak for h in r.hits[1:])
+        assert [h.score for h in r.hits] == sorted((h.score for h in r.hits), reverse=True)
+    finally:
+        b.close()
+
+
 def test_forget_and_hide_leave_the_results(brain: Brain) -> None:
     assert sync_index(brain).changes == 0  # the fixture applied them already
     brain.archive.forget(PostFilter(ids=[brain.archive.find_by_key("weibo", "me", "1").id]))

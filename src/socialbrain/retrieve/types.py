@@ -23,7 +23,7 @@ class Hit:
     coverage: float = 0.0  # IDF-weighted share of the query's words in the text (retrieve/terms.py)
     cosine: float | None = None  # the dense side's similarity, when it saw this unit
     weak: bool = (
-        False  # below the relevance floor: shown only when nothing relevant was found, labelled 弱相关
+        False  # below the relevance floor: at most a few shown, in their ranked place, labelled 弱相关
     )
 
 
