@@ -91,10 +91,12 @@ def test_a_concept_finds_the_posts_that_name_its_platforms(brain: Brain) -> None
             _post("s2", "把所有App的通知红点都关掉了。微信、微博、钉钉、邮件", 2021),
             _post("s3", "Social media is a draft of your life", 2022, platform="mastodon"),
             _post("s4", "我妈塞了两罐豆瓣酱", 2017),
+            _post("s5", "火车站人很多，候车的空间太小", 2018),
         ],
     )
     r = search(brain, "我对社交媒体的看法", k=10)
     assert r.relevant and set(ids(r)) == {"s1", "s2", "s3"}  # none says 社交媒体; the bean paste is not one
+    assert r.total_candidates == 3  # a name is searched as one phrase ("qq 空间", "b 站"): 空间 or 站 alone is not
     assert all(not h.weak and any(w.startswith("关键词: 社交媒体") for w in h.why) for h in r.hits)
     assert "【朋友圈】" in r.hits[ids(r).index("s1")].snippet
     assert ids(search(brain, "微信", k=10)) == ["s2"]  # a platform asked by name finds only itself

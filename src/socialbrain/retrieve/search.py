@@ -308,9 +308,9 @@ def search(
 
     words = qterms.query_terms(text)
     tokens = tokenize_query(qterms.clean_question(text)) or tokenize_query(text)
-    for term in words:  # a concept ("社交媒体") is also searched by its everyday names (微博, 朋友圈, …)
-        for form in term.forms[1:]:
-            tokens += tokenize_query(form, bigrams=False)
+    for term in words:  # a concept ("社交媒体") is also searched by its everyday names (微博, 朋友圈, …), each
+        for form in term.forms[1:]:  # as one phrase: "qq 空间", never 空间 or 站 alone
+            tokens.append(" ".join(tokenize_query(form, bigrams=False)))
     keyword: list[ScoredUnit] = []
     dense: list[ScoredUnit] = []
     no_vector: set[str] = set()
