@@ -64,6 +64,12 @@ def cli(home: Path, *args: str, timeout: float = 300, **extra_env: str) -> subpr
     )
 
 
+def _default_sigint() -> None:
+    # a shell's background job (`pytest … &`) starts with SIGINT ignored and a child inherits that: the CLI would
+    # then never see the Ctrl-C a test sends. A terminal's foreground process has the default action; so does this.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_cli(home: Path, *args: str, **extra_env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*CLI, *args],
@@ -72,6 +78,7 @@ def start_cli(home: Path, *args: str, **extra_env: str) -> subprocess.Popen[str]
         text=True,
         env=env(home, **extra_env),
         start_new_session=True,
+        preexec_fn=_default_sigint,
     )
 
 
