@@ -58,3 +58,52 @@ def test_the_check_finds_sql(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text('def f(brain):\n    return brain.archive.execute("SELECT id FROM posts").fetchall()\n')
     assert len(_sql_uses(bad)) == 2
+
+
+def _hidden_own_import_errors(path: Path) -> list[str]:
+    """``try: from ..x import y`` / ``except ImportError:`` around our own modules: a bug in them becomes a
+    silently missing feature (a map-reduce bug once dropped every report narrative without a word)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Try):
+            continue
+        caught = {
+            n.id
+            for h in node.handlers
+            for n in ast.walk(h.type)
+            if h.type is not None
+            if isinstance(n, ast.Name)
+        }
+        if not caught & {"ImportError", "ModuleNotFoundError"}:
+            continue
+        for stmt in node.body:
+            for sub in ast.walk(stmt):
+                own = (
+                    isinstance(sub, ast.ImportFrom)
+                    and (sub.level > 0 or (sub.module or "").startswith("socialbrain"))
+                ) or (
+                    isinstance(sub, ast.Import) and any(a.name.startswith("socialbrain") for a in sub.names)
+                )
+                if own:
+                    found.append(f"line {sub.lineno}")
+    return found
+
+
+def test_our_own_modules_are_imported_plainly() -> None:
+    offenders = {}
+    for path in sorted(SRC.rglob("*.py")):
+        if found := _hidden_own_import_errors(path):
+            offenders[path.relative_to(SRC).as_posix()] = found
+    assert not offenders, f"an ImportError of our own module is swallowed (import it plainly): {offenders}"
+
+
+def test_the_check_finds_a_swallowed_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def f():\n    try:\n        from ..answer import mapreduce\n    except ImportError:\n        return None\n"
+    )
+    fine = tmp_path / "fine.py"
+    fine.write_text(
+        "def f():\n    try:\n        import rjieba\n    except ImportError:\n        return None\n"
+    )
+    assert _hidden_own_import_errors(bad) == ["line 3"] and _hidden_own_import_errors(fine) == []

@@ -274,12 +274,9 @@ def _spread(posts: Sequence[Post], n: int) -> list[Post]:
 
 def _fits(kind: str, post: Post) -> bool:
     text = post.full_text
-    try:
-        from ..insights.mood import lexicon_score
-    except ImportError:  # pragma: no cover - insights is part of the package
-        mood = 0.5
-    else:
-        mood = lexicon_score(text)
+    from ..insights.mood import lexicon_score  # the mood lexicon the reports use (imported when first needed)
+
+    mood = lexicon_score(text)
     if kind == "unhappy":
         return (bool(_NEGATIVE.search(text)) and mood <= 0.5) or mood < 0.3
     if kind == "best":

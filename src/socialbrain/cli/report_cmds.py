@@ -134,14 +134,12 @@ def year_cmd(
     flags: ReportFlags,
 ) -> None:
     """A year in review: counts, calendar, rhythm, records, words, topics, people, mood (+ LLM narrative)."""
-    from ..insights.narrative import available
     from ..insights.publish import parse_sections
     from ..insights.yearly import parse_year
 
     chosen = parse_sections(flags.sections)
     parse_year(year)  # before anything is computed or sent: the same check and message as the web's
     opts = flags.request("year", year=year, sections=chosen)
-    opts.use_llm = opts.use_llm and available()
     flags.make(opts, "report-{year}")
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..answer.mapreduce import period_summaries
 from ..localtime import local_zone
 from ..models import PostFilter
 from .common import Progress, Row, ShouldStop, check_stop
@@ -15,18 +16,6 @@ from .common import Progress, Row, ShouldStop, check_stop
 if TYPE_CHECKING:
     from ..answer.llm import LLM
     from ..brain import Brain
-
-
-def _mapreduce() -> Any:
-    try:
-        from ..answer import mapreduce
-    except ImportError:
-        return None
-    return getattr(mapreduce, "period_summaries", None)
-
-
-def available() -> bool:
-    return _mapreduce() is not None
 
 
 def _year_filter(base: PostFilter, year: int) -> PostFilter:
@@ -51,9 +40,8 @@ def year_narrative(
 ) -> list[dict[str, Any]]:
     """The year's story (reduce over the monthly summaries) followed by one part per month, each
     ``{id, title, text, cited_ids}`` with citations written ``[#post_id]`` and checked against the posts given;
-    [] when map-reduce is unavailable."""
-    period_summaries = _mapreduce()
-    if period_summaries is None or llm is None:
+    [] without an LLM."""
+    if llm is None:
         return []
     check_stop(should_stop)
     # the year's posts by id when the caller has them (the very rows its statistics counted), else the local year
@@ -105,8 +93,7 @@ def theme_narratives(
 ) -> list[dict[str, Any]]:
     """One part per theme: map-reduce's per-period summary over EVERY post of the year that uses the theme word
     (a few calls each: only those posts are sent), citations ``[#post_id]`` checked by map-reduce."""
-    period_summaries = _mapreduce()
-    if period_summaries is None or llm is None:
+    if llm is None:
         return []
     parts = []
     for word in themes:

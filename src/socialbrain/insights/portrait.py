@@ -202,14 +202,13 @@ def _with_retrieved(
     """Boost (or add) the posts the search index ranks highest for the aspect (BM25 over the index's segmentation);
     the keyword matching alone is used when there is no index to ask."""
     from ..errors import SocialbrainError
+    from ..retrieve.search import search
 
     try:
-        from ..retrieve.search import search
-
         result = search(
             brain, " ".join([aspect, *expansion[:4]]), flt=base, k=RETRIEVED_PER_ASPECT, mode="keyword"
         )
-    except (ImportError, SocialbrainError):
+    except SocialbrainError:  # no index to ask (not built, another embedder…): keyword matching alone
         return matched
     bonus = {
         h.post.id: 3.0 * (RETRIEVED_PER_ASPECT - i) / RETRIEVED_PER_ASPECT for i, h in enumerate(result.hits)

@@ -121,13 +121,11 @@ def aspect_story(
     brain: Brain, base: PostFilter, llm: LLM, aspect: str, ids: list[int], *, progress: Progress = None
 ) -> dict[str, Any]:
     """Map-reduce over every matching post: ``{summary, cited_ids, turning_points [{year, text, cited_ids}],
-    dropped_citations}`` ({} when map-reduce is unavailable or nothing could be cited)."""
+    dropped_citations}`` ({} when nothing could be cited)."""
     from dataclasses import replace
 
-    try:
-        from ..answer import mapreduce
-    except ImportError:
-        return {}
+    from ..answer import mapreduce
+
     if not ids:
         return {}
     summaries = [

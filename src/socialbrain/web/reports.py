@@ -104,10 +104,6 @@ def resolve_options(
             )
         opts.year = "all" if parse_year(year) == "all" else review_years(years, year)[0]
         opts.sections = parse_sections(sections)
-        if llm is not None:
-            from ..insights.narrative import available
-
-            llm = llm if available() else None
     elif kind == "portrait":
         opts.sections = parse_sections(sections, PORTRAIT_SECTIONS)
         clean = [a.strip() for a in aspects or [] if a and a.strip()]
