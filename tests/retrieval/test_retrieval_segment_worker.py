@@ -152,7 +152,10 @@ def test_texts_sent_ahead_while_parsing_give_the_same_tokens() -> None:
         assert worker.used_ahead == ahead  # every text sent ahead was used
     finally:
         worker.close()
-    assert [u.tokens for u in out] == [segment.tokenize(t) for t in texts]
+    assert [u.token_list() for u in out] == [segment.tokenize(t) for t in texts]
+    # the worker's strings reach the FTS row as they came (no split and re-join): the same bytes as joining here
+    assert [u.token_string() for u in out] == [" ".join(segment.tokenize(t)) for t in texts]
+    assert sum(u.token_text is not None for u in out) >= ahead  # the worker's, kept as strings
 
 
 def test_a_worker_killed_mid_import_is_replaced_by_segmenting_here() -> None:
@@ -170,7 +173,8 @@ def test_a_worker_killed_mid_import_is_replaced_by_segmenting_here() -> None:
     finally:
         worker.close()
     assert worker.proc.poll() is not None
-    assert [u.tokens for u in out] == [segment.tokenize(t) for t in texts]
+    assert [u.token_list() for u in out] == [segment.tokenize(t) for t in texts]
+    assert [u.token_string() for u in out] == [" ".join(segment.tokenize(t)) for t in texts]
 
 
 def test_a_worker_that_cannot_load_the_user_dictionary_is_not_used(tmp_path: Path) -> None:
@@ -190,7 +194,7 @@ def test_a_worker_that_cannot_load_the_user_dictionary_is_not_used(tmp_path: Pat
         "while not (w.usable() or w.failed) and time.monotonic() < deadline: time.sleep(0.01)\n"
         "out = [x for c in fill_tokens(iter([[u]]), w) for x in c]\n"
         "w.close()\n"
-        "print(w.failed); print(' '.join(out[0].tokens)); print(w.proc.returncode)\n"
+        "print(w.failed); print(out[0].token_string()); print(w.proc.returncode)\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script, str(words), f"今天和{USER_WORD}一起跑步"],

@@ -5,7 +5,7 @@
                                   cannot be started — the caller segments itself (``wanted``/``wanted_for``
                                   decide whether to start one: size, a second core, SOCIALBRAIN_SEGMENT_WORKER)
     worker.presegment(posts)      texts sent ahead while an import parses and stores (``import_paths(on_parsed=)``)
-    fill_tokens(chunks, worker)   the chunks of units with their ``tokens`` set, in order: from what was sent
+    fill_tokens(chunks, worker)   the chunks of units with their tokens set, in order: from what was sent
                                   ahead, else sent to the worker while it keeps up, else segmented here (and
                                   always here before the worker is ready)
 
@@ -301,18 +301,24 @@ class SegmentWorker:
         self.close()
 
 
-def _tokens(joined: str) -> list[str]:
-    return joined.split(" ") if joined else []
-
-
 def _segment_here(chunk: list[Unit]) -> list[Unit]:
     for u in chunk:
         u.tokens = segment.tokenize(u.text)
+        u.token_text = None
     return chunk
 
 
+def _from_worker(u: Unit, joined: str) -> None:
+    """The worker's space-joined tokens as they came: the FTS row is this string (``Unit.token_string``), so it is
+    never split and joined again here (read the list with ``Unit.token_list``)."""
+    u.tokens = []
+    u.token_text = joined
+
+
 def fill_tokens(chunks: Iterable[list[Unit]], worker: SegmentWorker | None) -> Iterator[list[Unit]]:
-    """Set every unit's ``tokens`` (``segment.tokenize(unit.text)``), yielding the chunks in their order.
+    """Set every unit's tokens (``segment.tokenize(unit.text)``), yielding the chunks in their order: the list in
+    ``tokens`` when segmented here, the worker's space-joined string in ``token_text`` when it made them (read
+    either with ``Unit.token_list()`` / ``Unit.token_string()``).
 
     Texts the worker got ahead (``presegment``) take its answer. The rest of a chunk goes to the worker while it
     has fewer than MAX_IN_FLIGHT chunks; otherwise (or before it is ready, or after it failed) it is segmented
@@ -335,16 +341,16 @@ def fill_tokens(chunks: Iterable[list[Unit]], worker: SegmentWorker | None) -> I
                 _segment_here(rest)
             else:
                 for u, s in zip(rest, joined, strict=True):
-                    u.tokens = _tokens(s)
+                    _from_worker(u, s)
                 worker.segmented += len(rest)
         if len(rest) < len(chunk):
             for u in chunk:
                 if worker.knows(u.text):
                     got = worker.tokens_for(u.text)
                     if got is None:
-                        u.tokens = segment.tokenize(u.text)
+                        _segment_here([u])
                     else:
-                        u.tokens = _tokens(got)
+                        _from_worker(u, got)
                         worker.segmented += 1
                         worker.used_ahead += 1
         return chunk

@@ -28,6 +28,19 @@ class Unit:
     kind: str
     likes: int = 0
     tokens: list[str] = field(default_factory=list)  # segmented text for BM25
+    # the same tokens space-joined, as the segmentation worker sends them (then ``tokens`` stays empty: the
+    # keyword row is this string as it came, never split and re-joined); read both through the two methods below
+    token_text: str | None = field(default=None, compare=False, repr=False)
+
+    def token_string(self) -> str:
+        """The tokens space-joined: the keyword (FTS) row."""
+        return self.token_text if self.token_text is not None else " ".join(self.tokens)
+
+    def token_list(self) -> list[str]:
+        """The tokens as a list, whichever way they were set."""
+        if self.token_text is None:
+            return self.tokens
+        return self.token_text.split(" ") if self.token_text else []
 
 
 @dataclass

@@ -400,7 +400,7 @@ class EmbeddedIndex(ModelMeta, NestedTransactions):
         )
         c.executemany(
             "INSERT INTO units_fts (rowid, tokens) VALUES (?, ?)",
-            [(base + i, " ".join(u.tokens)) for i, u in enumerate(fresh)],
+            [(base + i, u.token_string()) for i, u in enumerate(fresh)],
         )
 
     def _delete_rows(self, c: sqlite3.Connection, rows: list[int]) -> None:
