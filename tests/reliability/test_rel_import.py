@@ -1,14 +1,17 @@
 """Imports under faults and load: kill -9 mid-import then a rerun (nothing half-imported, the killed run's row
-closed, everything stored once); 50 concurrent searches while 10,000 posts are imported, 2,000 of them edits of
+closed, everything stored once; a zip unpacks beside the archive and the copy a killed run left is removed by the
+next import); 50 concurrent searches while 10,000 posts are imported, 2,000 of them edits of
 posts already stored (every answer 200, every post committed before the import stays findable throughout, the new
 ones findable after, ``applied_seq`` only ever moving forward); kill -9 during embedding, then ``import`` resumes
 it (the vectors committed before the kill are kept, the rest follow)."""
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -52,6 +55,30 @@ def test_kill9_during_import_then_rerun(tmp_path: Path) -> None:
     assert "running" not in statuses and "interrupted" in statuses, statuses
     shown = cli(home, "imports")
     assert "interrupted" in shown.stdout and "running" not in shown.stdout
+
+
+def test_kill9_during_a_zip_import_leaves_its_unpacked_copy_for_the_next_import_to_remove(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    n = 60_000
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(write_jsonl(tmp_path / "posts.jsonl", n, "z"), "posts.jsonl")
+    proc = start_cli(home, "import", str(export), "--no-embed")
+    deadline = time.monotonic() + 120
+    while not list((home / "tmp").glob("import-*/**/posts.jsonl")):
+        assert proc.poll() is None, "the import finished before it could be killed: nothing was tested"
+        assert time.monotonic() < deadline, "the zip was not unpacked beside the archive"
+        time.sleep(0.02)
+    kill9(proc)
+    left = list((home / "tmp").glob("import-*"))
+    assert [d.name.split("-")[1] for d in left] == [str(proc.pid)]  # the killed run's copy, named by its pid
+
+    live = home / "tmp" / f"import-{os.getpid()}-busy"  # a folder of a process that still runs: not touched
+    live.mkdir()
+    again = cli(home, "import", str(export), "--no-embed")
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr[-2000:]
+    assert archive_rows(home, "SELECT count(*) FROM posts")[0][0] == n
+    assert sorted((home / "tmp").iterdir()) == [live]  # the abandoned copy and this run's own are gone
 
 
 def test_50_concurrent_searches_during_a_10k_import(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import orjson
 from .. import localtime
 from ..errors import ArchiveError, NotFoundError
 from ..models import Kind, Post, PostFilter
+from ..processes import pid_alive
 from ..sqlite_tx import NestedTransactions
 from .base import Change, UpsertResult
 from .conversations import ConversationTables
@@ -35,19 +36,6 @@ _SELECT = "SELECT " + ", ".join(POST_COLUMNS) + " FROM posts"
 _SELECT_NO_RAW = "SELECT " + ", ".join("NULL" if c == "raw" else c for c in POST_COLUMNS) + " FROM posts"
 
 
-def _alive(pid: int | None) -> bool:
-    """Is process ``pid`` running on this machine (this process counts as alive)?"""
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def _now() -> str:
@@ -459,7 +447,7 @@ class SQLiteArchive(ConversationTables, ArchiveTables, NestedTransactions):
         host = socket.gethostname()
         with self.transaction():
             rows = self.conn.execute("SELECT id, pid, host FROM imports WHERE status = 'running'").fetchall()
-            stale = [r[0] for r in rows if r[2] in (None, host) and not _alive(r[1])]
+            stale = [r[0] for r in rows if r[2] in (None, host) and not pid_alive(r[1])]
             self.conn.executemany(
                 "UPDATE imports SET status='interrupted', finished_at=?,"
                 " message=COALESCE(message, 'the import process stopped before it finished; nothing of it was"

@@ -12,6 +12,8 @@ killed process are marked ``interrupted`` by the next run.
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -26,6 +28,7 @@ from typing import Any
 from ..archive.sqlite import SQLiteArchive
 from ..errors import ImportFormatError, NotThisFormat
 from ..models import Post
+from ..processes import pid_alive
 from .base import Importer, ImportOptions, Rejected, detect, get_importer, read_head
 from .files import InputFile, iter_input_files, sha256_file
 
@@ -101,6 +104,28 @@ class ImportReport:
         return "no posts found in " + ("the file" if len(imported) == 1 else f"any of the {len(imported)} files")
 
 
+#: the folder beside the archive where zips are unpacked while they import (``<data dir>/tmp/import-<pid>-…``)
+SCRATCH_DIR = "tmp"
+
+
+def scratch_root(archive: SQLiteArchive) -> Path | None:
+    """``<data dir>/tmp``, after removing what imports killed before they could clean up left there.
+
+    Zips unpack beside the archive, not in the system's /tmp: the same disk as the data, and a ``kill -9`` (or a
+    power cut) in the middle of a big export leaves its unpacked copy where the next import finds and removes it.
+    A folder is abandoned when the pid in its name no longer runs. None (the system's temp folder) for an archive
+    in memory."""
+    if str(archive.path) == ":memory:":
+        return None
+    root = archive.path.parent / SCRATCH_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    for left in root.glob("import-*"):
+        pid = left.name.split("-")[1]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    return root
+
+
 def import_paths(
     archive: SQLiteArchive,
     paths: list[Path],
@@ -118,7 +143,7 @@ def import_paths(
     forced = get_importer(options.format) if options.format else None
     report = ImportReport()
     archive.close_stale_imports()
-    with tempfile.TemporaryDirectory(prefix="socialbrain-import-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"import-{os.getpid()}-", dir=scratch_root(archive)) as tmp:
         for i, raw in enumerate(paths):
             try:
                 inputs = iter_input_files([Path(raw)], Path(tmp) / str(i))
