@@ -65,22 +65,31 @@ if hasattr(store, "_insert_units"):
     def timed(self, c, units, _insert=insert):
         t = time.thread_time(); _insert(self, c, units); writer[0] += time.thread_time() - t
     store._insert_units = timed
-# as services.import_and_sync does: a big input starts the segmentation worker before parsing and hands it the
-# parsed texts (SOCIALBRAIN_SEGMENT_WORKER=0: never)
+# as services.import_and_sync does: an import with enough text starts the segmentation worker while parsing and
+# hands it the parsed texts (SOCIALBRAIN_SEGMENT_WORKER=0: never)
 import inspect
-try:  # (--compare: an older tree may have no worker, or no way to hand it the parsed posts)
-    from socialbrain.index.segment_worker import SegmentWorker, wanted_for
-except ImportError:
-    SegmentWorker = None
+try:
+    from socialbrain.index import segment_worker as sw
+except ImportError:  # (--compare: a tree from before the worker)
+    sw = None
 ahead = "on_parsed" in inspect.signature(import_paths).parameters
 w, c = clock()
-worker = SegmentWorker.start() if SegmentWorker and ahead and wanted_for([path]) else None
-extra = {"on_parsed": worker.presegment} if worker else {}
+extra, worker, gate = {}, None, None
+if sw is not None and hasattr(sw, "StartByVolume"):
+    gate = sw.StartByVolume() if sw.wanted(sw.MIN_POSTS) else None
+    extra = {"on_parsed": gate} if gate else {}
+elif sw is not None and ahead:  # (--compare: an older tree starts it by the input's size, or has no worker at all)
+    worker = sw.SegmentWorker.start() if sw.wanted_for([path]) else None
+    extra = {"on_parsed": worker.presegment} if worker else {}
 r = import_paths(b.archive, [path], options=ImportOptions(format="weibo-crawler-json"), **extra)
 out["import"] = (time.perf_counter() - w, time.process_time() - c)
 kids = lambda: (lambda t: t.children_user + t.children_system)(os.times())
 w, c, k, m = *clock(), kids(), time.thread_time()
-rep = apply_changes(b, worker=worker) if worker else apply_changes(b)
+if gate is not None:
+    worker = gate.worker
+    rep = apply_changes(b, worker=worker, start_worker=not gate.decided) if worker is None else apply_changes(b, worker=worker)
+else:
+    rep = apply_changes(b, worker=worker) if worker else apply_changes(b)
 if worker:
     worker.close()  # its CPU (all of it, the part that overlapped the import too) is counted here once it exits
 out["worker"] = kids() - k

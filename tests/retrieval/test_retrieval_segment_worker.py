@@ -18,9 +18,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import socialbrain
 from socialbrain.index import segment
-from socialbrain.index.segment_worker import SegmentWorker, fill_tokens
+from socialbrain.index.segment_worker import MIN_CHARS, MIN_POSTS, SegmentWorker, fill_tokens
 from socialbrain.index.stores.base import Unit
 from socialbrain.models import Post
 
@@ -215,3 +217,34 @@ def test_closing_with_texts_nobody_will_read_ends_the_worker_at_once() -> None:
     worker.close()
     assert worker.proc.returncode is not None  # not running, whatever it was doing
     assert worker.proc.returncode < 0  # ended by close(), not after segmenting everything
+
+
+def _write_jsonl(path: Path, texts: list[str]) -> Path:
+    t0 = datetime(2019, 5, 1, 8, 0, tzinfo=CN)
+    with path.open("w", encoding="utf-8") as f:
+        for i, text in enumerate(texts):
+            row = {"id": f"s{i}", "created_at": (t0 + timedelta(minutes=i)).isoformat(), "text": text}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the worker is only started with a second core")
+def test_the_worker_starts_by_the_imported_text_volume_not_the_post_count(tmp_path: Path) -> None:
+    """Default setting: 4,000 short reposts (~40k characters, under MIN_CHARS) are segmented in process — the
+    child's start would cost more than it saves — although they are over MIN_POSTS; as many posts with ~100k+
+    characters of text start it while parsing and it segments most of them."""
+    n = MIN_POSTS + 1000
+    short = _write_jsonl(tmp_path / "short.jsonl", [f"转发微博 第{i}条" for i in range(n)])
+    assert sum(len(f"转发微博 第{i}条") for i in range(n)) < MIN_CHARS
+    base = _texts()
+    long_texts = [f"{base[i % len(base)][:60]} 第{i}条" for i in range(n)]
+    assert sum(map(len, long_texts)) >= 2 * MIN_CHARS
+    longer = _write_jsonl(tmp_path / "longer.jsonl", long_texts)
+    got = {}
+    for name, export in (("short", short), ("longer", longer)):
+        home = tmp_path / f"home-{name}"
+        home.mkdir()
+        got[name] = _import(home, export, "")["outcome"]["index"]
+        assert got[name]["indexed_posts"] == n
+    assert got["short"]["segmented_by_worker"] == 0, got["short"]
+    assert got["longer"]["segmented_by_worker"] > n // 2, got["longer"]

@@ -2,8 +2,10 @@
 
     SegmentWorker.start()         a child process (``python -m socialbrain.index.segment_worker``) with this
                                   process's segmenter configuration (version, user dictionaries); None when it
-                                  cannot be started — the caller segments itself (``wanted``/``wanted_for``
-                                  decide whether to start one: size, a second core, SOCIALBRAIN_SEGMENT_WORKER)
+                                  cannot be started — the caller segments itself (``wanted`` decides whether
+                                  to start one: size, a second core, SOCIALBRAIN_SEGMENT_WORKER)
+    StartByVolume()               an import's ``on_parsed``: starts the worker once the parsed texts reach
+                                  MIN_CHARS characters, and hands it the texts
     worker.presegment(posts)      texts sent ahead while an import parses and stores (``import_paths(on_parsed=)``)
     fill_tokens(chunks, worker)   the chunks of units with their tokens set, in order: from what was sent
                                   ahead, else sent to the worker while it keeps up, else segmented here (and
@@ -46,8 +48,9 @@ if TYPE_CHECKING:
 
 #: imports indexing fewer posts than this segment in process (starting the child costs ~0.2 s of a core)
 MIN_POSTS = 3000
-#: inputs this large start the worker before parsing (~3,000 posts of a Weibo export; a zip holds more)
-MIN_BYTES = 1_500_000
+#: an import starts the worker once the texts it parsed reach this many characters (``StartByVolume``): the
+#: child's fixed ~0.2 s start pays off for ~6,000 17-character reposts, not for 3,000 (bench.ingest_index sizes)
+MIN_CHARS = 100_000
 #: texts of one import sent to the worker while parsing, at most (their tokens wait in memory for the index pass)
 MAX_PRESEGMENTED = 100_000
 #: chunks in flight at the worker before this process segments the next one itself
@@ -74,19 +77,42 @@ def wanted(posts: int) -> bool:
     return posts >= MIN_POSTS and _cores() >= 2
 
 
-def wanted_for(paths: Iterable[Path]) -> bool:
-    """Whether an import of these files is big enough to start the worker before parsing (MIN_BYTES on disk)."""
-    total = 0
-    for p in paths:
-        try:
-            files = (f for f in p.rglob("*") if f.is_file()) if p.is_dir() else iter([p])
-            for f in files:
-                total += f.stat().st_size
-                if total >= MIN_BYTES:
-                    return wanted(MIN_POSTS)
-        except OSError:
-            continue
-    return wanted(1 if total else 0)
+class StartByVolume:
+    """``import_paths(on_parsed=…)`` for an import: counts the parsed texts' characters and starts the worker when
+    they reach MIN_CHARS (the texts seen until then are sent to it at once), so an import of short posts that
+    would not repay the child's start never starts it. ``worker``: the started one (close it), else None;
+    ``decided``: texts were seen and too few to start it (the index pass then segments in process too)."""
+
+    def __init__(self, min_chars: int | None = None) -> None:
+        if min_chars is None:  # SOCIALBRAIN_SEGMENT_WORKER=1 (tests): at the first text
+            min_chars = 1 if os.environ.get(ENV, "").strip() == "1" else MIN_CHARS
+        self.min_chars = min_chars
+        self.chars = 0
+        self.worker: SegmentWorker | None = None
+        self._held: list[Post] = []
+        self._gave_up = False  # the child could not be started: not tried again
+
+    @property
+    def decided(self) -> bool:
+        return self.worker is None and not self._gave_up and 0 < self.chars < self.min_chars
+
+    def __call__(self, posts: list[Post]) -> None:
+        if self.worker is not None:
+            self.worker.presegment(posts)
+            return
+        if self._gave_up:
+            return
+        from ..models import Kind  # (not at the top: the child never needs it)
+
+        self.chars += sum(len(p.full_text) for p in posts if p.kind != Kind.CHAT)  # chats are segmented here
+        self._held.extend(posts)
+        if self.chars >= self.min_chars:
+            held, self._held = self._held, []
+            self.worker = SegmentWorker.start()
+            if self.worker is None:
+                self._gave_up = True
+            else:
+                self.worker.presegment(held)
 
 
 def _write_frame(out: IO[bytes], payload: bytes) -> None:

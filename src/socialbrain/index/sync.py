@@ -137,12 +137,14 @@ def apply_changes(
     *,
     wait: bool = True,
     worker: SegmentWorker | None = None,
+    start_worker: bool = True,
 ) -> SyncReport:
     """Apply archive changes since ``index.applied_seq()`` under the writer lock, one transaction per batch.
 
     ``wait=False`` returns at once (a note in the report) when another thread or process is the writer.
     ``worker``: a segmentation process the caller started (and closes); without one, a big batch of changes
-    starts its own for the time of this call."""
+    starts its own for the time of this call, unless ``start_worker=False`` (an import whose texts were too
+    short to repay it: ``segment_worker.StartByVolume``)."""
     report = report or SyncReport()
     archive, index = brain.archive, brain.index
     lock = writer_lock(brain.data_dir)
@@ -156,7 +158,7 @@ def apply_changes(
         changes = archive.changes_since(applied)
         total = len(changes)
         # a big import segments on a second core too (a child process; closed whatever happens, Ctrl-C included)
-        own = worker is None and wanted(total)
+        own = worker is None and start_worker and wanted(total)
         if own:
             worker = SegmentWorker.start()
         segmented = worker.segmented if worker is not None else 0
@@ -311,13 +313,14 @@ def sync_index(
     embed: bool = True,
     progress: Progress | None = None,
     worker: SegmentWorker | None = None,
+    start_worker: bool = True,
 ) -> SyncReport:
     """Apply archive changes to the index, then (``embed=True``) embed units lacking vectors.
 
     An index built with another embedder is not touched by embedding: the report says to rebuild.
-    ``worker``: a segmentation process to use (``apply_changes``)."""
+    ``worker``/``start_worker``: the segmentation process to use, whether to start one (``apply_changes``)."""
     started = time.perf_counter()
-    report = apply_changes(brain, progress, worker=worker)
+    report = apply_changes(brain, progress, worker=worker, start_worker=start_worker)
     if embed:
         embedder = brain.embedder
         if embedder is None:

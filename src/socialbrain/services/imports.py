@@ -40,12 +40,17 @@ def report_record(report: ImportReport) -> dict[str, Any]:
 
 
 def sync(
-    brain: Brain, *, embed: bool = True, progress: Progress | None = None, worker: SegmentWorker | None = None
+    brain: Brain,
+    *,
+    embed: bool = True,
+    progress: Progress | None = None,
+    worker: SegmentWorker | None = None,
+    start_worker: bool = True,
 ) -> SyncReport:
     """Apply archive changes to the index (and embed what lacks a vector)."""
     from ..index.sync import sync_index
 
-    return sync_index(brain, embed=embed, progress=progress, worker=worker)
+    return sync_index(brain, embed=embed, progress=progress, worker=worker, start_worker=start_worker)
 
 
 def _index_behind(brain: Brain) -> bool:
@@ -72,30 +77,38 @@ def import_and_sync(
     faces run the resumable embedding pass afterwards (CLI import with progress, serve's background indexer).
     A failing index never undoes the import: the outcome carries the error to show.
 
-    Big inputs start the segmentation worker (index/segment_worker.py) before parsing: its ~0.2 s start overlaps
-    the parse, and it segments the parsed posts' texts on another core while they are stored, so the index pass
-    finds most tokens ready. It is closed when this returns, whatever happens."""
+    Imports with enough text start the segmentation worker (index/segment_worker.py) while parsing, once the
+    parsed texts reach ``segment_worker.MIN_CHARS`` characters: its ~0.2 s start overlaps the parse, and it
+    segments the parsed posts' texts on another core while they are stored, so the index pass finds most tokens
+    ready. Fewer characters (a few thousand short reposts) would not repay its start: no worker then, neither
+    here nor in the index pass. It is closed when this returns, whatever happens."""
     from ..index import segment_worker
     from ..sources.ingest import import_paths
 
-    worker = segment_worker.SegmentWorker.start() if index and segment_worker.wanted_for(paths) else None
+    gate = segment_worker.StartByVolume() if index and segment_worker.wanted(segment_worker.MIN_POSTS) else None
     try:
         report = import_paths(
             brain.archive,
             paths,
             options=options,
             progress=progress,
-            on_parsed=worker.presegment if worker is not None else None,  # segmented while the posts are stored
+            on_parsed=gate,  # counts the texts; with the worker started, segmented while the posts are stored
         )
         outcome = ImportOutcome(report)
         totals = report.totals()
         # also when nothing changed now but an earlier run stopped before its changes reached the index (Ctrl-C)
         if index and (totals.get("new") or totals.get("updated") or _index_behind(brain)):
             try:
-                outcome.index = sync(brain, embed=embed, progress=index_progress or progress, worker=worker)
+                outcome.index = sync(
+                    brain,
+                    embed=embed,
+                    progress=index_progress or progress,
+                    worker=gate.worker if gate is not None else None,
+                    start_worker=not (gate is not None and gate.decided),
+                )
             except SocialbrainError as e:
                 outcome.index_error = f"the archive is saved, but the search index was not updated: {e}"
         return outcome
     finally:
-        if worker is not None:
-            worker.close()
+        if gate is not None and gate.worker is not None:
+            gate.worker.close()
