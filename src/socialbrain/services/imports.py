@@ -11,7 +11,6 @@ from ..errors import SocialbrainError
 
 if TYPE_CHECKING:
     from ..brain import Brain
-    from ..index.segment_worker import SegmentWorker
     from ..index.sync import SyncReport
     from ..sources.ingest import ImportOptions, ImportReport
 
@@ -39,18 +38,12 @@ def report_record(report: ImportReport) -> dict[str, Any]:
     return {"files": files, "totals": report.totals()}
 
 
-def sync(
-    brain: Brain,
-    *,
-    embed: bool = True,
-    progress: Progress | None = None,
-    worker: SegmentWorker | None = None,
-    start_worker: bool = True,
-) -> SyncReport:
-    """Apply archive changes to the index (and embed what lacks a vector)."""
+def sync(brain: Brain, *, embed: bool = True, progress: Progress | None = None) -> SyncReport:
+    """Apply archive changes to the index (and embed what lacks a vector); a big batch of changes segments on a
+    second core (index/segment_worker.py)."""
     from ..index.sync import sync_index
 
-    return sync_index(brain, embed=embed, progress=progress, worker=worker, start_worker=start_worker)
+    return sync_index(brain, embed=embed, progress=progress)
 
 
 def _index_behind(brain: Brain) -> bool:
@@ -83,6 +76,7 @@ def import_and_sync(
     ready. Fewer characters (a few thousand short reposts) would not repay its start: no worker then, neither
     here nor in the index pass. It is closed when this returns, whatever happens."""
     from ..index import segment_worker
+    from ..index.sync import sync_index
     from ..sources.ingest import import_paths
 
     gate = segment_worker.StartByVolume() if index and segment_worker.wanted(segment_worker.MIN_POSTS) else None
@@ -99,7 +93,7 @@ def import_and_sync(
         # also when nothing changed now but an earlier run stopped before its changes reached the index (Ctrl-C)
         if index and (totals.get("new") or totals.get("updated") or _index_behind(brain)):
             try:
-                outcome.index = sync(
+                outcome.index = sync_index(
                     brain,
                     embed=embed,
                     progress=index_progress or progress,
