@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from answer_fixtures import fill, make_post, open_brain
+from answer_fixtures import make_post
 
 from socialbrain.answer.ask import ask, ask_stream, heuristic_rewrite, looks_like_followup
 from socialbrain.answer.llm import OpenAICompatLLM
@@ -19,14 +19,6 @@ def server():
     h = start_server()
     yield h
     h.stop()
-
-
-@pytest.fixture
-def brain(data_dir):
-    b = open_brain(data_dir)
-    fill(b)
-    yield b
-    b.close()
 
 
 def test_stream_events_in_order_with_real_citations(brain, server):

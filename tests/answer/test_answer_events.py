@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from answer_fixtures import fill, open_brain
-
 from socialbrain.answer.ask import ask, ask_stream
 from socialbrain.answer.events import AnswerCollector
 from socialbrain.answer.llm import OpenAICompatLLM
 from socialbrain.testing.llm_server import start_server
-
-
-@pytest.fixture
-def brain(data_dir):
-    b = open_brain(data_dir)
-    fill(b)
-    yield b
-    b.close()
 
 
 def test_the_collector_follows_the_stream_and_ends_with_the_answer(brain):

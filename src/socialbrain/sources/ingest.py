@@ -108,15 +108,12 @@ class ImportReport:
 SCRATCH_DIR = "tmp"
 
 
-def scratch_root(archive: SQLiteArchive) -> Path | None:
+def scratch_root(archive: SQLiteArchive) -> Path:
     """``<data dir>/tmp``, after removing what imports killed before they could clean up left there.
 
     Zips unpack beside the archive, not in the system's /tmp: the same disk as the data, and a ``kill -9`` (or a
     power cut) in the middle of a big export leaves its unpacked copy where the next import finds and removes it.
-    A folder is abandoned when the pid in its name no longer runs. None (the system's temp folder) for an archive
-    in memory."""
-    if str(archive.path) == ":memory:":
-        return None
+    A folder is abandoned when the pid in its name no longer runs."""
     root = archive.path.parent / SCRATCH_DIR
     root.mkdir(parents=True, exist_ok=True)
     for left in root.glob("import-*"):
